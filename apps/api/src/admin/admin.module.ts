@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { AiUsageController } from './ai-usage.controller';
+
+@Module({ controllers: [AiUsageController] })
+export class AdminModule {}

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { JsonLogger } from '@app/logging';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Request id for correlation plus one access-log line per request (path only: queries may hold tokens). */
+export function requestContext(logger: JsonLogger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const user = (req as Request & { user?: { id: string } }).user;
+      logger.event(res.statusCode >= 500 ? 'warn' : 'info', 'http.request', {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+        userId: user?.id,
+        requestId,
+      });
+    });
+    next();
+  };
+}

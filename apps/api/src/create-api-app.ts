@@ -1,0 +1,33 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { AppConfig } from '@app/config';
+import { JsonLogger } from '@app/logging';
+import { ApiModule } from './app.module';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { requestContext } from './common/request-context.middleware';
+import { createValidationPipe } from './common/validation';
+import { mountOpenApi } from './docs/openapi';
+import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
+
+/** Builds the api exactly as production runs it; main.ts and the end-to-end tests both use this. */
+export async function createApiApp(config: AppConfig, logger = new JsonLogger('api', config.log.level)): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.use(requestContext(logger));
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const origins = config.http.corsOrigins;
+  app.enableCors({ origin: origins.includes('*') ? true : origins, credentials: true, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));
+  app.enableShutdownHooks();
+  mountOpenApi(app);
+  return app;
+}

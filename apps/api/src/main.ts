@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@app/config';
+import { JsonLogger, redactString } from '@app/logging';
+import { createApiApp } from './create-api-app';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = new JsonLogger('api', config.log.level);
+  const app = await createApiApp(config, logger);
+  await app.listen(config.http.port, config.http.host);
+  logger.event('info', 'api.listening', { url: await app.getUrl(), modelMode: config.llm.offlineDemo ? 'offline-demo' : 'remote' });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`api failed to start: ${redactString(err instanceof Error ? err.message : String(err))}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import { ConnectedSocket, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { Socket } from 'socket.io';
+import { AuthUser } from '@app/auth';
+import { userRoom } from './user-room';
+
+/** The default namespace: where job progress and completion events reach a user's devices. */
+@WebSocketGateway()
+export class NotificationsGateway implements OnGatewayConnection {
+  handleConnection(socket: Socket): void {
+    const user = socket.data.user as AuthUser;
+    void socket.join(userRoom(user.id));
+  }
+
+  @SubscribeMessage('whoami')
+  whoami(@ConnectedSocket() socket: Socket) {
+    const user = socket.data.user as AuthUser;
+    return { id: user.id, role: user.role };
+  }
+}

@@ -1,0 +1,46 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import Redis from 'ioredis';
+import { Server, ServerOptions } from 'socket.io';
+import { AuthService, socketAuthMiddleware } from '@app/auth';
+import { AppConfig } from '@app/config';
+import { redisOptions } from '@app/queue';
+
+/**
+ * Socket.IO server with two cluster-wide properties: every namespace authenticates at the handshake
+ * (a namespace added later cannot forget it), and the Redis adapter lets any api instance reach any socket.
+ */
+export class RealtimeIoAdapter extends IoAdapter {
+  private readonly redisClients: Redis[] = [];
+
+  constructor(
+    private readonly appRef: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(appRef);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const origins = this.config.http.corsOrigins;
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      cors: { origin: origins.includes('*') ? true : origins, credentials: true },
+      maxHttpBufferSize: 64 * 1024,
+    });
+    const pub = new Redis(redisOptions(this.config.redis.url, 'worker'));
+    const sub = pub.duplicate();
+    this.redisClients.push(pub, sub);
+    server.adapter(createAdapter(pub, sub));
+
+    const auth = socketAuthMiddleware(this.appRef.get(AuthService));
+    server.use(auth);
+    server.on('new_namespace', (nsp) => nsp.use(auth));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    for (const client of this.redisClients.splice(0)) client.disconnect();
+  }
+}

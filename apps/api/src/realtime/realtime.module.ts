@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { NotificationsGateway } from './notifications.gateway';
+
+@Module({ providers: [NotificationsGateway] })
+export class RealtimeModule {}

@@ -1,0 +1,19 @@
+import { Job, UnrecoverableError } from 'bullmq';
+import { LlmError } from '@app/llm';
+
+/** True when this attempt is the job's last, so the caller should record a final failure. */
+export function isFinalAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/** A reason safe to show the user: our own LlmError messages are written for that; anything else is generic. */
+export function userFacingReason(err: unknown): string {
+  if (err instanceof LlmError) return err.message;
+  return 'Processing failed unexpectedly';
+}
+
+/** Non-retryable failures stop BullMQ's retries at once instead of burning attempts. */
+export function rethrowForQueue(err: unknown): never {
+  if (err instanceof LlmError && !err.retryable) throw new UnrecoverableError(err.message);
+  throw err;
+}

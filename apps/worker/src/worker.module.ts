@@ -1,0 +1,20 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { JsonLogger } from '@app/logging';
+import { QueueModule } from '@app/queue';
+import { WORKER_LOGGER } from './common/worker-logger';
+import { ExpenseParsingModule } from './expense-parsing/expense-parsing.module';
+
+@Global()
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule.forRoot('worker'), ExpenseParsingModule],
+      providers: [{ provide: WORKER_LOGGER, useValue: logger }],
+      exports: [WORKER_LOGGER],
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import { ConfigError, parseVar, VarSpec } from './config.schema';
+import { VARIABLES } from './variables';
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  http: { port: number; host: string; corsOrigins: string[]; bodyLimit: string };
+  mongo: { uri: string };
+  redis: { url: string };
+  auth: { jwtSecret: string; userCacheTtlMs: number };
+  log: { level: 'error' | 'warn' | 'info' | 'debug' };
+  queue: {
+    prefix: string;
+    concurrency: number;
+    shutdownTimeoutMs: number;
+    attempts: number;
+    backoffMs: number;
+    jobTimeoutMs: number;
+  };
+  llm: {
+    apiKey: string;
+    baseURL?: string;
+    defaultModel: string;
+    taskModels: Record<string, string>;
+    timeoutMs: number;
+    maxRetries: number;
+    prices: Record<string, { input: number; output: number }>;
+    offlineDemo: boolean;
+  };
+  expenses: { categories: string[] };
+  locale: { timeZone: string; currency: string; locale: string };
+}
+
+type Env = Record<string, string | undefined>;
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+function isPriceTable(v: unknown): v is AppConfig['llm']['prices'] {
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.values(v).every(
+      (p) => !!p && typeof p === 'object' && typeof (p as any).input === 'number' && typeof (p as any).output === 'number',
+    )
+  );
+}
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = <T>(name: keyof typeof VARIABLES): T => parseVar(name, VARIABLES[name] as VarSpec, env[name]) as T;
+
+  const taskModels = read<unknown>('OPENAI_TASK_MODELS');
+  if (!isStringMap(taskModels)) throw new ConfigError('OPENAI_TASK_MODELS', 'must be a JSON object of task -> model name');
+  const prices = read<unknown>('OPENAI_PRICES');
+  if (!isPriceTable(prices)) {
+    throw new ConfigError('OPENAI_PRICES', 'must be a JSON object of model -> {"input": number, "output": number}');
+  }
+  const categories = read<string[]>('EXPENSE_CATEGORIES');
+  if (categories.length === 0) throw new ConfigError('EXPENSE_CATEGORIES', 'must list at least one category');
+  const currency = read<string>('CURRENCY');
+  if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError('CURRENCY', `must be a 3-letter ISO code, got "${currency}"`);
+  const locale = read<string>('LOCALE');
+  try {
+    new Intl.NumberFormat(locale);
+  } catch {
+    throw new ConfigError('LOCALE', `must be a BCP 47 locale, got "${locale}"`);
+  }
+
+  return {
+    env: read('NODE_ENV'),
+    http: { port: read('PORT'), host: read('HOST'), corsOrigins: read('CORS_ORIGINS'), bodyLimit: read('BODY_LIMIT') },
+    mongo: { uri: read('MONGODB_URI') },
+    redis: { url: read('REDIS_URL') },
+    auth: { jwtSecret: read('JWT_SECRET'), userCacheTtlMs: read('USER_CACHE_TTL_MS') },
+    log: { level: read('LOG_LEVEL') },
+    queue: {
+      prefix: read('QUEUE_PREFIX'),
+      concurrency: read('WORKER_CONCURRENCY'),
+      shutdownTimeoutMs: read('WORKER_SHUTDOWN_TIMEOUT_MS'),
+      attempts: read('JOB_ATTEMPTS'),
+      backoffMs: read('JOB_BACKOFF_MS'),
+      jobTimeoutMs: read('JOB_TIMEOUT_MS'),
+    },
+    llm: {
+      apiKey: read('OPENAI_API_KEY'),
+      baseURL: read('OPENAI_BASE_URL'),
+      defaultModel: read('OPENAI_MODEL'),
+      taskModels,
+      timeoutMs: read('OPENAI_TIMEOUT_MS'),
+      maxRetries: read('OPENAI_MAX_RETRIES'),
+      prices,
+      offlineDemo: read('LLM_OFFLINE_DEMO'),
+    },
+    expenses: { categories },
+    locale: { timeZone: read('TIME_ZONE'), currency, locale },
+  };
+}
+
+/** Start-up entry: one clear line naming the bad variable, then exit, instead of a stack trace. */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { AiUsageDoc } from './own/ai-usage.schema';
+import { toObjectId } from './object-id';
+
+export interface AiUsageRecord {
+  userId?: string | null;
+  feature: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  latencyMs: number;
+  success: boolean;
+  errorCode?: string | null;
+}
+
+export interface AiUsageSummaryRow {
+  feature: string;
+  model: string;
+  calls: number;
+  failures: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  avgLatencyMs: number;
+}
+
+@Injectable()
+export class AiUsageRepository {
+  constructor(@InjectModel('AiUsage') private readonly usage: Model<AiUsageDoc>) {}
+
+  async record(entry: AiUsageRecord): Promise<void> {
+    await this.usage.create({ ...entry, userId: entry.userId ? toObjectId(entry.userId) : null });
+  }
+
+  /** Totals per feature and model since `since`, for operators watching cost and failure rates. */
+  summarySince(since: Date): Promise<AiUsageSummaryRow[]> {
+    return this.usage
+      .aggregate<AiUsageSummaryRow>([
+        { $match: { createdAt: { $gte: since } } },
+        {
+          $group: {
+            _id: { feature: '$feature', model: '$model' },
+            calls: { $sum: 1 },
+            failures: { $sum: { $cond: ['$success', 0, 1] } },
+            inputTokens: { $sum: '$inputTokens' },
+            outputTokens: { $sum: '$outputTokens' },
+            costUsd: { $sum: { $ifNull: ['$costUsd', 0] } },
+            avgLatencyMs: { $avg: '$latencyMs' },
+          },
+        },
+        { $project: { _id: 0, feature: '$_id.feature', model: '$_id.model', calls: 1, failures: 1, inputTokens: 1, outputTokens: 1, costUsd: 1, avgLatencyMs: { $round: ['$avgLatencyMs', 0] } } },
+        { $sort: { feature: 1, model: 1 } },
+      ])
+      .exec();
+  }
+
+  listForUser(userId: string, limit = 100): Promise<AiUsageDoc[]> {
+    return this.usage.find({ userId: toObjectId(userId) }).sort({ createdAt: -1 }).limit(limit).lean<AiUsageDoc[]>().exec();
+  }
+}

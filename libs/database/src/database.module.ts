@@ -1,0 +1,30 @@
+import { Global, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AiUsageRepository } from './ai-usage.repository';
+import { ExpenseParsesRepository } from './expense-parses.repository';
+import { MAIN_BACKEND_MODELS } from './main-backend/schemas';
+import { OWN_MODELS } from './own';
+import { UsersRepository } from './users.repository';
+
+const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository];
+
+@Global()
+@Module({
+  imports: [
+    MongooseModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        uri: config.mongo.uri,
+        serverSelectionTimeoutMS: 5000,
+        // Fail fast while Mongo is unreachable instead of queueing requests until they time out.
+        bufferCommands: false,
+        autoIndex: true,
+      }),
+    }),
+    MongooseModule.forFeature([...MAIN_BACKEND_MODELS, ...OWN_MODELS]),
+  ],
+  providers: REPOSITORIES,
+  exports: [MongooseModule, ...REPOSITORIES],
+})
+export class DatabaseModule {}

@@ -1,0 +1,5 @@
+export * from './cost';
+export * from './llm-error';
+export * from './llm.module';
+export * from './llm.service';
+export * from './structured-output';

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AiUsageRepository } from '@app/database';
+import { estimateCostUsd } from './cost';
+import { classifyLlmError, LlmError } from './llm-error';
+import { parseStructured } from './structured-output';
+
+export interface JsonTask {
+  /** Feature name for usage accounting and per-task model choice, e.g. 'expense-parse'. */
+  feature: string;
+  userId?: string | null;
+  messages: ChatCompletionMessageParam[];
+  schemaName: string;
+  schema: Record<string, unknown>;
+  temperature?: number;
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The one place that talks to the model server: model choice, timeouts, usage and cost accounting. */
+@Injectable()
+export class LlmService {
+  readonly client: OpenAI;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly usage: AiUsageRepository,
+  ) {
+    this.client = new OpenAI({
+      apiKey: config.llm.apiKey,
+      baseURL: config.llm.baseURL,
+      timeout: config.llm.timeoutMs,
+      maxRetries: config.llm.maxRetries,
+    });
+  }
+
+  modelFor(feature: string): string {
+    return this.config.llm.taskModels[feature] ?? this.config.llm.defaultModel;
+  }
+
+  /** Structured output (json_schema); an answer that fails the schema is an `invalid_output` LlmError. */
+  async completeJson<T>(task: JsonTask): Promise<{ value: T; usage: TokenUsage; model: string }> {
+    const model = this.modelFor(task.feature);
+    const started = Date.now();
+    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    try {
+      const completion = await this.client.chat.completions.create(
+        {
+          model,
+          messages: task.messages,
+          temperature: task.temperature ?? 0,
+          response_format: { type: 'json_schema', json_schema: { name: task.schemaName, schema: task.schema, strict: true } },
+        },
+        { signal: task.signal },
+      );
+      usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
+      const value = parseStructured<T>(completion.choices[0]?.message?.content, task.schema);
+      await this.record(task, model, usage, started, null);
+      return { value, usage, model };
+    } catch (err) {
+      const llmErr = classifyLlmError(err);
+      await this.record(task, model, usage, started, llmErr);
+      throw llmErr;
+    }
+  }
+
+  /** Usage is accounted even for failures; a usage write failing must not turn a good answer into an error. */
+  private async record(task: JsonTask, model: string, usage: TokenUsage, started: number, error: LlmError | null): Promise<void> {
+    await this.usage
+      .record({
+        userId: task.userId ?? null,
+        feature: task.feature,
+        model,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        costUsd: estimateCostUsd(this.config.llm.prices, model, usage.inputTokens, usage.outputTokens),
+        latencyMs: Date.now() - started,
+        success: error === null,
+        errorCode: error?.kind ?? null,
+      })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './untrusted-text';
+export * from './expense-parse/expense-parse.prompt';

@@ -1,0 +1,4 @@
+export * from './queues';
+export * from './queue.module';
+export * from './redis-options';
+export * from './job-options';
