@@ -3,13 +3,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { MongoClient } from 'mongodb';
-import { startFakeOpenAI } from '../test/support/fake-openai';
-import { startTestMongo } from '../test/support/mongo';
-import { isListening } from '../test/support/ports';
-import { redisServerBinary, startRedisServer } from '../test/support/redis';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startTestMongo } from '../support/mongo';
+import { isListening } from '../support/ports';
+import { redisServerBinary, startRedisServer } from '../support/redis';
 import { seedDemoData } from './demo-data';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
+// Compiled to dist/dev-stack/test/dev-stack/: four levels below the repository root.
+const ROOT = path.join(__dirname, '..', '..', '..', '..');
 const DEV_JWT_SECRET = 'dev-only-secret-change-me';
 
 interface Resource {

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { MongoClient, Db } from 'mongodb';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
+import { AppConfig, loadConfig } from '@app/config';
+import { JsonLogger } from '@app/logging';
+import { startFakeOpenAI, FakeOpenAI } from './fake-openai';
+import { startTestMongo } from './mongo';
+import { testRedisUrl } from './redis';
+import { TEST_JWT_SECRET } from './tokens';
+
+export interface Infra {
+  mongoUri: string;
+  redisUrl: string;
+  model: FakeOpenAI;
+  stop(): Promise<void>;
+}
+
+/** Mongo, Redis and the fake model, started once per suite. */
+export async function startInfra(): Promise<Infra> {
+  const [mongo, redis, model] = await Promise.all([startTestMongo(), testRedisUrl(), startFakeOpenAI()]);
+  return {
+    mongoUri: mongo.uri,
+    redisUrl: redis.url,
+    model,
+    async stop() {
+      await Promise.allSettled([model.close(), mongo.stop(), redis.stop()]);
+    },
+  };
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Test configuration through the same validation as production, with a private database and queue prefix. */
+export function testConfig(infra: Infra, overrides: Record<string, string> = {}): AppConfig {
+  const dbName = uniqueName('fab_test').replace(/-/g, '_');
+  const base = new URL(infra.mongoUri);
+  base.pathname = `/${dbName}`;
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGODB_URI: base.toString(),
+    REDIS_URL: infra.redisUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    OPENAI_API_KEY: 'test-key',
+    OPENAI_BASE_URL: infra.model.baseURL,
+    OPENAI_MAX_RETRIES: '0',
+    OPENAI_TIMEOUT_MS: '5000',
+    QUEUE_PREFIX: uniqueName('fabtest'),
+    JOB_BACKOFF_MS: '50',
+    LOG_LEVEL: 'error',
+    ...overrides,
+  });
+}
+
+export interface RunningApi {
+  app: NestExpressApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(config: AppConfig): Promise<RunningApi> {
+  const app = await createApiApp(config, new JsonLogger('api', config.log.level));
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, url, close: () => app.close() };
+}
+
+export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
+  return createWorkerApp(config, new JsonLogger('worker', config.log.level));
+}
+
+/** Direct driver access for seeding the main backend's collections the way the main backend writes them. */
+export async function connectDb(config: AppConfig): Promise<{ db: Db; close(): Promise<void> }> {
+  const client = await MongoClient.connect(config.mongo.uri);
+  return { db: client.db(), close: () => client.close() };
+}
