@@ -1,0 +1,33 @@
+import { addMonths, DEFAULT_TIME_ZONE, monthKey, monthRange, type MonthKey } from './periods';
+import { DEFAULT_RED_FLAG_THRESHOLDS } from './red-flags';
+
+/**
+ * What the repository must fetch for buildFinancialContext at `now`: month-keyed aggregations over `months`,
+ * occurrence lists over `recurring` (long enough to see a yearly charge twice), duplicate candidates over
+ * `duplicates`. Ranges are [start, end) instants; query `{ $gte: start, $lt: end }`.
+ */
+
+export interface DataWindows {
+  months: { from: MonthKey; to: MonthKey; start: Date; end: Date };
+  recurring: { start: Date; end: Date };
+  duplicates: { start: Date; end: Date };
+}
+
+export interface DataWindowOptions {
+  consecutiveOverspendMonths?: number;
+  recurringMonths?: number;
+  duplicateMonths?: number;
+}
+
+export function dataWindows(now: Date, timeZone: string = DEFAULT_TIME_ZONE, options: DataWindowOptions = {}): DataWindows {
+  const current = monthKey(now, timeZone);
+  // 3 complete months + the 3 before them for the comparison = 6 back; overspend streaks may need more.
+  const back = Math.max(6, (options.consecutiveOverspendMonths ?? DEFAULT_RED_FLAG_THRESHOLDS.consecutiveOverspendMonths) * 2);
+  const from = addMonths(current, -back);
+  const end = monthRange(current, timeZone).end;
+  return {
+    months: { from, to: current, start: monthRange(from, timeZone).start, end },
+    recurring: { start: monthRange(addMonths(current, -(options.recurringMonths ?? 13)), timeZone).start, end },
+    duplicates: { start: monthRange(addMonths(current, -(options.duplicateMonths ?? 1)), timeZone).start, end },
+  };
+}
