@@ -166,12 +166,12 @@ describe('foundation (api + worker end to end)', () => {
       expect(await handshake(socket)).toEqual({ ok: true });
     });
 
-    it.each([
+    it.each<[string, () => Record<string, unknown> | undefined, number, string]>([
       ['no token', () => undefined, 401, 'token_missing'],
       ['alg none', () => ({ token: unsignedToken({ id: user._id.toHexString() }) }), 401, 'token_invalid'],
       ['an expired token', () => ({ token: signMainBackendToken({ id: user._id.toHexString() }, { expiresIn: -10 }) }), 401, 'token_expired'],
       ['a missing user', () => ({ token: signMainBackendToken({ id: new ObjectId().toHexString() }) }), 401, 'user_not_found'],
-    ] as const)('refuses %s with connect_error carrying the status', async (_n, auth, status, code) => {
+    ])('refuses %s with connect_error carrying the status', async (_n, auth, status, code) => {
       const result = await handshake(connect(auth()));
       expect(result).toMatchObject({ ok: false, data: { status, code } });
     });
@@ -183,6 +183,26 @@ describe('foundation (api + worker end to end)', () => {
   });
 
   describe('request handling', () => {
+    it('serves the OpenAPI document at /docs', async () => {
+      const doc = await request(api.url, 'GET', '/docs/openapi.json');
+      expect(doc.status).toBe(200);
+      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/expenses/parse', '/expenses/parse/{id}']));
+      expect((await request(api.url, 'GET', '/docs')).status).toBe(200);
+    });
+
+    it('sets security headers and a request id', async () => {
+      const res = await request(api.url, 'GET', '/health', { headers: { 'x-request-id': 'trace-123' } });
+      expect(res.headers.get('x-request-id')).toBe('trace-123');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    });
+
+    it('refuses a body over the configured limit with 413 JSON', async () => {
+      const res = await request(api.url, 'POST', '/expenses/parse', { token: tokenFor(user), body: { text: 'x'.repeat(200_000) } });
+      expect(res.status).toBe(413);
+      expect(res.body.code).toBe('payload_too_large');
+    });
+
     it('refuses unknown fields and wrong types with one JSON error shape', async () => {
       const token = tokenFor(user);
       const extra = await request(api.url, 'POST', '/expenses/parse', { token, body: { text: 'coffee £3', admin: true } });
@@ -193,7 +213,7 @@ describe('foundation (api + worker end to end)', () => {
       expect(injected.status).toBe(400);
       const badJson = await request(api.url, 'POST', '/expenses/parse', { token, rawBody: '{"text": ' });
       expect(badJson.status).toBe(400);
-      expect(badJson.body.code).toBe('entity_parse_failed');
+      expect(badJson.body).toMatchObject({ code: 'invalid_json', message: 'Request body is not valid JSON' });
     });
 
     it('answers 400 for a malformed id and 404 for an unknown one', async () => {
@@ -238,6 +258,20 @@ describe('foundation (api + worker end to end)', () => {
       // Another user cannot read it.
       const other = await seedUser(db);
       expect((await request(api.url, 'GET', `/expenses/parse/${accepted.body.id}`, { token: tokenFor(other) })).status).toBe(404);
+    });
+
+    it('lets an in-flight job finish when the worker shuts down gracefully', async () => {
+      infra.model.enqueue({
+        json: { amount: 12, currency: 'GBP', category: 'Dining', description: 'Lunch', date: '2026-11-20', unparseableReason: null },
+        delayMs: 800,
+      } as any);
+      const token = tokenFor(user);
+      const accepted = await request(api.url, 'POST', '/expenses/parse', { token, body: { text: 'Lunch £12' } });
+      await eventually(async () => infra.model.stats.inFlight, (n) => n > 0, 5000, 10);
+      await worker.close(); // waits for the active job before resolving
+      const stored = await db.collection('expense_parses').findOne({ _id: new ObjectId(accepted.body.id) });
+      expect(stored).toMatchObject({ status: 'completed', result: { amount: 12, category: 'Dining' } });
+      worker = await startWorker(config);
     });
   });
 });

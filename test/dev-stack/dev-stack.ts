@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';

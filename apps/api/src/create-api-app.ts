@@ -1,10 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import helmet from 'helmet';
 import { AppConfig } from '@app/config';
 import { JsonLogger } from '@app/logging';
 import { ApiModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { bodyParserErrors } from './common/body-parser-errors';
 import { requestContext } from './common/request-context.middleware';
 import { createValidationPipe } from './common/validation';
 import { mountOpenApi } from './docs/openapi';
@@ -17,8 +19,8 @@ export async function createApiApp(config: AppConfig, logger = new JsonLogger('a
     bodyParser: false,
     abortOnError: false,
   });
-  app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.use(requestContext(logger));
+  app.use(json({ limit: config.http.bodyLimit, strict: true }), bodyParserErrors);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

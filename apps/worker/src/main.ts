@@ -6,7 +6,7 @@ import { createWorkerApp } from './create-worker-app';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = new JsonLogger('worker', config.log.level);
-  const app = await createWorkerApp(config, logger);
+  await createWorkerApp(config, logger);
   logger.event('info', 'worker.started', { concurrency: config.queue.concurrency, modelMode: config.llm.offlineDemo ? 'offline-demo' : 'remote' });
 
   // Nest's shutdown hooks close the workers, which waits for in-flight jobs; past the deadline we exit

@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { JsonLogger } from '@app/logging';
 import { QueueModule } from '@app/queue';
+import { DrainWorkersService } from './common/drain-workers.service';
 import { WORKER_LOGGER } from './common/worker-logger';
 import { ExpenseParsingModule } from './expense-parsing/expense-parsing.module';
 
@@ -12,8 +14,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule.forRoot('worker'), ExpenseParsingModule],
-      providers: [{ provide: WORKER_LOGGER, useValue: logger }],
+      imports: [ConfigModule.forRoot(config), DiscoveryModule, DatabaseModule, QueueModule.forRoot('worker'), ExpenseParsingModule],
+      providers: [{ provide: WORKER_LOGGER, useValue: logger }, DrainWorkersService],
       exports: [WORKER_LOGGER],
     };
   }

@@ -27,7 +27,7 @@ describe('buildFinancialContext', () => {
     expect(ctx.debts.items.find((x) => x.id === 'd-loan')).toMatchObject({ aprPct: 6, aprSource: 'estimated' });
     // 7000 / 200000 = 3.5%
     expect(ctx.debts.debtToIncomePct).toBe(3.5);
-    expect(ctx.debts.payoff?.avalanche.payoffOrder[0].monthKey >= '2026-05').toBe(true);
+    expect(ctx.debts.payoff!.avalanche.payoffOrder[0].monthKey! >= '2026-05').toBe(true);
     expect(ctx.debts.payoff?.excluded).toEqual([{ id: 'd-old', name: 'Old', reason: 'already-paid' }]);
     // 50/30/20 needs = rent 90000 + food 33050 + debt payments 7000 = 130050; savings = goal target 10000
     expect(ctx.fiftyThirtyTwentyThisMonth.needs.amountMinor).toBe(130050);

@@ -15,7 +15,7 @@ export interface ExpenseParseJobData {
   userId: string;
 }
 
-/** Job ids derived from our own document ids make a double submit a no-op in BullMQ. */
+/** Job ids derived from our own document ids make a double submit a no-op in BullMQ (which forbids ":" in them). */
 export const jobIds = {
-  expenseParse: (parseId: string) => `expense-parse:${parseId}`,
+  expenseParse: (parseId: string) => `expense-parse-${parseId}`,
 };

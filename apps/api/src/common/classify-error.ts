@@ -26,15 +26,7 @@ export function classifyError(err: unknown): ClassifiedError {
     }
     return { status, code: body.code ?? defaultCode(status), message: String(body.message ?? err.message), details: body.details, unexpected: false };
   }
-  const e = err as { name?: string; message?: string; type?: string; status?: number; statusCode?: number };
-  // body-parser errors carry their own 4xx status and a type.
-  if (e && typeof e.type === 'string' && typeof (e.status ?? e.statusCode) === 'number') {
-    const status = (e.status ?? e.statusCode) as number;
-    if (status >= 400 && status < 500) {
-      const message = e.type === 'entity.too.large' ? 'Request body is too large' : e.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : 'Request body could not be read';
-      return { status, code: e.type.replace(/\./g, '_'), message, unexpected: false };
-    }
-  }
+  const e = err as { name?: string; message?: string };
   const text = `${e?.name ?? ''} ${e?.message ?? ''}`;
   if (MONGO_UNAVAILABLE.test(text)) return { status: 503, code: 'database_unavailable', message: 'Database is temporarily unavailable', unexpected: true };
   if (REDIS_UNAVAILABLE.test(text)) return { status: 503, code: 'queue_unavailable', message: 'Job queue is temporarily unavailable', unexpected: true };

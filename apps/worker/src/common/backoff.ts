@@ -1,6 +1,5 @@
 import { MinimalJob, WorkerOptions } from 'bullmq';
 import { LlmError } from '@app/llm';
-import { RETRY_AFTER_AWARE } from '@app/queue';
 
 const MAX_DELAY_MS = 10 * 60_000;
 
