@@ -7,6 +7,7 @@ import { QueueModule } from '@app/queue';
 import { AdminModule } from './admin/admin.module';
 import { ExpensesModule } from './expenses/expenses.module';
 import { HealthModule } from './health/health.module';
+import { LimitsModule } from './limits/limits.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
@@ -19,6 +20,7 @@ export class ApiModule {
         DatabaseModule,
         QueueModule.forRoot('producer'),
         AuthModule,
+        LimitsModule,
         HealthModule,
         ExpensesModule,
         RealtimeModule,

@@ -27,6 +27,15 @@ export interface AppConfig {
     offlineDemo: boolean;
   };
   expenses: { categories: string[] };
+  chat: {
+    assistantName: string;
+    maxMessageChars: number;
+    historyTokens: number;
+    maxOutputTokens: number;
+    rateLimit: number;
+    rateWindowMs: number;
+    dailyTokenBudget: number;
+  };
   locale: { timeZone: string; currency: string; locale: string };
 }
 
@@ -94,6 +103,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       offlineDemo: read('LLM_OFFLINE_DEMO'),
     },
     expenses: { categories },
+    chat: {
+      assistantName: read('ASSISTANT_NAME'),
+      maxMessageChars: read('CHAT_MAX_MESSAGE_CHARS'),
+      historyTokens: read('CHAT_HISTORY_TOKENS'),
+      maxOutputTokens: read('CHAT_MAX_OUTPUT_TOKENS'),
+      rateLimit: read('CHAT_RATE_LIMIT'),
+      rateWindowMs: read('CHAT_RATE_WINDOW_MS'),
+      dailyTokenBudget: read('CHAT_DAILY_TOKEN_BUDGET'),
+    },
     locale: { timeZone: read('TIME_ZONE'), currency, locale },
   };
 }

@@ -2,12 +2,14 @@ import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AiUsageRepository } from './ai-usage.repository';
+import { ConversationsRepository } from './conversations.repository';
 import { ExpenseParsesRepository } from './expense-parses.repository';
+import { MessagesRepository } from './messages.repository';
 import { MAIN_BACKEND_MODELS } from './main-backend/schemas';
 import { OWN_MODELS } from './own';
 import { UsersRepository } from './users.repository';
 
-const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository];
+const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository, ConversationsRepository, MessagesRepository];
 
 @Global()
 @Module({

@@ -6,3 +6,6 @@ export * from './own';
 export * from './users.repository';
 export * from './expense-parses.repository';
 export * from './ai-usage.repository';
+export * from './cursor';
+export * from './conversations.repository';
+export * from './messages.repository';

@@ -3,3 +3,4 @@ export * from './llm-error';
 export * from './llm.module';
 export * from './llm.service';
 export * from './structured-output';
+export * from './token-estimate';

@@ -6,6 +6,7 @@ import { AiUsageRepository } from '@app/database';
 import { estimateCostUsd } from './cost';
 import { classifyLlmError, LlmError } from './llm-error';
 import { parseStructured } from './structured-output';
+import { estimateTokens } from './token-estimate';
 
 export interface JsonTask {
   /** Feature name for usage accounting and per-task model choice, e.g. 'expense-parse'. */
@@ -16,6 +17,23 @@ export interface JsonTask {
   schema: Record<string, unknown>;
   temperature?: number;
   signal?: AbortSignal;
+}
+
+export interface ChatStreamTask {
+  feature: string;
+  userId?: string | null;
+  messages: ChatCompletionMessageParam[];
+  maxOutputTokens?: number;
+  temperature?: number;
+  /** Aborting ends the model request; the partial text is returned with `stopped: true`. */
+  signal?: AbortSignal;
+}
+
+export interface ChatStreamResult {
+  text: string;
+  usage: TokenUsage;
+  model: string;
+  stopped: boolean;
 }
 
 export interface TokenUsage {
@@ -70,8 +88,57 @@ export class LlmService {
     }
   }
 
+  /**
+   * Streams a chat reply, calling onDelta for each piece of text as it arrives. A user's stop (the
+   * signal) is not an error: the partial text comes back marked stopped and its tokens are accounted.
+   */
+  async streamChat(task: ChatStreamTask, onDelta: (text: string) => void): Promise<ChatStreamResult> {
+    const model = this.modelFor(task.feature);
+    const started = Date.now();
+    let text = '';
+    let usage: TokenUsage | null = null;
+    try {
+      const stream = await this.client.chat.completions.create(
+        {
+          model,
+          messages: task.messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          temperature: task.temperature ?? 0.4,
+          max_tokens: task.maxOutputTokens,
+        },
+        { signal: task.signal },
+      );
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta?.content;
+        if (delta) {
+          text += delta;
+          onDelta(delta);
+        }
+        if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      }
+      const final = usage ?? this.estimateUsage(task.messages, text);
+      await this.record(task, model, final, started, null);
+      return { text, usage: final, model, stopped: false };
+    } catch (err) {
+      const llmErr = classifyLlmError(err);
+      const spent = usage ?? this.estimateUsage(task.messages, text);
+      if (llmErr.kind === 'aborted' && task.signal?.aborted) {
+        await this.record(task, model, spent, started, null);
+        return { text, usage: spent, model, stopped: true };
+      }
+      await this.record(task, model, spent, started, llmErr);
+      throw llmErr;
+    }
+  }
+
+  private estimateUsage(messages: ChatCompletionMessageParam[], output: string): TokenUsage {
+    const input = messages.reduce((n, m) => n + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')), 0);
+    return { inputTokens: input, outputTokens: estimateTokens(output) };
+  }
+
   /** Usage is accounted even for failures; a usage write failing must not turn a good answer into an error. */
-  private async record(task: JsonTask, model: string, usage: TokenUsage, started: number, error: LlmError | null): Promise<void> {
+  private async record(task: Pick<JsonTask, 'feature' | 'userId'>, model: string, usage: TokenUsage, started: number, error: LlmError | null): Promise<void> {
     await this.usage
       .record({
         userId: task.userId ?? null,

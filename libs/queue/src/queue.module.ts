@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { defaultJobOptions } from './job-options';
 import { ALL_QUEUES } from './queues';
 import { redisOptions, RedisRole } from './redis-options';
+import { UserEventsPublisher } from './user-events';
 
 /** A general-purpose client (health checks, rate limits, pub/sub publishing) separate from BullMQ's own. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -43,8 +44,9 @@ export class QueueModule {
           useFactory: (config: AppConfig) => new Redis(redisOptions(config.redis.url, 'client')),
         },
         RedisClientCloser,
+        UserEventsPublisher,
       ],
-      exports: [BullModule, REDIS_CLIENT],
+      exports: [BullModule, REDIS_CLIENT, UserEventsPublisher],
     };
   }
 }

@@ -15,7 +15,13 @@ export interface ExpenseParseJobData {
   userId: string;
 }
 
+export interface TitleJobData {
+  conversationId: string;
+  userId: string;
+}
+
 /** Job ids derived from our own document ids make a double submit a no-op in BullMQ (which forbids ":" in them). */
 export const jobIds = {
   expenseParse: (parseId: string) => `expense-parse-${parseId}`,
+  title: (conversationId: string) => `title-${conversationId}`,
 };

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { JsonLogger } from '@app/logging';
+import { TooManyRequestsException } from '../limits/too-many-requests.exception';
 import { classifyError } from './classify-error';
 import { ErrorBody, reasonPhrase } from './error-body';
 
@@ -18,6 +19,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.event('error', 'request.failed', { path: req.path, method: req.method, status: c.status, requestId: req.headers['x-request-id'], error: err });
     }
     if (res.headersSent) return;
+    if (err instanceof TooManyRequestsException) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
     const body: ErrorBody = {
       statusCode: c.status,
       error: reasonPhrase(c.status),

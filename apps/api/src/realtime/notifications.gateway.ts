@@ -1,7 +1,7 @@
 import { ConnectedSocket, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Socket } from 'socket.io';
 import { AuthUser } from '@app/auth';
-import { userRoom } from './user-room';
+import { userRoom } from '@app/queue';
 
 /** The default namespace: where job progress and completion events reach a user's devices. */
 @WebSocketGateway()

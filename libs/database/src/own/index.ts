@@ -1,10 +1,16 @@
 import { AiUsageSchema } from './ai-usage.schema';
+import { ConversationSchema } from './conversation.schema';
 import { ExpenseParseSchema } from './expense-parse.schema';
+import { MessageSchema } from './message.schema';
 
 export * from './ai-usage.schema';
+export * from './conversation.schema';
 export * from './expense-parse.schema';
+export * from './message.schema';
 
 export const OWN_MODELS = [
   { name: 'ExpenseParse', schema: ExpenseParseSchema },
   { name: 'AiUsage', schema: AiUsageSchema },
+  { name: 'Conversation', schema: ConversationSchema },
+  { name: 'Message', schema: MessageSchema },
 ];

@@ -1,0 +1,372 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types, type PipelineStage } from 'mongoose';
+import {
+  dataWindows,
+  LARGEST_EXPENSES_PER_MONTH,
+  type BudgetInput,
+  type DataWindowOptions,
+  type DataWindows,
+  type DebtInput,
+  type DuplicateCandidateGroup,
+  type ExpenseMonthGroup,
+  type FinanceInputs,
+  type MonthLargestExpenses,
+  type MonthTotal,
+  type OccurrenceGroup,
+  type PartnerBudgetSpend,
+  type SavingGoalInput,
+} from '@app/finance';
+import type { BudgetDoc, DebtDoc, ExpenseDoc, IncomeDoc, SavingGoalDoc, UserDoc } from '../main-backend/schemas';
+import { isObjectIdHex, toObjectId } from '../object-id';
+
+/**
+ * Reads everything `buildFinancialContext` needs for one user as aggregates (see libs/finance/src/inputs.ts for
+ * the contract of each field). The cost is a fixed number of commands whatever the user's history:
+ *   1. users       aggregate: the user and, via $lookup, whether their partner still exists
+ *   2. budgets     find: the user's budgets + the partner's household budgets (small, needed in full)
+ *   3. expenses    aggregate: one $facet for monthly groups, largest per month, recurring, duplicates and the
+ *                  partner's household spending (one scan of the user's window instead of five)
+ *   4. incomes     aggregate: totals per month
+ *   5. debts       find
+ *   6. savinggoals find
+ * 2 and 3 wait for 1 (partner) and 2 (household budget ids); 4-6 run alongside, so latency is 3 round trips.
+ * Soft-deleted documents are excluded by the read-only plugin (find and the first stage of every aggregate);
+ * the only sub-pipeline it cannot reach, the $lookup in 1, filters `isDeleted` itself.
+ */
+export const FINANCE_INPUTS_QUERY_COUNT = 6;
+
+/** Keeps the recurring-detection payload bounded for names seen every day for a year. */
+export const RECURRING_OCCURRENCES_KEPT = 60;
+
+/** Big enough that the small lists (budgets, debts, goals) come back in the first batch, with no getMore. */
+const SMALL_LIST_BATCH = 10_000;
+
+// Case-insensitive and trimmed because the library compares budget types that way.
+const HOUSEHOLD_TYPE = /^\s*household\s*$/i;
+
+export class FinanceUserNotFoundError extends Error {
+  constructor(readonly userId: string) {
+    super(`user ${userId} not found (missing, soft-deleted or not an ObjectId)`);
+    this.name = 'FinanceUserNotFoundError';
+  }
+}
+
+export interface LoadFinanceInputsOptions {
+  now: Date;
+  timeZone: string;
+  /** Must match the options given to buildFinancialContext when its thresholds are not the defaults. */
+  windows?: DataWindowOptions;
+}
+
+@Injectable()
+export class FinanceInputsRepository {
+  constructor(
+    @InjectModel('User') private readonly users: Model<UserDoc>,
+    @InjectModel('Income') private readonly incomes: Model<IncomeDoc>,
+    @InjectModel('Expense') private readonly expenses: Model<ExpenseDoc>,
+    @InjectModel('Budget') private readonly budgets: Model<BudgetDoc>,
+    @InjectModel('Debt') private readonly debts: Model<DebtDoc>,
+    @InjectModel('SavingGoal') private readonly savingGoals: Model<SavingGoalDoc>,
+  ) {}
+
+  async load(userId: string, opts: LoadFinanceInputsOptions): Promise<FinanceInputs> {
+    if (!isObjectIdHex(userId)) throw new FinanceUserNotFoundError(userId);
+    const uid = toObjectId(userId);
+    const w = dataWindows(opts.now, opts.timeZone, opts.windows);
+
+    const partnerBudgetsAndExpenses = async () => {
+      const partner = await this.partnerOf(uid, userId);
+      const budgets = await this.loadBudgets(uid, partner);
+      const householdIds = budgets.filter((b) => HOUSEHOLD_TYPE.test(b.type)).map((b) => toObjectId(b.id));
+      const expenses = await this.loadExpenses(uid, partner, householdIds, w, opts.timeZone);
+      return { partner, budgets, expenses };
+    };
+    const [{ partner, budgets, expenses }, incomeByMonth, debts, savingGoals] = await Promise.all([
+      partnerBudgetsAndExpenses(),
+      this.loadIncome(uid, w, opts.timeZone),
+      this.loadDebts(uid),
+      this.loadSavingGoals(uid),
+    ]);
+
+    return {
+      userId,
+      partnerId: partner ? partner.toHexString() : null,
+      window: { from: w.months.from, to: w.months.to },
+      incomeByMonth,
+      ...expenses,
+      budgets,
+      debts,
+      savingGoals,
+    };
+  }
+
+  /** The partner counts only while their account exists: a deleted partner's household budgets are gone too. */
+  private async partnerOf(uid: Types.ObjectId, userId: string): Promise<Types.ObjectId | null> {
+    const [user] = await this.users
+      .aggregate<{ partner: Array<{ _id: Types.ObjectId }> }>([
+        { $match: { _id: uid } },
+        {
+          $lookup: {
+            from: 'users',
+            let: { pid: '$partnerId' },
+            // The read-only plugin only guards the outer pipeline.
+            pipeline: [{ $match: { $expr: { $eq: ['$_id', '$$pid'] } } }, { $match: { isDeleted: { $ne: true } } }, { $project: { _id: 1 } }],
+            as: 'partner',
+          },
+        },
+        { $project: { partner: 1 } },
+      ])
+      .exec();
+    if (!user) throw new FinanceUserNotFoundError(userId);
+    const partner = user.partner[0]?._id;
+    return partner && !partner.equals(uid) ? partner : null;
+  }
+
+  private async loadBudgets(uid: Types.ObjectId, partner: Types.ObjectId | null): Promise<BudgetInput[]> {
+    const filter = partner ? { $or: [{ userId: uid }, { userId: partner, type: HOUSEHOLD_TYPE }] } : { userId: uid };
+    const docs = await this.budgets
+      .find(filter)
+      .select({ userId: 1, name: 1, amount: 1, type: 1, frequency: 1, category: 1, createdAt: 1 })
+      .batchSize(SMALL_LIST_BATCH)
+      .lean<Array<Partial<BudgetDoc> & { _id: Types.ObjectId }>>()
+      .exec();
+    return docs.map((b) => ({
+      id: hex(b._id) as string,
+      userId: hex(b.userId) ?? '',
+      name: str(b.name),
+      amount: num(b.amount) ?? 0,
+      type: str(b.type),
+      frequency: str(b.frequency),
+      category: typeof b.category === 'string' ? b.category : null,
+      // An invalid date is what the library reports as "budget-created-date-missing".
+      createdAt: date(b.createdAt) ?? new Date(NaN),
+    }));
+  }
+
+  private async loadIncome(uid: Types.ObjectId, w: DataWindows, timeZone: string): Promise<MonthTotal[]> {
+    const rows = await this.incomes
+      .aggregate<{ _id: string; total: number; count: number }>([
+        { $match: { userId: uid, receiveDate: { $gte: w.months.start, $lt: w.months.end } } },
+        { $group: { _id: monthOf('$receiveDate', timeZone), total: { $sum: '$amount' }, count: { $sum: 1 } } },
+      ])
+      .exec();
+    return rows.map((r) => ({ month: r._id, total: r.total, count: r.count })).sort(byMonth);
+  }
+
+  private async loadExpenses(
+    uid: Types.ObjectId,
+    partner: Types.ObjectId | null,
+    householdIds: Types.ObjectId[],
+    w: DataWindows,
+    timeZone: string,
+  ): Promise<Pick<FinanceInputs, 'expensesByMonth' | 'largestExpensesByMonth' | 'recurringCandidates' | 'duplicateCandidates' | 'partnerBudgetSpendByMonth'>> {
+    const start = new Date(Math.min(w.months.start.getTime(), w.recurring.start.getTime(), w.duplicates.start.getTime()));
+    const end = new Date(Math.max(w.months.end.getTime(), w.recurring.end.getTime(), w.duplicates.end.getTime()));
+    const inMonths = { $gte: w.months.start, $lt: w.months.end };
+    const withPartner = partner !== null && householdIds.length > 0;
+    const lowerName = { $toLower: { $trim: { input: { $ifNull: ['$name', ''] } } } };
+
+    const facets: Record<string, PipelineStage.FacetPipelineStage[]> = {
+      byMonth: [
+        { $match: { userId: uid, endDate: inMonths } },
+        {
+          $group: {
+            _id: {
+              month: monthOf('$endDate', timeZone),
+              budgetId: { $ifNull: ['$budgetId', null] },
+              // Budgeted rows take their budget's category; only unbudgeted ones need a name to classify.
+              name: { $cond: [{ $ifNull: ['$budgetId', false] }, null, lowerName] },
+            },
+            total: { $sum: '$amount' },
+            count: { $sum: 1 },
+          },
+        },
+      ],
+      largest: [
+        { $match: { userId: uid, endDate: inMonths } },
+        {
+          $group: {
+            _id: monthOf('$endDate', timeZone),
+            items: {
+              $topN: {
+                n: LARGEST_EXPENSES_PER_MONTH,
+                sortBy: { amount: -1, _id: 1 },
+                output: { id: '$_id', name: '$name', amount: '$amount', date: '$endDate', budgetId: { $ifNull: ['$budgetId', null] } },
+              },
+            },
+          },
+        },
+      ],
+      recurring: [
+        { $match: { userId: uid, endDate: { $gte: w.recurring.start, $lt: w.recurring.end } } },
+        {
+          $group: {
+            _id: lowerName,
+            // The latest spelling is the one the user recognises.
+            name: { $top: { sortBy: { endDate: -1, _id: -1 }, output: '$name' } },
+            occurrences: {
+              $bottomN: {
+                n: RECURRING_OCCURRENCES_KEPT,
+                sortBy: { endDate: 1, _id: 1 },
+                output: { id: '$_id', date: '$endDate', amount: '$amount' },
+              },
+            },
+            count: { $sum: 1 },
+          },
+        },
+        { $match: { count: { $gte: 2 } } },
+      ],
+      duplicates: [
+        { $match: { userId: uid, endDate: { $gte: w.duplicates.start, $lt: w.duplicates.end } } },
+        { $sort: { endDate: 1, _id: 1 } },
+        {
+          $group: {
+            _id: { name: lowerName, amount: '$amount' },
+            name: { $first: '$name' },
+            occurrences: { $push: { id: '$_id', date: '$endDate' } },
+            count: { $sum: 1 },
+          },
+        },
+        { $match: { count: { $gte: 2 } } },
+      ],
+    };
+    if (withPartner) {
+      facets.partner = [
+        { $match: { userId: partner, endDate: inMonths } },
+        { $group: { _id: { month: monthOf('$endDate', timeZone), budgetId: '$budgetId' }, total: { $sum: '$amount' }, count: { $sum: 1 } } },
+      ];
+    }
+
+    // The outer $match is what an index on { userId, endDate } serves; the facets only narrow it further.
+    const who = withPartner ? { $or: [{ userId: uid }, { userId: partner, budgetId: { $in: householdIds } }] } : { userId: uid };
+    const [out] = await this.expenses.aggregate<ExpenseFacets>([{ $match: { ...who, endDate: { $gte: start, $lt: end } } }, { $facet: facets }]).exec();
+
+    const largestExpensesByMonth: MonthLargestExpenses[] = (out?.largest ?? [])
+      .map((g) => ({
+        month: g._id,
+        items: g.items.map((i) => ({
+          id: hex(i.id) as string,
+          name: str(i.name),
+          amount: num(i.amount) ?? 0,
+          // An invalid date makes the library drop the item and say so, rather than place it in a wrong month.
+          date: date(i.date) ?? new Date(NaN),
+          budgetId: hex(i.budgetId),
+        })),
+      }))
+      .sort(byMonth);
+    return {
+      expensesByMonth: (out?.byMonth ?? [])
+        .map((r): ExpenseMonthGroup => ({ month: r._id.month, budgetId: hex(r._id.budgetId), name: r._id.name ?? null, total: r.total, count: r.count }))
+        .sort(byMonth),
+      largestExpensesByMonth,
+      recurringCandidates: (out?.recurring ?? []).map(
+        (g): OccurrenceGroup => ({
+          name: str(g.name) || g._id,
+          occurrences: g.occurrences.flatMap((o) => {
+            const d = date(o.date);
+            return d ? [{ id: hex(o.id) ?? undefined, date: d, amount: num(o.amount) ?? 0 }] : [];
+          }),
+        }),
+      ),
+      duplicateCandidates: (out?.duplicates ?? []).flatMap((g): DuplicateCandidateGroup[] => {
+        const amount = num(g._id.amount);
+        if (amount === null) return [];
+        const occurrences = g.occurrences.flatMap((o) => {
+          const d = date(o.date);
+          return d ? [{ id: hex(o.id) as string, date: d }] : [];
+        });
+        return [{ name: str(g.name), amount, occurrences }];
+      }),
+      // null = "not fetched" (no partner); [] = fetched and nothing there, which the library treats differently.
+      partnerBudgetSpendByMonth: partner === null ? null : (out?.partner ?? []).map(
+        (r): PartnerBudgetSpend => ({ month: r._id.month, budgetId: hex(r._id.budgetId) as string, total: r.total, count: r.count }),
+      ),
+    };
+  }
+
+  private async loadDebts(uid: Types.ObjectId): Promise<DebtInput[]> {
+    const docs = await this.debts
+      .find({ userId: uid })
+      .select({
+        name: 1,
+        amount: 1,
+        monthlyPayment: 1,
+        AdHocPayment: 1,
+        capitalRepayment: 1,
+        interestRepayment: 1,
+        userInterestRate: 1,
+        payDueDate: 1,
+        completionRatio: 1,
+      })
+      .batchSize(SMALL_LIST_BATCH)
+      .lean<Array<Partial<DebtDoc> & { _id: Types.ObjectId }>>()
+      .exec();
+    return docs.map((d) => ({
+      id: hex(d._id) as string,
+      name: str(d.name),
+      amount: num(d.amount) ?? 0,
+      monthlyPayment: num(d.monthlyPayment),
+      adHocPayment: num(d.AdHocPayment),
+      capitalRepayment: num(d.capitalRepayment),
+      interestRepayment: num(d.interestRepayment),
+      userInterestRate: num(d.userInterestRate),
+      payDueDate: date(d.payDueDate),
+      completionRatio: num(d.completionRatio),
+    }));
+  }
+
+  private async loadSavingGoals(uid: Types.ObjectId): Promise<SavingGoalInput[]> {
+    const docs = await this.savingGoals
+      .find({ userId: uid })
+      .select({ name: 1, totalAmount: 1, monthlyTarget: 1, savedMoney: 1, date: 1, completeDate: 1, isCompleted: 1 })
+      .batchSize(SMALL_LIST_BATCH)
+      .lean<Array<Partial<SavingGoalDoc> & { _id: Types.ObjectId }>>()
+      .exec();
+    return docs.map((g) => ({
+      id: hex(g._id) as string,
+      name: str(g.name),
+      totalAmount: num(g.totalAmount) ?? 0,
+      monthlyTarget: num(g.monthlyTarget),
+      savedMoney: num(g.savedMoney),
+      date: date(g.date),
+      completeDate: date(g.completeDate),
+      isCompleted: g.isCompleted === true,
+    }));
+  }
+}
+
+interface ExpenseFacets {
+  byMonth: Array<{ _id: { month: string; budgetId: unknown; name: string | null }; total: number; count: number }>;
+  largest: Array<{ _id: string; items: Array<{ id: unknown; name: unknown; amount: unknown; date: unknown; budgetId: unknown }> }>;
+  recurring: Array<{ _id: string; name: unknown; occurrences: Array<{ id: unknown; date: unknown; amount: unknown }>; count: number }>;
+  duplicates: Array<{ _id: { name: string; amount: unknown }; name: unknown; occurrences: Array<{ id: unknown; date: unknown }>; count: number }>;
+  partner?: Array<{ _id: { month: string; budgetId: unknown }; total: number; count: number }>;
+}
+
+/** The library's month keys are local months; grouping must use the same zone or month-edge spending moves. */
+function monthOf(field: string, timeZone: string): Record<string, unknown> {
+  return { $dateToString: { format: '%Y-%m', date: field, timezone: timeZone } };
+}
+
+const byMonth = (a: { month: string }, b: { month: string }): number => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0);
+
+/** ObjectIds as hex; the main backend may also hold ids as strings (older documents, hand edits). */
+function hex(v: unknown): string | null {
+  if (v instanceof Types.ObjectId) return v.toHexString();
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (v && typeof v === 'object' && typeof (v as { toHexString?: unknown }).toHexString === 'function') {
+    return (v as { toHexString(): string }).toHexString();
+  }
+  return null;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function date(v: unknown): Date | null {
+  return v instanceof Date && !Number.isNaN(v.getTime()) ? v : null;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');

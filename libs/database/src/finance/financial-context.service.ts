@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { buildFinancialContext, renderContextForPrompt, type FinancialContext } from '@app/finance';
+import { FinanceInputsRepository } from './finance-inputs.repository';
+
+export interface FinancialContextResult {
+  context: FinancialContext;
+  /** `renderContextForPrompt(context)`: the block chat and jobs put in the system prompt. */
+  prompt: string;
+}
+
+/**
+ * The user's financial context for chat and jobs: a fixed number of aggregations (FINANCE_INPUTS_QUERY_COUNT),
+ * then pure maths. Zone, currency and locale come from config so month edges and formatted figures agree with
+ * what the user sees in the app.
+ */
+@Injectable()
+export class FinancialContextService {
+  constructor(
+    private readonly inputs: FinanceInputsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Throws FinanceUserNotFoundError for an unknown or soft-deleted user. `now` is for tests and back-dated jobs. */
+  async forUser(userId: string, opts: { now?: Date } = {}): Promise<FinancialContextResult> {
+    const now = opts.now ?? new Date();
+    const { timeZone, currency, locale } = this.config.locale;
+    const inputs = await this.inputs.load(userId, { now, timeZone });
+    const context = buildFinancialContext(inputs, { now, timeZone, currency, locale });
+    return { context, prompt: renderContextForPrompt(context) };
+  }
+}

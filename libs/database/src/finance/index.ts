@@ -1,0 +1,2 @@
+export * from './finance-inputs.repository';
+export * from './financial-context.service';

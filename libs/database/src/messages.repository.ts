@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { Cursor, encodeCursor, olderThan, Page } from './cursor';
+import { toObjectId } from './object-id';
+import { MessageDoc, MessageStatus } from './own/message.schema';
+
+const DUPLICATE_KEY = 11000;
+
+@Injectable()
+export class MessagesRepository {
+  constructor(@InjectModel('Message') private readonly messages: Model<MessageDoc>) {}
+
+  /**
+   * Stores a user message once per clientMessageId. The unique index decides races between two
+   * deliveries of the same message; the loser reads the winner's document.
+   */
+  async insertUserMessage(input: {
+    conversationId: Types.ObjectId;
+    userId: string;
+    content: string;
+    clientMessageId: string;
+  }): Promise<{ message: MessageDoc; duplicate: boolean }> {
+    try {
+      const doc = await this.messages.create({
+        conversationId: input.conversationId,
+        userId: toObjectId(input.userId),
+        role: 'user',
+        content: input.content,
+        status: 'complete',
+        clientMessageId: input.clientMessageId,
+      });
+      return { message: doc.toObject(), duplicate: false };
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      const existing = await this.findByClientMessageId(input.userId, input.clientMessageId);
+      if (!existing) throw err;
+      return { message: existing, duplicate: true };
+    }
+  }
+
+  findByClientMessageId(userId: string, clientMessageId: string): Promise<MessageDoc | null> {
+    return this.messages.findOne({ userId: toObjectId(userId), clientMessageId }).lean<MessageDoc>().exec();
+  }
+
+  findReply(userMessageId: Types.ObjectId): Promise<MessageDoc | null> {
+    return this.messages.findOne({ replyTo: userMessageId, role: 'assistant' }).sort({ createdAt: -1 }).lean<MessageDoc>().exec();
+  }
+
+  async startAssistant(input: { conversationId: Types.ObjectId; userId: string; replyTo: Types.ObjectId; model: string }): Promise<MessageDoc> {
+    const doc = await this.messages.create({
+      conversationId: input.conversationId,
+      userId: toObjectId(input.userId),
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      replyTo: input.replyTo,
+      model: input.model,
+    });
+    return doc.toObject();
+  }
+
+  async finishAssistant(
+    id: Types.ObjectId,
+    update: { status: Exclude<MessageStatus, 'streaming'>; content: string; inputTokens: number; outputTokens: number; error?: string | null },
+  ): Promise<void> {
+    await this.messages.updateOne({ _id: id, status: 'streaming' }, { $set: { ...update, error: update.error ?? null } }).exec();
+  }
+
+  /** Newest first; the caller trims to its token budget. Failed replies carry no content worth resending. */
+  recent(conversationId: Types.ObjectId, limit: number, excludeId?: Types.ObjectId): Promise<MessageDoc[]> {
+    return this.messages
+      .find({ conversationId, status: { $in: ['complete', 'stopped'] }, ...(excludeId ? { _id: { $ne: excludeId } } : {}) })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<MessageDoc[]>()
+      .exec();
+  }
+
+  /** A page of a conversation, newest first from the cursor; returned oldest-first for display. */
+  async page(conversationId: Types.ObjectId, limit: number, cursor: Cursor | null): Promise<Page<MessageDoc>> {
+    const rows = await this.messages
+      .find({ conversationId, ...(cursor ? olderThan('createdAt', cursor) : {}) })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .lean<MessageDoc[]>()
+      .exec();
+    const items = rows.slice(0, limit);
+    const oldest = items[items.length - 1];
+    return { items: items.reverse(), nextCursor: rows.length > limit && oldest ? encodeCursor(oldest.createdAt, oldest._id) : null };
+  }
+
+  /** The first messages of a conversation, for naming it. */
+  firstMessages(conversationId: string, limit: number): Promise<MessageDoc[]> {
+    return this.messages
+      .find({ conversationId: toObjectId(conversationId), status: { $in: ['complete', 'stopped'] } })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<MessageDoc[]>()
+      .exec();
+  }
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { redisOptions } from './redis-options';
+
+/** Every socket of a user joins this room, so any api instance (or the worker, via Redis) can reach them all. */
+export const userRoom = (userId: string) => `user:${userId}`;
+
+/** Namespaces a user's devices listen on: notifications ('/') and chat ('/chat'). */
+export const USER_EVENT_NAMESPACES = ['/', '/chat'] as const;
+
+/** Events pushed to a user's sockets from anywhere in the cluster. */
+export interface UserEvents {
+  'conversation:title': { conversationId: string; title: string };
+  'report:progress': { id: string; type: string; status: string; progress: number };
+  'report:done': { id: string; type: string; status: 'completed' | 'failed'; error?: string | null };
+  'suggestions:ready': { id: string; count: number };
+  'expense-parse:done': { id: string; status: 'completed' | 'failed' };
+}
+
+/**
+ * Publishes through the Socket.IO Redis adapter's channel, so the api instances holding the user's
+ * sockets deliver the event. Works from the worker, which runs no Socket.IO server.
+ */
+@Injectable()
+export class UserEventsPublisher implements OnApplicationShutdown {
+  private readonly redis: Redis;
+  private readonly emitter: Emitter;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    // Offline queue on (worker-style options): an event published during a Redis blip is sent on reconnect.
+    this.redis = new Redis(redisOptions(config.redis.url, 'worker'));
+    this.emitter = new Emitter(this.redis);
+  }
+
+  toUser<E extends keyof UserEvents>(userId: string, event: E, payload: UserEvents[E]): void {
+    for (const nsp of USER_EVENT_NAMESPACES) this.emitter.of(nsp).to(userRoom(userId)).emit(event, payload);
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
