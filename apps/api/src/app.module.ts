@@ -3,8 +3,10 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthModule, JwtAuthGuard } from '@app/auth';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { JsonLogger, LoggingModule } from '@app/logging';
 import { QueueModule } from '@app/queue';
 import { AdminModule } from './admin/admin.module';
+import { ChatModule } from './chat/chat.module';
 import { ExpensesModule } from './expenses/expenses.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
@@ -12,17 +14,19 @@ import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
         DatabaseModule,
         QueueModule.forRoot('producer'),
         AuthModule,
         LimitsModule,
         HealthModule,
         ExpensesModule,
+        ChatModule,
         RealtimeModule,
         AdminModule,
       ],

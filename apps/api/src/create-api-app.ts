@@ -14,7 +14,7 @@ import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
 /** Builds the api exactly as production runs it; main.ts and the end-to-end tests both use this. */
 export async function createApiApp(config: AppConfig, logger = new JsonLogger('api', config.log.level)): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), {
     logger,
     bodyParser: false,
     abortOnError: false,

@@ -2,11 +2,12 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { JsonLogger } from '@app/logging';
+import { JsonLogger, LoggingModule } from '@app/logging';
 import { QueueModule } from '@app/queue';
 import { DrainWorkersService } from './common/drain-workers.service';
 import { WORKER_LOGGER } from './common/worker-logger';
 import { ExpenseParsingModule } from './expense-parsing/expense-parsing.module';
+import { TitlesModule } from './titles/titles.module';
 
 @Global()
 @Module({})
@@ -14,7 +15,15 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DiscoveryModule, DatabaseModule, QueueModule.forRoot('worker'), ExpenseParsingModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        DiscoveryModule,
+        DatabaseModule,
+        QueueModule.forRoot('worker'),
+        ExpenseParsingModule,
+        TitlesModule,
+      ],
       providers: [{ provide: WORKER_LOGGER, useValue: logger }, DrainWorkersService],
       exports: [WORKER_LOGGER],
     };

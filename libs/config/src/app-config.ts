@@ -36,6 +36,10 @@ export interface AppConfig {
     rateWindowMs: number;
     dailyTokenBudget: number;
   };
+  reports: { cacheWindowMs: number };
+  /** Daily jobs: cron patterns are read in locale.timeZone. */
+  daily: { suggestionsCron: string; alertsCron: string; fanOutBatchSize: number };
+  suggestions: { refreshLimit: number; refreshWindowMs: number };
   locale: { timeZone: string; currency: string; locale: string };
 }
 
@@ -56,6 +60,9 @@ function isPriceTable(v: unknown): v is AppConfig['llm']['prices'] {
   );
 }
 
+// Five fields (minute first) or six (seconds first), in the syntax BullMQ's cron parser reads.
+const CRON_PATTERN = /^[\w*?,/#-]+(\s+[\w*?,/#-]+){4,5}$/;
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const read = <T>(name: keyof typeof VARIABLES): T => parseVar(name, VARIABLES[name] as VarSpec, env[name]) as T;
@@ -70,6 +77,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (categories.length === 0) throw new ConfigError('EXPENSE_CATEGORIES', 'must list at least one category');
   const currency = read<string>('CURRENCY');
   if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError('CURRENCY', `must be a 3-letter ISO code, got "${currency}"`);
+  for (const name of ['SUGGESTIONS_CRON', 'ALERTS_CRON'] as const) {
+    const pattern = read<string>(name);
+    if (!CRON_PATTERN.test(pattern)) throw new ConfigError(name, `must be a cron pattern such as "0 6 * * *", got "${pattern}"`);
+  }
   const locale = read<string>('LOCALE');
   try {
     new Intl.NumberFormat(locale);
@@ -112,6 +123,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       rateWindowMs: read('CHAT_RATE_WINDOW_MS'),
       dailyTokenBudget: read('CHAT_DAILY_TOKEN_BUDGET'),
     },
+    reports: { cacheWindowMs: read('REPORT_CACHE_WINDOW_MS') },
+    daily: { suggestionsCron: read('SUGGESTIONS_CRON'), alertsCron: read('ALERTS_CRON'), fanOutBatchSize: read('FANOUT_BATCH_SIZE') },
+    suggestions: { refreshLimit: read('SUGGESTIONS_REFRESH_LIMIT'), refreshWindowMs: read('SUGGESTIONS_REFRESH_WINDOW_MS') },
     locale: { timeZone: read('TIME_ZONE'), currency, locale },
   };
 }

@@ -42,7 +42,7 @@ export class ConversationsRepository {
 
   rename(id: string, userId: string, title: string): Promise<ConversationDoc | null> {
     return this.conversations
-      .findOneAndUpdate({ _id: toObjectId(id), userId: toObjectId(userId) }, { $set: { title, titleSource: 'user' } }, { new: true })
+      .findOneAndUpdate({ _id: toObjectId(id), userId: toObjectId(userId) }, { $set: { title, titleSource: 'user' } }, { returnDocument: 'after' })
       .lean<ConversationDoc>()
       .exec();
   }
@@ -50,7 +50,7 @@ export class ConversationsRepository {
   /** Sets the automatic title unless the user has named the conversation meanwhile. */
   setAutoTitle(id: string, title: string): Promise<ConversationDoc | null> {
     return this.conversations
-      .findOneAndUpdate({ _id: toObjectId(id), titleSource: { $ne: 'user' } }, { $set: { title, titleSource: 'auto' } }, { new: true })
+      .findOneAndUpdate({ _id: toObjectId(id), titleSource: { $ne: 'user' } }, { $set: { title, titleSource: 'auto' } }, { returnDocument: 'after' })
       .lean<ConversationDoc>()
       .exec();
   }

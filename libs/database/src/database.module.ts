@@ -1,15 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ActiveUsersRepository } from './active-users.repository';
 import { AiUsageRepository } from './ai-usage.repository';
+import { AlertsRepository } from './alerts.repository';
 import { ConversationsRepository } from './conversations.repository';
 import { ExpenseParsesRepository } from './expense-parses.repository';
+import { FinanceInputsRepository, FinancialContextService } from './finance';
 import { MessagesRepository } from './messages.repository';
 import { MAIN_BACKEND_MODELS } from './main-backend/schemas';
 import { OWN_MODELS } from './own';
+import { SuggestionsRepository } from './suggestions.repository';
 import { UsersRepository } from './users.repository';
 
-const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository, ConversationsRepository, MessagesRepository];
+const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository, ConversationsRepository, MessagesRepository, FinanceInputsRepository, FinancialContextService, ActiveUsersRepository, SuggestionsRepository, AlertsRepository];
 
 @Global()
 @Module({

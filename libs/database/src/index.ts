@@ -9,3 +9,7 @@ export * from './ai-usage.repository';
 export * from './cursor';
 export * from './conversations.repository';
 export * from './messages.repository';
+export * from './finance';
+export * from './active-users.repository';
+export * from './suggestions.repository';
+export * from './alerts.repository';

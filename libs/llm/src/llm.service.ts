@@ -119,7 +119,8 @@ export class LlmService {
       }
       const final = usage ?? this.estimateUsage(task.messages, text);
       await this.record(task, model, final, started, null);
-      return { text, usage: final, model, stopped: false };
+      // The SDK ends the iteration quietly when the signal aborts it, so the signal says whether we stopped.
+      return { text, usage: final, model, stopped: task.signal?.aborted === true };
     } catch (err) {
       const llmErr = classifyLlmError(err);
       const spent = usage ?? this.estimateUsage(task.messages, text);

@@ -203,13 +203,13 @@ export class FinanceInputsRepository {
         {
           $group: {
             _id: lowerName,
-            // The latest spelling is the one the user recognises.
-            name: { $top: { sortBy: { endDate: -1, _id: -1 }, output: '$name' } },
+            // The latest occurrences, oldest first; the last one's spelling is the display name. (Not `$top` for
+            // the name: the test server's mingo returns it wrapped in an array.)
             occurrences: {
               $bottomN: {
                 n: RECURRING_OCCURRENCES_KEPT,
                 sortBy: { endDate: 1, _id: 1 },
-                output: { id: '$_id', date: '$endDate', amount: '$amount' },
+                output: { id: '$_id', date: '$endDate', amount: '$amount', name: '$name' },
               },
             },
             count: { $sum: 1 },
@@ -262,7 +262,7 @@ export class FinanceInputsRepository {
       largestExpensesByMonth,
       recurringCandidates: (out?.recurring ?? []).map(
         (g): OccurrenceGroup => ({
-          name: str(g.name) || g._id,
+          name: str(g.occurrences[g.occurrences.length - 1]?.name) || g._id,
           occurrences: g.occurrences.flatMap((o) => {
             const d = date(o.date);
             return d ? [{ id: hex(o.id) ?? undefined, date: d, amount: num(o.amount) ?? 0 }] : [];
@@ -339,7 +339,7 @@ export class FinanceInputsRepository {
 interface ExpenseFacets {
   byMonth: Array<{ _id: { month: string; budgetId: unknown; name: string | null }; total: number; count: number }>;
   largest: Array<{ _id: string; items: Array<{ id: unknown; name: unknown; amount: unknown; date: unknown; budgetId: unknown }> }>;
-  recurring: Array<{ _id: string; name: unknown; occurrences: Array<{ id: unknown; date: unknown; amount: unknown }>; count: number }>;
+  recurring: Array<{ _id: string; occurrences: Array<{ id: unknown; date: unknown; amount: unknown; name: unknown }>; count: number }>;
   duplicates: Array<{ _id: { name: string; amount: unknown }; name: unknown; occurrences: Array<{ id: unknown; date: unknown }>; count: number }>;
   partner?: Array<{ _id: { month: string; budgetId: unknown }; total: number; count: number }>;
 }

@@ -37,3 +37,9 @@ export function normaliseTitle(raw: string): string | null {
   if (words < 3 || words > 6 || title.length > 80) return null;
   return title;
 }
+
+/** When the model cannot name a conversation, its first words do: better than an untitled list entry. */
+export function fallbackTitle(firstUserMessage: string): string {
+  const words = firstUserMessage.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ');
+  return words.length > 60 ? `${words.slice(0, 59)}…` : words || 'New conversation';
+}

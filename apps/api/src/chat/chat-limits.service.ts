@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { REDIS_CLIENT } from '@app/queue';
+import { RateDecision, RateLimiterService } from '../limits/rate-limiter.service';
+import { TooManyRequestsException } from '../limits/too-many-requests.exception';
+
+function localDay(now: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Milliseconds until the next local midnight in the zone, when a daily budget starts afresh. */
+function msUntilLocalMidnight(now: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    .formatToParts(now)
+    .reduce<Record<string, number>>((acc, p) => (p.type === 'literal' ? acc : { ...acc, [p.type]: Number(p.value) }), {});
+  const elapsed = ((parts.hour * 60 + parts.minute) * 60 + parts.second) * 1000 + now.getMilliseconds();
+  return Math.max(1000, 24 * 3600 * 1000 - elapsed);
+}
+
+/** Both chat limits, shared across api instances through Redis: messages per window and tokens per day. */
+@Injectable()
+export class ChatLimitsService {
+  constructor(
+    private readonly limiter: RateLimiterService,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Counts the message; throws 429 when the rate or the day's token budget is exhausted. */
+  async admit(userId: string): Promise<RateDecision> {
+    const { rateLimit, rateWindowMs, dailyTokenBudget } = this.config.chat;
+    const decision = await this.limiter.consume('chat', userId, rateLimit, rateWindowMs);
+    if (!decision.allowed) {
+      throw new TooManyRequestsException(decision.resetMs, 'rate_limited', `Too many messages; try again in ${Math.ceil(decision.resetMs / 1000)} s`);
+    }
+    if (dailyTokenBudget > 0) {
+      const used = Number((await this.redis.get(this.budgetKey(userId))) ?? 0);
+      if (used >= dailyTokenBudget) {
+        const wait = msUntilLocalMidnight(new Date(), this.config.locale.timeZone);
+        throw new TooManyRequestsException(wait, 'token_budget_exhausted', "Today's chat allowance is used up; it renews at midnight");
+      }
+    }
+    return decision;
+  }
+
+  async spend(userId: string, tokens: number): Promise<void> {
+    if (this.config.chat.dailyTokenBudget <= 0 || tokens <= 0) return;
+    const key = this.budgetKey(userId);
+    await this.redis.multi().incrby(key, tokens).expire(key, 2 * 24 * 3600).exec();
+  }
+
+  private budgetKey(userId: string): string {
+    return `${this.config.queue.prefix}:tokens:chat:${userId}:${localDay(new Date(), this.config.locale.timeZone)}`;
+  }
+}

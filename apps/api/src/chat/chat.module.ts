@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LlmModule } from '@app/llm';
+import { ChatLimitsService } from './chat-limits.service';
+import { ChatMessagesController } from './chat-messages.controller';
+import { ChatGateway } from './chat.gateway';
+import { ChatService } from './chat.service';
+import { ConversationsController } from './conversations.controller';
+
+@Module({
+  imports: [LlmModule],
+  controllers: [ConversationsController, ChatMessagesController],
+  providers: [ChatService, ChatLimitsService, ChatGateway],
+})
+export class ChatModule {}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { BadRequestException, ConflictException, GatewayTimeoutException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { AuthUser } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ConversationDoc, ConversationsRepository, FinancialContextService, MessageDoc, MessagesRepository } from '@app/database';
+import { estimateTokens, LlmError, LlmService, TokenUsage } from '@app/llm';
+import { JsonLogger } from '@app/logging';
+import { buildChatMessages, buildChatSystemPrompt, detectLanguage, windowHistory } from '@app/prompts';
+import { jobIds, QUEUES, TitleJobData } from '@app/queue';
+
+export interface TurnInput {
+  conversationId?: string;
+  text: string;
+  clientMessageId?: string;
+}
+
+/** Callbacks a transport (socket, SSE, plain HTTP) gives a turn to hear about it as it happens. */
+export interface TurnSink {
+  /** The message is stored and the reply is starting (or, for a resend, already known). */
+  accepted(info: { conversationId: string; clientMessageId: string; userMessageId: string; created: boolean; duplicate: boolean }): void;
+  delta(info: { conversationId: string; clientMessageId: string; messageId: string; delta: string; seq: number }): void;
+}
+
+export interface TurnResult {
+  conversationId: string;
+  clientMessageId: string;
+  userMessageId: string;
+  messageId: string | null;
+  text: string;
+  /** in_progress: a resend of a message whose reply is still being written elsewhere. */
+  status: 'complete' | 'stopped' | 'in_progress';
+  usage: TokenUsage;
+  duplicate: boolean;
+}
+
+/** A resent message with no reply this old is treated as lost (e.g. an instance died) and answered again. */
+const LOST_REPLY_AFTER_MS = 2 * 60_000;
+const HISTORY_FETCH_LIMIT = 60;
+
+/** Model failures as HTTP errors with a message safe to show the user. */
+export function llmFailureToHttp(err: LlmError): HttpException {
+  switch (err.kind) {
+    case 'timeout':
+      return new GatewayTimeoutException({ code: 'model_timeout', message: 'The assistant took too long to answer; please try again' });
+    case 'rate_limited':
+      return new ServiceUnavailableException({ code: 'model_busy', message: 'The assistant is busy right now; please try again shortly' });
+    default:
+      return new ServiceUnavailableException({ code: 'model_unavailable', message: 'The assistant is unavailable right now; please try again' });
+  }
+}
+
+/**
+ * One chat turn, whatever the transport: dedupe by clientMessageId, store the user's message, ground the
+ * system prompt in this turn's figures, stream the reply, store it (complete or stopped), account tokens,
+ * and name the conversation after its first exchange.
+ */
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly finance: FinancialContextService,
+    private readonly llm: LlmService,
+    @InjectQueue(QUEUES.titles) private readonly titles: Queue<TitleJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async turn(user: AuthUser, input: TurnInput, sink: TurnSink, signal?: AbortSignal): Promise<TurnResult> {
+    const text = input.text.trim();
+    if (!text) throw new BadRequestException({ code: 'empty_message', message: 'Message text is empty' });
+    if (text.length > this.config.chat.maxMessageChars) {
+      throw new BadRequestException({ code: 'message_too_long', message: `Message is longer than ${this.config.chat.maxMessageChars} characters` });
+    }
+    const clientMessageId = input.clientMessageId ?? randomUUID();
+
+    const earlier = await this.messages.findByClientMessageId(user.id, clientMessageId);
+    if (earlier) {
+      const known = await this.resend(earlier, clientMessageId, sink);
+      if (known) return known;
+      // Its reply failed or was lost: answer the stored message again, in its own conversation.
+      const own = await this.conversations.findForUser(String(earlier.conversationId), user.id);
+      if (!own) throw new NotFoundException({ code: 'not_found', message: 'Conversation not found' });
+      sink.accepted({ conversationId: String(own._id), clientMessageId, userMessageId: String(earlier._id), created: false, duplicate: false });
+      return this.reply(user, own, earlier, clientMessageId, sink, signal);
+    }
+
+    let conversation: ConversationDoc;
+    let created = false;
+    if (input.conversationId) {
+      const found = await this.conversations.findForUser(input.conversationId, user.id);
+      if (!found) throw new NotFoundException({ code: 'not_found', message: 'Conversation not found' });
+      conversation = found;
+    } else {
+      conversation = await this.conversations.create(user.id, detectLanguage(text)?.tag ?? null);
+      created = true;
+    }
+
+    const stored = await this.messages.insertUserMessage({ conversationId: conversation._id, userId: user.id, content: text, clientMessageId });
+    if (stored.duplicate) {
+      // Lost a race with a simultaneous delivery of the same message: that delivery answers it.
+      if (created) await this.conversations.delete(String(conversation._id), user.id);
+      const known = await this.resend(stored.message, clientMessageId, sink);
+      if (known) return known;
+      throw new ConflictException({ code: 'duplicate_message', message: 'This message is already being answered' });
+    }
+    const userMessage = stored.message;
+    await this.conversations.recordMessages(String(conversation._id), 1, userMessage.createdAt);
+
+    const conversationId = String(conversation._id);
+    sink.accepted({ conversationId, clientMessageId, userMessageId: String(userMessage._id), created, duplicate: false });
+    return this.reply(user, conversation, userMessage, clientMessageId, sink, signal);
+  }
+
+  /** A known clientMessageId: replay the stored answer, report one in progress, or null to answer again. */
+  private async resend(message: MessageDoc, clientMessageId: string, sink: TurnSink): Promise<TurnResult | null> {
+    const reply = await this.messages.findReply(message._id);
+    const base = { conversationId: String(message.conversationId), clientMessageId, userMessageId: String(message._id), duplicate: true };
+    if (reply && (reply.status === 'complete' || reply.status === 'stopped')) {
+      sink.accepted({ ...base, created: false });
+      return { ...base, messageId: String(reply._id), text: reply.content, status: reply.status, usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens } };
+    }
+    const startedAt = (reply?.createdAt ?? message.createdAt).getTime();
+    const inFlight = (!reply || reply.status === 'streaming') && Date.now() - startedAt < LOST_REPLY_AFTER_MS;
+    if (inFlight) {
+      sink.accepted({ ...base, created: false });
+      return { ...base, messageId: reply ? String(reply._id) : null, text: '', status: 'in_progress', usage: { inputTokens: 0, outputTokens: 0 } };
+    }
+    return null;
+  }
+
+  private async reply(
+    user: AuthUser,
+    conversation: ConversationDoc,
+    userMessage: MessageDoc,
+    clientMessageId: string,
+    sink: TurnSink,
+    signal?: AbortSignal,
+  ): Promise<TurnResult> {
+    const conversationId = String(conversation._id);
+    // Figures are read for every turn, so an expense added a minute ago is in this answer.
+    const { prompt: financialContext } = await this.finance.forUser(user.id);
+    const history = windowHistory(
+      (await this.messages.recent(conversation._id, HISTORY_FETCH_LIMIT, userMessage._id)).filter((m) => m.createdAt <= userMessage.createdAt),
+      this.config.chat.historyTokens,
+      estimateTokens,
+    );
+    const system = buildChatSystemPrompt({
+      assistantName: this.config.chat.assistantName,
+      today: new Intl.DateTimeFormat('en-CA', { timeZone: this.config.locale.timeZone }).format(new Date()),
+      timeZone: this.config.locale.timeZone,
+      financialContext,
+      language: detectLanguage(userMessage.content),
+    });
+
+    const assistant = await this.messages.startAssistant({ conversationId: conversation._id, userId: user.id, replyTo: userMessage._id, model: this.llm.modelFor('chat') });
+    const messageId = String(assistant._id);
+    let seq = 0;
+    try {
+      const result = await this.llm.streamChat(
+        {
+          feature: 'chat',
+          userId: user.id,
+          messages: buildChatMessages({ system, history: history.map((m) => ({ role: m.role, content: m.content })), userText: userMessage.content }),
+          maxOutputTokens: this.config.chat.maxOutputTokens,
+          signal,
+        },
+        (delta) => sink.delta({ conversationId, clientMessageId, messageId, delta, seq: seq++ }),
+      );
+      const status = result.stopped ? 'stopped' : 'complete';
+      await this.messages.finishAssistant(assistant._id, { status, content: result.text, ...result.usage });
+      await this.conversations.recordMessages(conversationId, 1);
+      if (!conversation.title && !result.stopped) await this.requestTitle(conversationId, user.id);
+      return {
+        conversationId,
+        clientMessageId,
+        userMessageId: String(userMessage._id),
+        messageId,
+        text: result.text,
+        status,
+        usage: result.usage,
+        duplicate: false,
+      };
+    } catch (err) {
+      const reason = err instanceof LlmError ? err.message : 'Reply failed';
+      await this.messages.finishAssistant(assistant._id, { status: 'failed', content: '', inputTokens: 0, outputTokens: 0, error: reason }).catch(() => undefined);
+      await this.conversations.recordMessages(conversationId, 1).catch(() => undefined);
+      throw err instanceof LlmError ? llmFailureToHttp(err) : err;
+    }
+  }
+
+  /** Naming is best effort: a queue hiccup must not fail the user's answer. */
+  private async requestTitle(conversationId: string, userId: string): Promise<void> {
+    try {
+      await this.titles.add('title', { conversationId, userId }, { jobId: jobIds.title(conversationId) });
+    } catch (err) {
+      this.logger.event('warn', 'chat.title_enqueue_failed', { conversationId, error: err });
+    }
+  }
+}

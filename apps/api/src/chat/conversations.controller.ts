@@ -1,0 +1,64 @@
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser } from '@app/auth';
+import { ConversationsRepository, Cursor, decodeCursor, MessagesRepository } from '@app/database';
+import { ObjectIdPipe } from '../common/object-id.pipe';
+import { conversationView, messageView } from './conversation-views';
+import { PageQueryDto, RenameConversationDto } from './dto/conversation.dto';
+
+function cursorFrom(raw?: string): Cursor | null {
+  if (!raw) return null;
+  const cursor = decodeCursor(raw);
+  if (!cursor) throw new BadRequestException({ code: 'invalid_cursor', message: 'cursor is not one this API issued' });
+  return cursor;
+}
+
+const notFound = () => new NotFoundException({ code: 'not_found', message: 'Conversation not found' });
+
+@ApiTags('chat')
+@ApiBearerAuth()
+@Controller('conversations')
+export class ConversationsController {
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly messages: MessagesRepository,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's conversations, most recent first (cursor pagination)" })
+  async list(@CurrentUser() user: AuthUser, @Query() q: PageQueryDto) {
+    const page = await this.conversations.list(user.id, q.limit ?? 20, cursorFrom(q.cursor));
+    return { items: page.items.map(conversationView), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  async get(@CurrentUser() user: AuthUser, @Param('id', ObjectIdPipe) id: string) {
+    const c = await this.conversations.findForUser(id, user.id);
+    if (!c) throw notFound();
+    return conversationView(c);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename (1-100 characters); an automatic title never replaces it afterwards' })
+  async rename(@CurrentUser() user: AuthUser, @Param('id', ObjectIdPipe) id: string, @Body() dto: RenameConversationDto) {
+    const c = await this.conversations.rename(id, user.id, dto.title);
+    if (!c) throw notFound();
+    return conversationView(c);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete the conversation and all its messages' })
+  async remove(@CurrentUser() user: AuthUser, @Param('id', ObjectIdPipe) id: string): Promise<void> {
+    if (!(await this.conversations.delete(id, user.id))) throw notFound();
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({ summary: 'Messages, newest page first; each page in chronological order; nextCursor pages back in time' })
+  async messagesPage(@CurrentUser() user: AuthUser, @Param('id', ObjectIdPipe) id: string, @Query() q: PageQueryDto) {
+    const c = await this.conversations.findForUser(id, user.id);
+    if (!c) throw notFound();
+    const page = await this.messages.page(c._id, q.limit ?? 50, cursorFrom(q.cursor));
+    return { items: page.items.map(messageView), nextCursor: page.nextCursor };
+  }
+}
