@@ -151,3 +151,52 @@ describe('periods relative to now', () => {
     expect(previousPeriod(resolvePeriod({ kind: 'this-month' }, now), now).months).toEqual(['2026-03']);
   });
 });
+
+describe('local dates without an Intl call per instant', () => {
+  // The reference: Intl for every instant, as periods.ts did before it cached offsets per UTC day.
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  const reference = (date: Date, timeZone: string): string => {
+    let f = formats.get(timeZone);
+    if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+    return f.format(date);
+  };
+  // One expect per test (with every disagreement listed) keeps thousands of comparisons fast.
+  const disagreements = (instants: Array<[string, Date]>): string[] =>
+    instants.filter(([zone, t]) => localDateKey(t, zone) !== reference(t, zone)).map(([zone, t]) => `${zone} ${t.toISOString()}: ${localDateKey(t, zone)} vs ${reference(t, zone)}`);
+  const zones = [
+    'UTC', 'Europe/London', 'America/New_York', 'America/Sao_Paulo', 'Australia/Lord_Howe', // 30-minute DST
+    'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Africa/Casablanca', 'Pacific/Apia', 'Asia/Dhaka',
+  ];
+
+  it('agrees with Intl for random instants across 1900-2100 in zones with odd offsets and DST rules', () => {
+    let seed = 12345;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const from = Date.UTC(1900, 0, 1);
+    const to = Date.UTC(2100, 0, 1);
+    const instants: Array<[string, Date]> = [];
+    for (const zone of zones) for (let i = 0; i < 2000; i++) instants.push([zone, new Date(from + Math.floor(rand() * (to - from)))]);
+    expect(disagreements(instants)).toEqual([]);
+  });
+
+  it('agrees with Intl minute by minute around DST changes and at local midnights on change days', () => {
+    const around = [
+      ['Europe/London', '2026-03-29T01:00:00Z'],
+      ['Europe/London', '2026-10-25T01:00:00Z'],
+      ['America/Sao_Paulo', '2018-11-04T03:00:00Z'], // the gap swallows local midnight
+      ['Australia/Lord_Howe', '2026-04-04T15:00:00Z'],
+      ['Pacific/Apia', '2011-12-30T10:00:00Z'], // skipped a whole calendar day
+      ['Africa/Casablanca', '2026-02-15T02:00:00Z'],
+    ] as const;
+    const instants: Array<[string, Date]> = [];
+    for (const [zone, iso] of around) {
+      const centre = d(iso).getTime();
+      for (let m = -36 * 60; m <= 36 * 60; m += 1) instants.push([zone, new Date(centre + m * 60_000)]);
+    }
+    expect(disagreements(instants)).toEqual([]);
+  });
+
+  it('still computes offsets and month keys far outside the cached years', () => {
+    expect(monthKey(d('0050-06-15T12:00:00Z'), 'UTC')).toBe('0050-06');
+    expect(timeZoneOffsetMs(d('2026-07-01T12:00:00Z'), 'Europe/London')).toBe(3_600_000);
+  });
+});

@@ -42,7 +42,58 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Intl costs microseconds a call and a year of expense dates means thousands of calls, but a zone's offset is the
+ * same for a whole UTC day on all but the few days it changes. So the offset is looked up once per UTC day (checked
+ * at its start, middle and last second) and local parts come from plain UTC arithmetic; on a day where the offset
+ * changes, every call still goes to Intl.
+ */
+const OFFSET_CACHE_DAYS = 50_000;
+// Date.UTC reads years 0-99 as 1900-1999, so the arithmetic path keeps to years where that cannot happen.
+const FAST_PATH_FROM = Date.UTC(1800, 0, 1);
+const FAST_PATH_TO = Date.UTC(9000, 0, 1);
+const dayOffsets = new Map<string, Map<number, number | null>>();
+
+function intlOffsetMs(t: number, timeZone: string): number {
+  const p = intlLocalParts(new Date(t), timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
+}
+
+/** The zone's offset for the whole UTC day of `t`, or null when it changes during that day. */
+function dayOffsetMs(t: number, timeZone: string): number | null {
+  let zone = dayOffsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    dayOffsets.set(timeZone, zone);
+  }
+  const day = Math.floor(t / DAY_MS);
+  let offset = zone.get(day);
+  if (offset === undefined) {
+    const start = day * DAY_MS;
+    const a = intlOffsetMs(start, timeZone);
+    offset = a === intlOffsetMs(start + DAY_MS / 2, timeZone) && a === intlOffsetMs(start + DAY_MS - 1000, timeZone) ? a : null;
+    if (zone.size >= OFFSET_CACHE_DAYS) zone.clear();
+    zone.set(day, offset);
+  }
+  return offset;
+}
+
 function localParts(date: Date, timeZone: string): LocalParts {
+  const t = date.getTime();
+  const offset = t >= FAST_PATH_FROM && t < FAST_PATH_TO ? dayOffsetMs(t, timeZone) : null;
+  if (offset === null) return intlLocalParts(date, timeZone);
+  const local = new Date(t + offset);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
+}
+
+function intlLocalParts(date: Date, timeZone: string): LocalParts {
   const out: Record<string, number> = {};
   for (const p of formatterFor(timeZone).formatToParts(date)) {
     if (p.type !== 'literal' && p.type !== 'era') out[p.type] = Number(p.value);

@@ -30,6 +30,8 @@ export function classifyError(err: unknown): ClassifiedError {
   const text = `${e?.name ?? ''} ${e?.message ?? ''}`;
   if (MONGO_UNAVAILABLE.test(text)) return { status: 503, code: 'database_unavailable', message: 'Database is temporarily unavailable', unexpected: true };
   if (REDIS_UNAVAILABLE.test(text)) return { status: 503, code: 'queue_unavailable', message: 'Job queue is temporarily unavailable', unexpected: true };
+  // The user vanished between the auth check (cached briefly) and the read: same answer as at the door.
+  if (e?.name === 'FinanceUserNotFoundError') return { status: 401, code: 'user_not_found', message: 'User does not exist', unexpected: false };
   if (e?.name === 'CastError') return { status: 400, code: 'invalid_value', message: 'A value in the request has the wrong type', unexpected: false };
   return { status: 500, code: 'internal_error', message: 'Internal server error', unexpected: true };
 }
