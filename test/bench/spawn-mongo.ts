@@ -1,0 +1,23 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+/** Starts mongo-process.ts as a child and resolves with its URI once it is listening. */
+export async function spawnTestMongo(): Promise<{ uri: string; kind: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'run.js'), path.join(__dirname, 'mongo-process.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`test MongoDB process exited (${code})`)));
+  });
+  const { uri, kind } = JSON.parse(line) as { uri: string; kind: string };
+  return {
+    uri,
+    kind,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
