@@ -27,6 +27,7 @@ export interface AppConfig {
     offlineDemo: boolean;
   };
   expenses: { categories: string[] };
+  queueBoard: { basicAuth: { user: string; password: string } | null };
   chat: {
     assistantName: string;
     maxMessageChars: number;
@@ -88,6 +89,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('LOCALE', `must be a BCP 47 locale, got "${locale}"`);
   }
 
+  const boardUser = read<string | undefined>('BULL_BOARD_USER');
+  const boardPassword = read<string | undefined>('BULL_BOARD_PASSWORD');
+  if (!boardUser !== !boardPassword) throw new ConfigError(boardUser ? 'BULL_BOARD_PASSWORD' : 'BULL_BOARD_USER', 'must be set together with its pair');
+
   return {
     env: read('NODE_ENV'),
     http: { port: read('PORT'), host: read('HOST'), corsOrigins: read('CORS_ORIGINS'), bodyLimit: read('BODY_LIMIT') },
@@ -114,6 +119,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       offlineDemo: read('LLM_OFFLINE_DEMO'),
     },
     expenses: { categories },
+    queueBoard: { basicAuth: boardUser && boardPassword ? { user: boardUser, password: boardPassword } : null },
     chat: {
       assistantName: read('ASSISTANT_NAME'),
       maxMessageChars: read('CHAT_MAX_MESSAGE_CHARS'),

@@ -27,6 +27,8 @@ export const VARIABLES = {
   OPENAI_PRICES: { kind: { type: 'json' }, default: '{}', description: 'USD per 1M tokens by model, e.g. {"gpt-4o-mini":{"input":0.15,"output":0.6}}' },
   LLM_OFFLINE_DEMO: { kind: { type: 'bool' }, default: 'false', description: 'Set by npm start when no OPENAI_API_KEY: answers come from the offline demo model' },
   EXPENSE_CATEGORIES: { kind: { type: 'list' }, default: 'Groceries,Dining,Transport,Housing,Utilities,Health,Entertainment,Shopping,Subscriptions,Travel,Education,Personal Care,Gifts,Other', description: 'Fixed category list for expense parsing' },
+  BULL_BOARD_USER: { kind: { type: 'string' }, optional: true, description: 'Basic-auth user for the /admin/queues dashboard (admins can also use their JWT)' },
+  BULL_BOARD_PASSWORD: { kind: { type: 'string', minLength: 12 }, optional: true, description: 'Basic-auth password for /admin/queues', secret: true },
   ASSISTANT_NAME: { kind: { type: 'string' }, default: 'Reho', description: "The assistant's name in chat" },
   CHAT_MAX_MESSAGE_CHARS: { kind: { type: 'int', min: 1, max: 100000 }, default: '4000', description: 'Longest chat message a user may send' },
   CHAT_HISTORY_TOKENS: { kind: { type: 'int', min: 0 }, default: '3000', description: 'Token budget of earlier turns sent to the model' },

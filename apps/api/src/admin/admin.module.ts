@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AiUsageController } from './ai-usage.controller';
+import { QueueBoardModule } from './queue-board.module';
 
-@Module({ controllers: [AiUsageController] })
+@Module({ imports: [QueueBoardModule], controllers: [AiUsageController] })
 export class AdminModule {}
