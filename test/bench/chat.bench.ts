@@ -1,7 +1,7 @@
 /**
  * Chat latency and throughput against a baseline, in one run:
  *
- *   node test/bench/run.js test/bench/chat.bench.ts        (npm run bench:chat)
+ *   node test/support/run-ts.js test/bench/chat.bench.ts        (npm run bench:chat)
  *
  * N users each hold a /chat socket and send M messages one after another. The fake model answers every
  * request after a fixed first-token delay, so time-to-first-token minus that delay is what our service adds

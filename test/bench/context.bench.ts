@@ -1,7 +1,7 @@
 /**
  * How long the financial context takes for a heavy user, and how many queries it costs.
  *
- *   node test/bench/run.js test/bench/context.bench.ts        (npm run bench:context)
+ *   node test/support/run-ts.js test/bench/context.bench.ts        (npm run bench:context)
  *
  * Starts its own test MongoDB (or uses MONGODB_URI, in a fresh database it drops afterwards), seeds one user with
  * BENCH_EXPENSES (default 20,000) expenses over 24 months, materialised monthly incomes, budgets, debts and goals,

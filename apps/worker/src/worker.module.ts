@@ -4,9 +4,12 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { JsonLogger, LoggingModule } from '@app/logging';
 import { QueueModule } from '@app/queue';
+import { AlertsModule } from './alerts/alerts.module';
 import { DrainWorkersService } from './common/drain-workers.service';
 import { WORKER_LOGGER } from './common/worker-logger';
 import { ExpenseParsingModule } from './expense-parsing/expense-parsing.module';
+import { ReportsWorkerModule } from './reports/reports.module';
+import { SuggestionsModule } from './suggestions/suggestions.module';
 import { TitlesModule } from './titles/titles.module';
 
 @Global()
@@ -22,7 +25,10 @@ export class WorkerModule {
         DatabaseModule,
         QueueModule.forRoot('worker'),
         ExpenseParsingModule,
+        ReportsWorkerModule,
         TitlesModule,
+        SuggestionsModule,
+        AlertsModule,
       ],
       providers: [{ provide: WORKER_LOGGER, useValue: logger }, DrainWorkersService],
       exports: [WORKER_LOGGER],

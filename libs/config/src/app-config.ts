@@ -15,6 +15,10 @@ export interface AppConfig {
     attempts: number;
     backoffMs: number;
     jobTimeoutMs: number;
+    /** Worker-side limiter for the model's rate limit (per queue, shared by all workers); null = none. */
+    modelLimiter: { max: number; duration: number } | null;
+    lockMs: number;
+    stalledCheckMs: number;
   };
   llm: {
     apiKey: string;
@@ -107,6 +111,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       attempts: read('JOB_ATTEMPTS'),
       backoffMs: read('JOB_BACKOFF_MS'),
       jobTimeoutMs: read('JOB_TIMEOUT_MS'),
+      lockMs: read('JOB_LOCK_MS'),
+      stalledCheckMs: read('JOB_STALLED_CHECK_MS'),
+      modelLimiter: read<number>('MODEL_JOBS_PER_WINDOW') > 0 ? { max: read('MODEL_JOBS_PER_WINDOW'), duration: read('MODEL_JOBS_WINDOW_MS') } : null,
     },
     llm: {
       apiKey: read('OPENAI_API_KEY'),

@@ -1,6 +1,6 @@
-import { WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { workerHosts } from './worker-hosts';
 
 /**
  * Closes every BullMQ worker (which waits for in-flight jobs) BEFORE other modules shut down:
@@ -12,10 +12,6 @@ export class DrainWorkersService implements BeforeApplicationShutdown {
   constructor(private readonly discovery: DiscoveryService) {}
 
   async beforeApplicationShutdown(): Promise<void> {
-    const hosts = this.discovery
-      .getProviders()
-      .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost);
-    await Promise.all(hosts.map((host) => host.worker.close()));
+    await Promise.all(workerHosts(this.discovery).map((host) => host.worker.close()));
   }
 }

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExpenseParsesRepository, ParsedExpense } from '@app/database';
@@ -36,7 +36,7 @@ export function toParsedExpense(answer: ExpenseParseModelAnswer): ParsedExpense 
 }
 
 @Processor(QUEUES.expenseParsing, WORKER_OPTIONS)
-export class ExpenseParseProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class ExpenseParseProcessor extends WorkerHost {
   constructor(
     private readonly parses: ExpenseParsesRepository,
     private readonly llm: LlmService,
@@ -44,10 +44,6 @@ export class ExpenseParseProcessor extends WorkerHost implements OnApplicationBo
     @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
   ) {
     super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.queue.concurrency;
   }
 
   async process(job: Job<ExpenseParseJobData>): Promise<{ status: string }> {

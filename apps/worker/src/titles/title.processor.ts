@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConversationsRepository, MessagesRepository } from '@app/database';
@@ -12,7 +12,7 @@ import { isFinalAttempt, rethrowForQueue } from '../common/job-failure';
 
 /** Names a conversation after its first exchange, in the conversation's language, and tells the user's sockets. */
 @Processor(QUEUES.titles, WORKER_OPTIONS)
-export class TitleProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class TitleProcessor extends WorkerHost {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly messages: MessagesRepository,
@@ -22,10 +22,6 @@ export class TitleProcessor extends WorkerHost implements OnApplicationBootstrap
     private readonly logger: JsonLogger,
   ) {
     super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.queue.concurrency;
   }
 
   async process(job: Job<TitleJobData>): Promise<{ title: string | null }> {

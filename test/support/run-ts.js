@@ -1,0 +1,29 @@
+// Runs a TypeScript benchmark (or tool) directly: compiles .ts on require with SWC, using the same options
+// as the tests, and resolves the @app/* aliases. Usage: node test/support/run-ts.js test/bench/context.bench.ts
+const fs = require('node:fs');
+const path = require('node:path');
+const Module = require('node:module');
+const swc = require('@swc/core');
+
+const root = path.join(__dirname, '..', '..');
+const jestTransform = require(path.join(root, 'package.json')).jest.transform['^.+\\.ts$'][1];
+const options = { ...jestTransform, sourceMaps: 'inline' };
+
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const alias = /^@app\/([a-z-]+)(\/.*)?$/.exec(request);
+  if (alias) request = path.join(root, 'libs', alias[1], 'src', alias[2] ?? '');
+  return resolve.call(this, request, ...rest);
+};
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), { ...options, filename });
+  module._compile(code, filename);
+};
+
+const target = process.argv[2];
+if (!target) {
+  console.error('usage: node test/support/run-ts.js <file.ts> [args...]');
+  process.exit(2);
+}
+process.argv.splice(1, 1);
+require(path.resolve(target));
