@@ -6,11 +6,14 @@ import { DatabaseModule } from '@app/database';
 import { JsonLogger, LoggingModule } from '@app/logging';
 import { QueueModule } from '@app/queue';
 import { AdminModule } from './admin/admin.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { ChatModule } from './chat/chat.module';
 import { ExpensesModule } from './expenses/expenses.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { SuggestionsModule } from './suggestions/suggestions.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class ApiModule {
@@ -26,9 +29,12 @@ export class ApiModule {
         LimitsModule,
         HealthModule,
         ExpensesModule,
+        ReportsModule,
         ChatModule,
         RealtimeModule,
         AdminModule,
+        SuggestionsModule,
+        AlertsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }],
     };

@@ -10,10 +10,11 @@ import { FinanceInputsRepository, FinancialContextService } from './finance';
 import { MessagesRepository } from './messages.repository';
 import { MAIN_BACKEND_MODELS } from './main-backend/schemas';
 import { OWN_MODELS } from './own';
+import { ReportsRepository } from './reports.repository';
 import { SuggestionsRepository } from './suggestions.repository';
 import { UsersRepository } from './users.repository';
 
-const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository, ConversationsRepository, MessagesRepository, FinanceInputsRepository, FinancialContextService, ActiveUsersRepository, SuggestionsRepository, AlertsRepository];
+const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository, ConversationsRepository, MessagesRepository, FinanceInputsRepository, FinancialContextService, ActiveUsersRepository, SuggestionsRepository, AlertsRepository, ReportsRepository];
 
 @Global()
 @Module({

@@ -13,3 +13,5 @@ export * from './finance';
 export * from './active-users.repository';
 export * from './suggestions.repository';
 export * from './alerts.repository';
+export * from './reports.repository';
+export * from './report-fingerprint';

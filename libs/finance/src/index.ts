@@ -16,3 +16,4 @@ export * from './saving-goals';
 export * from './windows';
 export * from './context';
 export * from './render';
+export * from './report-figures';

@@ -31,10 +31,16 @@ function retryAfterMs(headers: Headers | undefined): number | null {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : null;
 }
 
-/** Maps the SDK's error classes to our kinds; messages never include request content. */
-export function classifyLlmError(err: unknown): LlmError {
+/**
+ * Maps the SDK's error classes to our kinds; messages never include request content. Given the request's
+ * signal, an abort by a deadline (AbortSignal.timeout) is a retryable timeout rather than a cancellation.
+ */
+export function classifyLlmError(err: unknown, signal?: AbortSignal): LlmError {
   if (err instanceof LlmError) return err;
-  if (err instanceof OpenAI.APIUserAbortError) return new LlmError('aborted', 'Model request was cancelled');
+  if (err instanceof OpenAI.APIUserAbortError) {
+    const deadline = signal?.aborted && (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
+    return deadline ? new LlmError('timeout', 'Model request timed out') : new LlmError('aborted', 'Model request was cancelled');
+  }
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('timeout', 'Model request timed out');
   if (err instanceof OpenAI.APIConnectionError) return new LlmError('unavailable', 'Model server is unreachable');
   if (err instanceof OpenAI.APIError) {

@@ -82,7 +82,7 @@ export class LlmService {
       await this.record(task, model, usage, started, null);
       return { value, usage, model };
     } catch (err) {
-      const llmErr = classifyLlmError(err);
+      const llmErr = classifyLlmError(err, task.signal);
       await this.record(task, model, usage, started, llmErr);
       throw llmErr;
     }

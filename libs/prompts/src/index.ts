@@ -5,3 +5,4 @@ export * from './titles/title.prompt';
 export * from './expense-parse/expense-parse.prompt';
 export * from './suggestions/suggestions.prompt';
 export * from './alerts/alert-wording.prompt';
+export * from './reports';

@@ -16,6 +16,8 @@ export interface UserEvents {
   'report:progress': { id: string; type: string; status: string; progress: number };
   'report:done': { id: string; type: string; status: 'completed' | 'failed'; error?: string | null };
   'suggestions:ready': { id: string; count: number };
+  /** Only for a refresh the user asked for; a failed daily set is not announced. */
+  'suggestions:failed': { id: string; error: string };
   'expense-parse:done': { id: string; status: 'completed' | 'failed' };
 }
 

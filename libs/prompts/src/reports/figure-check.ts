@@ -30,10 +30,11 @@ function styleOf(currency: string, locale: string): Style {
   };
 }
 
-function parse(raw: string, style: Style): { value: number; whole: boolean } {
-  const [int, frac] = raw.split(style.decimal);
-  const value = Number(`${int.split(style.group).join('')}${frac !== undefined ? `.${frac}` : ''}`);
-  return { value, whole: frac === undefined };
+/** `group` is null for numbers written without grouping (percentages). */
+function parse(raw: string, decimal: string, group: string | null): { value: number; whole: boolean } {
+  const [int, frac] = raw.split(decimal);
+  const digits = group === null ? int : int.split(group).join('');
+  return { value: Number(frac === undefined ? digits : `${digits}.${frac}`), whole: frac === undefined };
 }
 
 export function uncitedFigures(texts: string[], facts: ReportFact[], opts: { currency: string; locale: string }): string[] {
@@ -57,12 +58,12 @@ export function uncitedFigures(texts: string[], facts: ReportFact[], opts: { cur
   const found = new Set<string>();
   for (const text of texts) {
     for (const m of text.matchAll(moneyRe)) {
-      const { value, whole } = parse(m[1] ?? m[2], style);
+      const { value, whole } = parse(m[1] ?? m[2], style.decimal, style.group);
       const minor = roundHalfAwayFromZero(value * scale);
       if (!(amounts.has(minor) || (whole && wholeAmounts.has(value)))) found.add(m[0].trim());
     }
     for (const m of text.matchAll(pctRe)) {
-      const { value, whole } = parse(m[1], { ...style, group: '\u0000' });
+      const { value, whole } = parse(m[1], style.decimal, null);
       const known = percents.some((p) => Math.abs(p - value) < 0.05 + 1e-9 || (whole && Math.round(p) === value));
       if (!known) found.add(m[0].trim());
     }

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { StoredReportInsight } from '@app/database';
+import type { ReportFigures } from '@app/finance';
+import { LlmError, LlmService } from '@app/llm';
+import {
+  buildReportMessages,
+  REPORT_PROMPT_VERSION,
+  REPORT_SCHEMA_NAMES,
+  reportAnswerSchema,
+  reportFacts,
+  uncitedFigures,
+  type ReportFact,
+  type ReportModelAnswer,
+} from '@app/prompts';
+
+export interface ReportWords {
+  summary: string;
+  insights: StoredReportInsight[];
+  model: string;
+  promptVersion: string;
+}
+
+/**
+ * Checks what a JSON schema cannot: the wording cites only figures we computed. Each insight carries the facts it
+ * relies on as we formatted them, so the client shows our figures, not the model's rendering of them.
+ */
+export function toStoredWords(answer: ReportModelAnswer, facts: ReportFact[], money: { currency: string; locale: string }): Omit<ReportWords, 'model' | 'promptVersion'> {
+  const texts = [answer.summary, ...answer.insights.flatMap((i) => [i.title, i.detail])];
+  const uncited = uncitedFigures(texts, facts, money);
+  if (uncited.length) {
+    throw new LlmError('invalid_output', `Model answer used figures that are not in the report (${uncited.slice(0, 5).join(', ')})`);
+  }
+  const factText = new Map(facts.map((f) => [f.key, f.text]));
+  return {
+    summary: answer.summary.trim(),
+    insights: answer.insights.map((i) => ({
+      title: i.title.trim(),
+      detail: i.detail.trim(),
+      impact: i.impact,
+      figures: [...new Set(i.figureKeys)].flatMap((key) => (factText.has(key) ? [{ key, text: factText.get(key) as string }] : [])),
+    })),
+  };
+}
+
+@Injectable()
+export class ReportWriter {
+  constructor(private readonly llm: LlmService) {}
+
+  /** `previousProblem`: why the model's last answer was refused, so the retry does not repeat it. */
+  async write(input: { userId: string; figures: ReportFigures; previousProblem: string | null; signal: AbortSignal }): Promise<ReportWords> {
+    const { figures } = input;
+    const facts = reportFacts(figures);
+    const { value, model } = await this.llm.completeJson<ReportModelAnswer>({
+      feature: 'report',
+      userId: input.userId,
+      schemaName: REPORT_SCHEMA_NAMES[figures.type],
+      schema: reportAnswerSchema(facts.map((f) => f.key)),
+      messages: buildReportMessages({ type: figures.type, facts, previousProblem: input.previousProblem }),
+      signal: input.signal,
+    });
+    return { ...toStoredWords(value, facts, figures), model, promptVersion: REPORT_PROMPT_VERSION };
+  }
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, type QueryFilter } from 'mongoose';
+import type { ReportType } from '@app/finance';
+import { Cursor, encodeCursor, olderThan, Page } from './cursor';
+import { toObjectId } from './object-id';
+import { ReportDoc, ReportStatus, StoredReportInsight } from './own/report.schema';
+
+const DUPLICATE_KEY = 11000;
+const UNFINISHED: ReportStatus[] = ['queued', 'running'];
+
+export type ReportListItem = Omit<ReportDoc, 'figures' | 'insights'>;
+
+@Injectable()
+export class ReportsRepository {
+  constructor(@InjectModel('Report') private readonly reports: Model<ReportDoc>) {}
+
+  /**
+   * A new queued report, unless the user already has an unfinished one of this type: then that one, with
+   * created false. The unique index decides a race between two requests; the loser reads the winner.
+   */
+  async createQueued(userId: string, type: ReportType): Promise<{ report: ReportDoc; created: boolean }> {
+    try {
+      const doc = await this.reports.create({ userId: toObjectId(userId), type, status: 'queued', progress: 0, activeType: type });
+      return { report: doc.toObject(), created: true };
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      const existing = await this.findActive(userId, type);
+      if (!existing) throw err;
+      return { report: existing, created: false };
+    }
+  }
+
+  findActive(userId: string, type: ReportType): Promise<ReportDoc | null> {
+    return this.reports.findOne({ userId: toObjectId(userId), activeType: type }).lean<ReportDoc>().exec();
+  }
+
+  /** Scoped by owner: another user's report reads as missing. */
+  findForUser(id: string, userId: string): Promise<ReportDoc | null> {
+    return this.reports.findOne({ _id: toObjectId(id), userId: toObjectId(userId) }).lean<ReportDoc>().exec();
+  }
+
+  findById(id: string): Promise<ReportDoc | null> {
+    return this.reports.findById(toObjectId(id)).lean<ReportDoc>().exec();
+  }
+
+  /** The newest completed report of this type computed from the same data since `since`. */
+  findCached(userId: string, type: ReportType, dataFingerprint: string, since: Date): Promise<ReportDoc | null> {
+    return this.reports
+      .findOne({ userId: toObjectId(userId), type, dataFingerprint, status: 'completed', completedAt: { $gte: since } })
+      .sort({ completedAt: -1 })
+      .lean<ReportDoc>()
+      .exec();
+  }
+
+  /** Newest first, without the heavy figures and insights. */
+  async list(userId: string, filter: { type?: ReportType; status?: ReportStatus }, limit: number, cursor: Cursor | null): Promise<Page<ReportListItem>> {
+    const query: QueryFilter<ReportDoc> = {
+      userId: toObjectId(userId),
+      ...(filter.type ? { type: filter.type } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(cursor ? olderThan('createdAt', cursor) : {}),
+    };
+    const rows = await this.reports
+      .find(query)
+      .select({ figures: 0, insights: 0 })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .lean<ReportListItem[]>()
+      .exec();
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last._id) : null };
+  }
+
+  /** Marks an attempt as started; null when the report is already final (a duplicate or late delivery). */
+  start(id: string, progress: number): Promise<ReportDoc | null> {
+    return this.reports
+      .findOneAndUpdate(
+        { _id: toObjectId(id), status: { $in: UNFINISHED } },
+        { $set: { status: 'running', progress, startedAt: new Date() }, $inc: { attempts: 1 } },
+        { returnDocument: 'after' },
+      )
+      .lean<ReportDoc>()
+      .exec();
+  }
+
+  async setProgress(id: string, progress: number): Promise<void> {
+    await this.reports.updateOne({ _id: toObjectId(id), status: 'running' }, { $set: { progress } }).exec();
+  }
+
+  async saveFigures(id: string, figures: object, dataFingerprint: string, progress: number): Promise<void> {
+    await this.reports.updateOne({ _id: toObjectId(id), status: 'running' }, { $set: { figures, dataFingerprint, progress } }).exec();
+  }
+
+  /** Only an unfinished report is completed, so a retried job cannot overwrite a final state. */
+  async complete(id: string, result: { summary: string; insights: StoredReportInsight[]; model: string; promptVersion: string }): Promise<boolean> {
+    const res = await this.reports
+      .updateOne(
+        { _id: toObjectId(id), status: { $in: UNFINISHED } },
+        { $set: { ...result, status: 'completed', progress: 100, activeType: null, error: null, lastError: null, lastErrorKind: null, completedAt: new Date() } },
+      )
+      .exec();
+    return res.modifiedCount === 1;
+  }
+
+  async fail(id: string, reason: string): Promise<boolean> {
+    const res = await this.reports
+      .updateOne(
+        { _id: toObjectId(id), status: { $in: UNFINISHED } },
+        { $set: { status: 'failed', activeType: null, error: reason, completedAt: new Date() } },
+      )
+      .exec();
+    return res.modifiedCount === 1;
+  }
+
+  /** Back to queued while BullMQ waits to retry, with the reason the attempt failed. */
+  async awaitRetry(id: string, reason: string, kind: string): Promise<void> {
+    await this.reports
+      .updateOne({ _id: toObjectId(id), status: 'running' }, { $set: { status: 'queued', progress: 0, lastError: reason, lastErrorKind: kind } })
+      .exec();
+  }
+}

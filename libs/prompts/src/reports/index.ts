@@ -1,0 +1,3 @@
+export * from './report-facts';
+export * from './report.prompt';
+export * from './figure-check';
