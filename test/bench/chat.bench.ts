@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     startFakeOpenAI({ responder: () => ({ content: REPLY, delayMs: MODEL_DELAY_MS, chunkDelayMs: 0 }) }),
   ]);
   const config = testConfig(
-    { mongoUri: mongo.uri, redisUrl: redis.url, model, stop: async () => undefined },
+    { mongoUri: mongo.uri, redisUrl: redis.url, model },
     { CHAT_RATE_LIMIT: '100000', CHAT_DAILY_TOKEN_BUDGET: '0', LOG_LEVEL: 'error' },
   );
   const { db, close: closeDb } = await connectDb(config);

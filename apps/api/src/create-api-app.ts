@@ -7,6 +7,7 @@ import { JsonLogger } from '@app/logging';
 import { ApiModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { bodyParserErrors } from './common/body-parser-errors';
+import { limitJsonDepth } from './common/json-depth';
 import { requestContext } from './common/request-context.middleware';
 import { createValidationPipe } from './common/validation';
 import { mountOpenApi } from './docs/openapi';
@@ -20,7 +21,7 @@ export async function createApiApp(config: AppConfig, logger = new JsonLogger('a
     abortOnError: false,
   });
   app.use(requestContext(logger));
-  app.use(json({ limit: config.http.bodyLimit, strict: true }), bodyParserErrors);
+  app.use(json({ limit: config.http.bodyLimit, strict: true }), bodyParserErrors, limitJsonDepth);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, ConflictException, GatewayTimeoutException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -158,6 +158,7 @@ export class ChatService {
       timeZone: this.config.locale.timeZone,
       financialContext,
       language: detectLanguage(userMessage.content),
+      nonce: randomBytes(6).toString('hex'),
     });
 
     const messageId = String(assistant._id);

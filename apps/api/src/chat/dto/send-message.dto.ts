@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsCleanText } from '../../common/clean-text';
 
 export const CLIENT_MESSAGE_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -16,6 +17,7 @@ export class SendMessageDto {
   @IsNotEmpty()
   // The configured CHAT_MAX_MESSAGE_CHARS is checked by the service; this is only a hard ceiling.
   @MaxLength(100_000)
+  @IsCleanText()
   text: string;
 
   @ApiPropertyOptional({ description: 'Client-chosen id; a resend with the same id is not answered twice. Required on sockets.' })
