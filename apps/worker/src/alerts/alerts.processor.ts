@@ -1,0 +1,55 @@
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import { Job, Queue, UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { JsonLogger } from '@app/logging';
+import { AlertScreenJobData, DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES } from '@app/queue';
+import { WORKER_OPTIONS } from '../common/backoff';
+import { rethrowForQueue } from '../common/job-failure';
+import { WORKER_LOGGER } from '../common/worker-logger';
+import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
+import { AlertScreening, ScreeningResult } from './alert-screening';
+
+export function alertScreenJob(userId: string, dateKey: string): PerUserJob<AlertScreenJobData> {
+  return { name: DAILY_JOB_NAMES.screen, data: { userId, dateKey }, opts: { jobId: jobIds.alertScreen(userId, dateKey) } };
+}
+
+/**
+ * The daily screening. Per-user jobs are idempotent by construction (an unresolved alert is never raised twice,
+ * the unique index settles races), so a retry or a second fan-out only re-reads. A job that runs out of attempts
+ * stays in the failed set with the model's reason for operators; the next day's screening tries again.
+ */
+@Processor(QUEUES.alerts, WORKER_OPTIONS)
+export class AlertsProcessor extends WorkerHost {
+  constructor(
+    private readonly screening: AlertScreening,
+    private readonly fanOut: DailyFanOut,
+    @InjectQueue(QUEUES.alerts) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<FanOutResult | ScreeningResult> {
+    switch (job.name) {
+      case DAILY_JOB_NAMES.fanOut:
+        return this.fanOut.run(job as Job<DailyFanOutJobData>, this.queue, alertScreenJob);
+      case DAILY_JOB_NAMES.screen: {
+        const { userId, dateKey } = (job as Job<AlertScreenJobData>).data;
+        try {
+          return await this.screening.screen(userId, dateKey, AbortSignal.timeout(this.config.queue.jobTimeoutMs));
+        } catch (err) {
+          return rethrowForQueue(err);
+        }
+      }
+      default:
+        throw new UnrecoverableError(`Unknown job "${job.name}" on the ${QUEUES.alerts} queue`);
+    }
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, err: Error): void {
+    this.logger.event('warn', 'job.failed', { queue: QUEUES.alerts, name: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+  }
+}

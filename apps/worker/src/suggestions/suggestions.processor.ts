@@ -1,0 +1,109 @@
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import { Job, Queue, UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { FinanceUserNotFoundError, FinancialContextService, SuggestionDoc, SuggestionsRepository } from '@app/database';
+import { LlmError } from '@app/llm';
+import { JsonLogger } from '@app/logging';
+import { DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES, SuggestionJobData, UserEventsPublisher } from '@app/queue';
+import { WORKER_OPTIONS } from '../common/backoff';
+import { isFinalAttempt, rethrowForQueue, userFacingReason } from '../common/job-failure';
+import { WORKER_LOGGER } from '../common/worker-logger';
+import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
+import { SuggestionWriter } from './suggestion-writer';
+import { hasFinancialData, tipFigures } from './tip-figures';
+
+/** Daily sets queue behind refreshes: BullMQ serves jobs without a priority before prioritised ones. */
+export const DAILY_SUGGESTION_PRIORITY = 10;
+
+export const NO_DATA_REASON = 'Add some income, expenses, budgets or debts first: tips are based on your own figures';
+
+/** The per-user job a daily fan-out queues: one per user and day, whoever fans out and however often. */
+export function dailySuggestionJob(userId: string, dateKey: string): PerUserJob<SuggestionJobData> {
+  return {
+    name: DAILY_JOB_NAMES.suggest,
+    data: { userId, dateKey },
+    opts: { jobId: jobIds.dailySuggestion(userId, dateKey), priority: DAILY_SUGGESTION_PRIORITY },
+  };
+}
+
+type SuggestionResult = { status: SuggestionDoc['status'] | 'skipped' | 'missing'; id?: string };
+
+@Processor(QUEUES.suggestions, WORKER_OPTIONS)
+export class SuggestionsProcessor extends WorkerHost {
+  constructor(
+    private readonly sets: SuggestionsRepository,
+    private readonly finance: FinancialContextService,
+    private readonly writer: SuggestionWriter,
+    private readonly fanOut: DailyFanOut,
+    private readonly events: UserEventsPublisher,
+    @InjectQueue(QUEUES.suggestions) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+  ) {
+    super();
+  }
+
+  process(job: Job): Promise<FanOutResult | SuggestionResult> {
+    switch (job.name) {
+      case DAILY_JOB_NAMES.fanOut:
+        return this.fanOut.run(job as Job<DailyFanOutJobData>, this.queue, dailySuggestionJob);
+      case DAILY_JOB_NAMES.suggest:
+        return this.suggest(job as Job<SuggestionJobData>);
+      default:
+        throw new UnrecoverableError(`Unknown job "${job.name}" on the ${QUEUES.suggestions} queue`);
+    }
+  }
+
+  /**
+   * Idempotent: a set that is already final is left alone, so a duplicated or retried job never redoes it.
+   * A daily job for a user with no data stores nothing (no model call); a refresh says why it failed.
+   */
+  private async suggest(job: Job<SuggestionJobData>): Promise<SuggestionResult> {
+    const { userId, dateKey, suggestionId } = job.data;
+    let set = suggestionId ? await this.sets.findById(suggestionId) : await this.sets.findDaily(userId, dateKey);
+    if (suggestionId && !set) return { status: 'missing' };
+    if (set && set.status !== 'pending') return { status: set.status, id: String(set._id) };
+
+    let context;
+    try {
+      ({ context } = await this.finance.forUser(userId));
+    } catch (err) {
+      // Deleted since the fan-out (or the refresh): nobody to write for.
+      if (!(err instanceof FinanceUserNotFoundError)) throw err;
+      if (set) await this.fail(set, 'The account no longer exists');
+      return { status: 'skipped' };
+    }
+    if (!hasFinancialData(context)) {
+      if (set) await this.fail(set, NO_DATA_REASON);
+      return { status: 'skipped' };
+    }
+
+    set ??= await this.sets.ensureDaily(userId, dateKey);
+    if (set.status !== 'pending') return { status: set.status, id: String(set._id) };
+    const pending = set;
+    await this.sets.recordAttempt(pending._id);
+    try {
+      const written = await this.writer.write(userId, context, tipFigures(context), AbortSignal.timeout(this.config.queue.jobTimeoutMs));
+      if (await this.sets.complete(pending._id, written)) {
+        this.events.toUser(userId, 'suggestions:ready', { id: String(pending._id), count: written.tips.length });
+      }
+      return { status: 'completed', id: String(pending._id) };
+    } catch (err) {
+      const final = !(err instanceof LlmError && err.retryable) || isFinalAttempt(job);
+      if (final) await this.fail(pending, userFacingReason(err));
+      return rethrowForQueue(err);
+    }
+  }
+
+  /** Only the job that stored the failure tells the user, and only about a refresh they asked for. */
+  private async fail(set: SuggestionDoc, reason: string): Promise<void> {
+    const stored = await this.sets.fail(set._id, reason);
+    if (stored && set.source === 'refresh') this.events.toUser(String(set.userId), 'suggestions:failed', { id: String(set._id), error: reason });
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, err: Error): void {
+    this.logger.event('warn', 'job.failed', { queue: QUEUES.suggestions, name: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+  }
+}
