@@ -1,5 +1,6 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { AlertDoc, AlertFilter, AlertsRepository, decodeCursor, Page } from '@app/database';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { AlertDoc, AlertFilter, AlertsRepository, Page } from '@app/database';
+import { cursorFrom } from '../common/page-query.dto';
 import { ListAlertsQueryDto, UpdateAlertDto } from './alerts.dto';
 
 const DEFAULT_PAGE = 20;
@@ -63,8 +64,7 @@ export class AdminAlertsService {
   constructor(private readonly alerts: AlertsRepository) {}
 
   async list(q: ListAlertsQueryDto): Promise<Page<AlertView>> {
-    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-    if (q.cursor && !cursor) throw new BadRequestException({ code: 'invalid_cursor', message: 'cursor is not one this list issued' });
+    const cursor = cursorFrom(q.cursor);
     const filter = { severity: q.severity, category: q.category, status: q.status, userId: q.userId?.toLowerCase() } as AlertFilter;
     const page = await this.alerts.list(filter, q.limit ?? DEFAULT_PAGE, cursor);
     return { items: page.items.map(toView), nextCursor: page.nextCursor };

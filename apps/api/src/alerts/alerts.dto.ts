@@ -1,12 +1,14 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsMongoId, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsArray, IsIn, IsMongoId, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ALERT_CATEGORIES, ALERT_SEVERITIES, ALERT_STATUSES } from '@app/database';
+import { IsCleanText } from '../common/clean-text';
+import { PageQueryDto } from '../common/page-query.dto';
 
 /** `?severity=high,critical` and `?severity=high&severity=critical` both read as a list. */
 const list = () => Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value));
 
-export class ListAlertsQueryDto {
+export class ListAlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'One or more, comma-separated', example: 'high,critical' })
   @IsOptional()
   @list()
@@ -32,20 +34,6 @@ export class ListAlertsQueryDto {
   @IsOptional()
   @IsMongoId()
   userId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class UpdateAlertDto {
@@ -57,5 +45,6 @@ export class UpdateAlertDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @IsCleanText()
   note?: string;
 }

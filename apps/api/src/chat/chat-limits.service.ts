@@ -1,13 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { localDateKey } from '@app/finance';
 import { REDIS_CLIENT } from '@app/queue';
 import { RateDecision, RateLimiterService } from '../limits/rate-limiter.service';
 import { TooManyRequestsException } from '../limits/too-many-requests.exception';
-
-function localDay(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 /** Milliseconds until the next local midnight in the zone, when a daily budget starts afresh. */
 function msUntilLocalMidnight(now: Date, timeZone: string): number {
@@ -51,6 +48,6 @@ export class ChatLimitsService {
   }
 
   private budgetKey(userId: string): string {
-    return `${this.config.queue.prefix}:tokens:chat:${userId}:${localDay(new Date(), this.config.locale.timeZone)}`;
+    return `${this.config.queue.prefix}:tokens:chat:${userId}:${localDateKey(new Date(), this.config.locale.timeZone)}`;
   }
 }

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { AuthUser } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConversationDoc, ConversationsRepository, FinancialContextService, MessageDoc, MessagesRepository } from '@app/database';
+import { localDateKey } from '@app/finance';
 import { estimateTokens, LlmError, LlmService, TokenUsage } from '@app/llm';
 import { JsonLogger } from '@app/logging';
 import { buildChatMessages, buildChatSystemPrompt, detectLanguage, windowHistory } from '@app/prompts';
@@ -154,7 +155,7 @@ export class ChatService {
     );
     const system = buildChatSystemPrompt({
       assistantName: this.config.chat.assistantName,
-      today: new Intl.DateTimeFormat('en-CA', { timeZone: this.config.locale.timeZone }).format(new Date()),
+      today: localDateKey(new Date(), this.config.locale.timeZone),
       timeZone: this.config.locale.timeZone,
       financialContext,
       language: detectLanguage(userMessage.content),

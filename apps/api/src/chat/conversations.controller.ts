@@ -1,17 +1,11 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/auth';
-import { ConversationsRepository, Cursor, decodeCursor, MessagesRepository } from '@app/database';
+import { ConversationsRepository, MessagesRepository } from '@app/database';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { conversationView, messageView } from './conversation-views';
-import { PageQueryDto, RenameConversationDto } from './dto/conversation.dto';
-
-function cursorFrom(raw?: string): Cursor | null {
-  if (!raw) return null;
-  const cursor = decodeCursor(raw);
-  if (!cursor) throw new BadRequestException({ code: 'invalid_cursor', message: 'cursor is not one this API issued' });
-  return cursor;
-}
+import { cursorFrom, PageQueryDto } from '../common/page-query.dto';
+import { RenameConversationDto } from './dto/conversation.dto';
 
 const notFound = () => new NotFoundException({ code: 'not_found', message: 'Conversation not found' });
 

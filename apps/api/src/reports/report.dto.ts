@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { REPORT_STATUSES, type ReportStatus } from '@app/database';
 import { REPORT_TYPES, type ReportType } from '@app/finance';
+import { PageQueryDto } from '../common/page-query.dto';
 
 export class CreateReportDto {
   @ApiProperty({ enum: REPORT_TYPES, example: 'debt' })
@@ -10,7 +10,7 @@ export class CreateReportDto {
   type: ReportType;
 }
 
-export class ListReportsQueryDto {
+export class ListReportsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REPORT_TYPES })
   @IsOptional()
   @IsIn([...REPORT_TYPES])
@@ -20,18 +20,4 @@ export class ListReportsQueryDto {
   @IsOptional()
   @IsIn([...REPORT_STATUSES])
   status?: ReportStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(50)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }

@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { decodeCursor, figuresFingerprint, FinancialContextService, ReportDoc, ReportsRepository, ReportStatus } from '@app/database';
+import { figuresFingerprint, FinancialContextService, ReportDoc, ReportsRepository, ReportStatus } from '@app/database';
 import { buildReportFigures, type ReportType } from '@app/finance';
 import { jobIds, QUEUES, ReportJobData } from '@app/queue';
+import { cursorFrom } from '../common/page-query.dto';
 import { reportListItem, reportView } from './report-views';
 
 /**
@@ -50,8 +51,7 @@ export class ReportsService {
   }
 
   async list(userId: string, q: { type?: ReportType; status?: ReportStatus; limit?: number; cursor?: string }) {
-    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-    if (q.cursor && !cursor) throw new BadRequestException({ code: 'invalid_cursor', message: 'cursor is not one this API issued' });
+    const cursor = cursorFrom(q.cursor);
     const page = await this.reports.list(userId, { type: q.type, status: q.status }, q.limit ?? 20, cursor);
     return { items: page.items.map(reportListItem), nextCursor: page.nextCursor };
   }

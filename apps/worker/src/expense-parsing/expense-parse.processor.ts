@@ -3,6 +3,7 @@ import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExpenseParsesRepository, ParsedExpense } from '@app/database';
+import { localDateKey } from '@app/finance';
 import { LlmError, LlmService } from '@app/llm';
 import { JsonLogger } from '@app/logging';
 import { buildExpenseParseMessages, ExpenseParseModelAnswer, expenseParseSchema } from '@app/prompts';
@@ -10,10 +11,6 @@ import { ExpenseParseJobData, QUEUES } from '@app/queue';
 import { WORKER_OPTIONS } from '../common/backoff';
 import { isFinalAttempt, rethrowForQueue, userFacingReason } from '../common/job-failure';
 import { WORKER_LOGGER } from '../common/worker-logger';
-
-function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 function isCalendarDate(iso: string): boolean {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -60,7 +57,7 @@ export class ExpenseParseProcessor extends WorkerHost {
         schema: expenseParseSchema(this.config.expenses.categories),
         messages: buildExpenseParseMessages({
           text: parse.text,
-          today: todayIn(this.config.locale.timeZone),
+          today: localDateKey(new Date(), this.config.locale.timeZone),
           timeZone: this.config.locale.timeZone,
           defaultCurrency: this.config.locale.currency,
           categories: this.config.expenses.categories,
