@@ -58,7 +58,7 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
 
   beforeAll(async () => {
     infra = await startInfra();
-    config = testConfig(infra, { TIME_ZONE: 'Europe/London', LOG_LEVEL: 'warn' });
+    config = testConfig(infra, { TIME_ZONE: 'Europe/London', LOG_LEVEL: 'warn', USER_CACHE_TTL_MS: '200' });
     ({ db, close: closeDb } = await connectDb(config));
     alice = await seedUser(db, { name: 'Alice' });
     bob = await seedUser(db, { name: 'Bob' });
@@ -296,6 +296,21 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
     expect((await bobSocket.waitFor('message:error')).status).toBe(404);
     expect((await request(api.url, 'GET', '/conversations', { token })).body.items.map((c: any) => c.id)).not.toContain(id);
     expect(await db.collection('conversations').countDocuments({ _id: new ObjectId(id), title: 'Mine now' })).toBe(0);
+  });
+
+  it('refuses messages on an open socket once the user is blocked, and closes it', async () => {
+    const frank = await seedUser(db);
+    const rec = await connect(frank);
+    const ok = await rec.socket.timeout(8000).emitWithAck('message:send', { text: 'Before', clientMessageId: cmid() });
+    expect(ok.ok).toBe(true);
+    await rec.waitFor('message:done');
+    await db.collection('users').updateOne({ _id: frank._id }, { $set: { status: 'blocked' } });
+    await new Promise((r) => setTimeout(r, 250)); // past the account cache
+    const disconnected = new Promise((resolve) => rec.socket.once('disconnect', resolve));
+    const refused = await rec.socket.timeout(8000).emitWithAck('message:send', { text: 'After', clientMessageId: cmid() });
+    expect(refused).toMatchObject({ ok: false, error: { status: 403, code: 'user_blocked' } });
+    await disconnected;
+    expect(await db.collection('messages').countDocuments({ userId: frank._id, content: 'After' })).toBe(0);
   });
 
   it('refuses handshakes on /chat without a valid token', async () => {

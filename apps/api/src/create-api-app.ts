@@ -7,6 +7,7 @@ import { JsonLogger } from '@app/logging';
 import { ApiModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { bodyParserErrors } from './common/body-parser-errors';
+import { corsOptions } from './common/cors';
 import { limitJsonDepth } from './common/json-depth';
 import { requestContext } from './common/request-context.middleware';
 import { createValidationPipe } from './common/validation';
@@ -25,8 +26,7 @@ export async function createApiApp(config: AppConfig, logger = new JsonLogger('a
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const origins = config.http.corsOrigins;
-  app.enableCors({ origin: origins.includes('*') ? true : origins, credentials: true, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+  app.enableCors({ ...corsOptions(config), exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));

@@ -7,6 +7,8 @@ export interface AuthUser {
   role: Role;
   isAdmin: boolean;
   partnerId: string | null;
+  /** When the token expires (ms since epoch); long-lived sockets check it on every event. */
+  tokenExpiresAt: number | null;
 }
 
 /** The main backend's token payload. Only `id` is trusted for identity; role comes from the token as issued. */

@@ -36,7 +36,19 @@ export class AuthService {
       role,
       isAdmin: role === 'ADMIN',
       partnerId: account.partnerId ? String(account.partnerId) : null,
+      tokenExpiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : null,
     };
+  }
+
+  /**
+   * For connections that outlive one request (sockets): the token may have expired and the account may
+   * have been blocked or deleted since the handshake. Uses the same short cache as the first check.
+   */
+  async recheck(user: AuthUser): Promise<void> {
+    if (user.tokenExpiresAt !== null && user.tokenExpiresAt <= Date.now()) throw new AuthError(401, 'token_expired', 'Token has expired');
+    const account = await this.loadAccount(user.id);
+    if (!account) throw new AuthError(401, 'user_not_found', 'User does not exist');
+    if (account.status === 'blocked') throw new AuthError(403, 'user_blocked', 'User account is blocked');
   }
 
   private async loadAccount(id: string): Promise<AccountState | null> {

@@ -10,7 +10,7 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Socket } from 'socket.io';
-import { AuthUser } from '@app/auth';
+import { AuthError, authErrorToHttp, AuthService, AuthUser } from '@app/auth';
 import { JsonLogger } from '@app/logging';
 import { userRoom } from '@app/queue';
 import { ChatLimitsService } from './chat-limits.service';
@@ -51,6 +51,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   constructor(
     private readonly chat: ChatService,
     private readonly limits: ChatLimitsService,
+    private readonly auth: AuthService,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -76,6 +77,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
     let dto: SendMessageDto;
     try {
+      await this.stillAllowed(socket);
       dto = await validated(SendMessageDto, payload);
       if (!dto.clientMessageId) throw new BadRequestException({ code: 'validation_failed', message: 'clientMessageId is required' });
       await this.limits.admit(user.id);
@@ -118,7 +120,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
             usage: result.usage,
             duplicate: result.duplicate,
           });
-          if (!result.duplicate) await this.limits.spend(user.id, result.usage.inputTokens + result.usage.outputTokens);
+          if (!result.duplicate) await this.spend(user.id, result.usage.inputTokens + result.usage.outputTokens);
         })
         .catch((err: unknown) => {
           if (toSocketError(err).status >= 500) this.logger.event('warn', 'chat.turn_failed', { userId: user.id, error: err });
@@ -127,6 +129,24 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
         })
         .finally(() => sockets.delete(cmid));
     });
+  }
+
+  /**
+   * The handshake's check can go stale on a long-lived socket: an expired token or a user blocked since
+   * gets a refusal and the connection is closed after it is sent.
+   */
+  private async stillAllowed(socket: Socket): Promise<void> {
+    try {
+      await this.auth.recheck(socket.data.user as AuthUser);
+    } catch (err) {
+      if (err instanceof AuthError) setImmediate(() => socket.disconnect(true));
+      throw err instanceof AuthError ? authErrorToHttp(err) : err;
+    }
+  }
+
+  /** The reply is already delivered: a failure to count its tokens is logged, not shown as an error. */
+  private async spend(userId: string, tokens: number): Promise<void> {
+    await this.limits.spend(userId, tokens).catch((err: unknown) => this.logger.event('warn', 'chat.token_accounting_failed', { userId, error: err }));
   }
 
   @SubscribeMessage('message:stop')

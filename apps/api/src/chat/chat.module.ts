@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
 import { LlmModule } from '@app/llm';
 import { ChatLimitsService } from './chat-limits.service';
 import { ChatMessagesController } from './chat-messages.controller';
@@ -7,7 +8,7 @@ import { ChatService } from './chat.service';
 import { ConversationsController } from './conversations.controller';
 
 @Module({
-  imports: [LlmModule],
+  imports: [LlmModule, AuthModule],
   controllers: [ConversationsController, ChatMessagesController],
   providers: [ChatService, ChatLimitsService, ChatGateway],
 })

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, ConflictException, GatewayTimeoutException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { Types } from 'mongoose';
 import { AuthUser } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConversationDoc, ConversationsRepository, FinancialContextService, MessageDoc, MessagesRepository } from '@app/database';
@@ -129,6 +130,8 @@ export class ChatService {
       sink.accepted({ ...base, created: false });
       return { ...base, messageId: reply ? String(reply._id) : null, text: '', status: 'in_progress', usage: { inputTokens: 0, outputTokens: 0 } };
     }
+    // Its instance died mid-reply: close the orphan so it stops reading as "streaming", then answer again.
+    if (reply?.status === 'streaming') await this.failReply(reply._id, String(message.conversationId), 'Reply was interrupted');
     return null;
   }
 
@@ -142,12 +145,21 @@ export class ChatService {
   ): Promise<TurnResult> {
     const conversationId = String(conversation._id);
     // Figures are read for every turn, so an expense added a minute ago is in this answer. The three
-    // reads are independent: running them together keeps time-to-first-token down.
-    const [{ prompt: financialContext }, recent, assistant] = await Promise.all([
+    // writes and reads are independent: running them together keeps time-to-first-token down.
+    const [context, recentRead, started] = await Promise.allSettled([
       this.finance.forUser(user.id),
       this.messages.recent(conversation._id, HISTORY_FETCH_LIMIT, userMessage._id),
       this.messages.startAssistant({ conversationId: conversation._id, userId: user.id, replyTo: userMessage._id, model: this.llm.modelFor('chat') }),
     ]);
+    if (started.status === 'rejected') throw started.reason;
+    const assistant = started.value;
+    if (context.status === 'rejected' || recentRead.status === 'rejected') {
+      // The reply placeholder exists: close it, or it would read as "streaming" for ever.
+      await this.failReply(assistant._id, conversationId, 'Could not read your data');
+      throw context.status === 'rejected' ? context.reason : (recentRead as PromiseRejectedResult).reason;
+    }
+    const financialContext = context.value.prompt;
+    const recent = recentRead.value;
     const history = windowHistory(
       recent.filter((m) => m.createdAt <= userMessage.createdAt && m._id.toString() !== assistant._id.toString()),
       this.config.chat.historyTokens,
@@ -190,11 +202,15 @@ export class ChatService {
         duplicate: false,
       };
     } catch (err) {
-      const reason = err instanceof LlmError ? err.message : 'Reply failed';
-      await this.messages.finishAssistant(assistant._id, { status: 'failed', content: '', inputTokens: 0, outputTokens: 0, error: reason }).catch(() => undefined);
-      await this.conversations.recordMessages(conversationId, 1).catch(() => undefined);
+      await this.failReply(assistant._id, conversationId, err instanceof LlmError ? err.message : 'Reply failed');
       throw err instanceof LlmError ? llmFailureToHttp(err) : err;
     }
+  }
+
+  /** Best effort: the caller is already reporting an error, which this must not replace. */
+  private async failReply(messageId: Types.ObjectId, conversationId: string, reason: string): Promise<void> {
+    await this.messages.finishAssistant(messageId, { status: 'failed', content: '', inputTokens: 0, outputTokens: 0, error: reason }).catch(() => undefined);
+    await this.conversations.recordMessages(conversationId, 1).catch(() => undefined);
   }
 
   /** Naming is best effort: a queue hiccup must not fail the user's answer. */

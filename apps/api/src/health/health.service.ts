@@ -41,8 +41,13 @@ async function timed(check: () => Promise<unknown>): Promise<CheckResult> {
     await withTimeout(check());
     return { status: 'up', latencyMs: Date.now() - started };
   } catch (err) {
-    return { status: 'down', error: err instanceof Error ? err.message.slice(0, 200) : 'unreachable' };
+    return { status: 'down', error: failureCode(err) };
   }
+}
+
+/** /health is public: say what kind of failure, never the driver's message (hosts, ports, credentials). */
+function failureCode(err: unknown): string {
+  return err instanceof Error && /timed out/.test(err.message) ? 'timeout' : 'unreachable';
 }
 
 @Injectable()
@@ -73,7 +78,7 @@ export class HealthService {
           const [counts, workers] = await withTimeout(Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed'), q.getWorkersCount()]));
           queues[q.name] = { status: 'up', ...counts, workers };
         } catch (err) {
-          queues[q.name] = { status: 'down', error: err instanceof Error ? err.message.slice(0, 200) : 'unreachable' };
+          queues[q.name] = { status: 'down', error: failureCode(err) };
         }
       }),
     );

@@ -6,6 +6,7 @@ import { Server, ServerOptions } from 'socket.io';
 import { AuthService, socketAuthMiddleware } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { redisOptions } from '@app/queue';
+import { corsOptions } from '../common/cors';
 
 /**
  * Socket.IO server with two cluster-wide properties: every namespace authenticates at the handshake
@@ -22,10 +23,9 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const origins = this.config.http.corsOrigins;
     const server: Server = super.createIOServer(port, {
       ...options,
-      cors: { origin: origins.includes('*') ? true : origins, credentials: true },
+      cors: corsOptions(this.config),
       maxHttpBufferSize: 64 * 1024,
     });
     const pub = new Redis(redisOptions(this.config.redis.url, 'worker'));
