@@ -116,7 +116,7 @@ describe('worker behaviour', () => {
     try {
       infra.model.setResponder(() => ({ json: answer('Limited') }));
       const ids = [];
-      for (const n of [1, 2, 3]) ids.push(await submit(s, `snack ${n} limited`));
+      for (const n of ['one', 'two', 'three']) ids.push(await submit(s, `snack 9.99 limited ${n}`));
       for (const id of ids) expect((await settled(s, id)).status).toBe('completed');
       const times = callsFor('limited').map((r) => r.receivedAt).sort((a, b) => a - b);
       expect(times).toHaveLength(3);

@@ -12,6 +12,15 @@ export function userFacingReason(err: unknown): string {
   return 'Processing failed unexpectedly';
 }
 
+/**
+ * Whether this failure ends the work now. Model failures say for themselves whether a retry can help;
+ * anything else (a database or Redis blip while storing) is worth another attempt while attempts remain.
+ */
+export function shouldFailNow(err: unknown, job: Job): boolean {
+  const retryable = err instanceof LlmError ? err.retryable : true;
+  return !retryable || isFinalAttempt(job);
+}
+
 /** Non-retryable failures stop BullMQ's retries at once instead of burning attempts. */
 export function rethrowForQueue(err: unknown): never {
   if (err instanceof LlmError && !err.retryable) throw new UnrecoverableError(err.message);

@@ -2,41 +2,23 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ExpenseParsesRepository, ParsedExpense } from '@app/database';
+import { ExpenseParsesRepository } from '@app/database';
 import { localDateKey } from '@app/finance';
-import { LlmError, LlmService } from '@app/llm';
+import { LlmService } from '@app/llm';
 import { JsonLogger } from '@app/logging';
 import { buildExpenseParseMessages, ExpenseParseModelAnswer, expenseParseSchema } from '@app/prompts';
-import { ExpenseParseJobData, QUEUES } from '@app/queue';
+import { ExpenseParseJobData, QUEUES, UserEventsPublisher } from '@app/queue';
 import { WORKER_OPTIONS } from '../common/backoff';
-import { isFinalAttempt, rethrowForQueue, userFacingReason } from '../common/job-failure';
+import { rethrowForQueue, shouldFailNow, userFacingReason } from '../common/job-failure';
 import { WORKER_LOGGER } from '../common/worker-logger';
-
-function isCalendarDate(iso: string): boolean {
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
-}
-
-/** Checks the model cannot express in a JSON schema; the figures we store are ours, not the model's. */
-export function toParsedExpense(answer: ExpenseParseModelAnswer): ParsedExpense {
-  if (answer.amount === null || !(answer.amount > 0)) {
-    throw new LlmError('rejected', answer.unparseableReason?.slice(0, 200) || 'No amount was found in the text');
-  }
-  if (!isCalendarDate(answer.date)) throw new LlmError('invalid_output', 'Model returned an invalid date');
-  return {
-    amount: Math.round(answer.amount * 100) / 100,
-    currency: answer.currency,
-    category: answer.category,
-    description: answer.description.trim(),
-    date: answer.date,
-  };
-}
+import { toParsedExpense } from './parsed-expense';
 
 @Processor(QUEUES.expenseParsing, WORKER_OPTIONS)
 export class ExpenseParseProcessor extends WorkerHost {
   constructor(
     private readonly parses: ExpenseParsesRepository,
     private readonly llm: LlmService,
+    private readonly events: UserEventsPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
   ) {
@@ -64,11 +46,14 @@ export class ExpenseParseProcessor extends WorkerHost {
         }),
         signal: AbortSignal.timeout(this.config.queue.jobTimeoutMs),
       });
-      await this.parses.complete(parseId, toParsedExpense(value));
+      if (await this.parses.complete(parseId, toParsedExpense(value, parse.text))) {
+        this.events.toUser(userId, 'expense-parse:done', { id: parseId, status: 'completed' });
+      }
       return { status: 'completed' };
     } catch (err) {
-      const final = !(err instanceof LlmError && err.retryable) || isFinalAttempt(job);
-      if (final) await this.parses.fail(parseId, userFacingReason(err));
+      if (shouldFailNow(err, job) && (await this.parses.fail(parseId, userFacingReason(err)))) {
+        this.events.toUser(userId, 'expense-parse:done', { id: parseId, status: 'failed' });
+      }
       return rethrowForQueue(err);
     }
   }

@@ -3,11 +3,10 @@ import { Inject } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FinanceUserNotFoundError, FinancialContextService, SuggestionDoc, SuggestionsRepository } from '@app/database';
-import { LlmError } from '@app/llm';
 import { JsonLogger } from '@app/logging';
 import { DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES, SuggestionJobData, UserEventsPublisher } from '@app/queue';
 import { WORKER_OPTIONS } from '../common/backoff';
-import { isFinalAttempt, rethrowForQueue, userFacingReason } from '../common/job-failure';
+import { rethrowForQueue, shouldFailNow, userFacingReason } from '../common/job-failure';
 import { WORKER_LOGGER } from '../common/worker-logger';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { SuggestionWriter } from './suggestion-writer';
@@ -90,8 +89,7 @@ export class SuggestionsProcessor extends WorkerHost {
       }
       return { status: 'completed', id: String(pending._id) };
     } catch (err) {
-      const final = !(err instanceof LlmError && err.retryable) || isFinalAttempt(job);
-      if (final) await this.fail(pending, userFacingReason(err));
+      if (shouldFailNow(err, job)) await this.fail(pending, userFacingReason(err));
       return rethrowForQueue(err);
     }
   }
