@@ -75,6 +75,7 @@ export interface FinancialContext {
     /** Active likely subscriptions. */
     subscriptions: RecurringItem[];
     subscriptionsMonthlyCostMinor: number;
+    subscriptionsYearlyCostMinor: number;
   };
   duplicates: DuplicateCluster[];
   redFlags: RedFlag[];
@@ -142,6 +143,7 @@ export function buildFinancialContext(inputs: FinanceInputs, options: ContextOpt
       items: recurringItems,
       subscriptions,
       subscriptionsMonthlyCostMinor: subscriptions.reduce((s, r) => s + r.estimatedMonthlyCostMinor, 0),
+      subscriptionsYearlyCostMinor: subscriptions.reduce((s, r) => s + r.estimatedYearlyCostMinor, 0),
     },
     duplicates: findDuplicates(inputs.duplicateCandidates ?? [], { windowDays: options.duplicateWindowDays, minorDigits }),
     redFlags: evaluateRedFlags(ledger, { now, debts, thresholds }),

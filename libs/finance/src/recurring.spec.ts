@@ -41,6 +41,7 @@ describe('detectRecurring', () => {
       maxAmountMinor: 1099,
       amountStable: true,
       estimatedMonthlyCostMinor: 1099,
+      estimatedYearlyCostMinor: 13188, // 1099 * 12
       nextExpectedDate: '2026-05-03',
       active: true,
       likelySubscription: true,
@@ -51,6 +52,8 @@ describe('detectRecurring', () => {
   it('detects weekly cadence and converts to a monthly cost (x52/12)', () => {
     // 2000 * 52 / 12 = 8666.67 -> 8667; not a subscription (weekly, unknown name)
     expect(by['cleaner']).toMatchObject({ cadence: 'weekly', estimatedMonthlyCostMinor: 8667, nextExpectedDate: '2026-04-15', active: true, likelySubscription: false });
+    // The year is 52 charges, not 12 rounded months: 2000 * 52 = 104000 (12 * 8667 would say 104004).
+    expect(by['cleaner'].estimatedYearlyCostMinor).toBe(104000);
   });
 
   it('detects yearly cadence from two occurrences', () => {

@@ -72,6 +72,8 @@ export interface RecurringItem {
   amountStable: boolean;
   /** Stable: latest amount (today's price); variable: median; converted to a month (weekly * 52 / 12, yearly / 12). */
   estimatedMonthlyCostMinor: number;
+  /** The same charge over a year: weekly * 52, monthly * 12, yearly * 1. */
+  estimatedYearlyCostMinor: number;
   /** Local date 'YYYY-MM-DD': last occurrence plus one cadence (calendar months for monthly/yearly). */
   nextExpectedDate: string;
   /** False when the last charge is older than lapseAfterCycles cadences: probably cancelled. */
@@ -164,7 +166,9 @@ export function detectRecurring(groups: OccurrenceGroup[], options: RecurringOpt
     // |a - median| * 100 <= tolerance * median, in integers (tolerance to 0.01 %).
     const stable = amounts.every((a) => Math.abs(a - typical) * 10000 <= Math.round(tolerance * 100) * Math.abs(typical));
     const base = stable ? latest : typical;
-    const monthly = rule.cadence === 'weekly' ? divRound(base * 52, 12) : rule.cadence === 'yearly' ? divRound(base, 12) : base;
+    // The yearly figure comes from the charge itself, not from the rounded monthly one (£10 a week is £520 a year).
+    const yearly = base * (rule.cadence === 'weekly' ? 52 : rule.cadence === 'monthly' ? 12 : 1);
+    const monthly = rule.cadence === 'monthly' ? base : divRound(yearly, 12);
     const lastDate = days[days.length - 1];
     const nextExpectedDate =
       rule.cadence === 'weekly' ? addDaysToDateKey(lastDate, 7) : addMonthsToDateKey(lastDate, rule.cadence === 'monthly' ? 1 : 12);
@@ -196,6 +200,7 @@ export function detectRecurring(groups: OccurrenceGroup[], options: RecurringOpt
       maxAmountMinor: Math.max(...amounts),
       amountStable: stable,
       estimatedMonthlyCostMinor: monthly,
+      estimatedYearlyCostMinor: yearly,
       nextExpectedDate,
       active,
       likelySubscription: reason !== null,

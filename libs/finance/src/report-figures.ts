@@ -174,7 +174,7 @@ function expensesFigures(ctx: FinancialContext): ExpensesReportFigures {
       })),
       count: subscriptions.length,
       monthlyCostMinor: ctx.recurring.subscriptionsMonthlyCostMinor,
-      yearlyCostMinor: ctx.recurring.subscriptionsMonthlyCostMinor * 12,
+      yearlyCostMinor: ctx.recurring.subscriptionsYearlyCostMinor,
     },
     duplicates: {
       items: duplicates.slice(0, REPORT_LIST_LIMIT).map((d) => ({
