@@ -4,6 +4,7 @@ import { Db, ObjectId } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import { INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { matchers } from './support/fake-openai';
 import { eventually, request } from './support/http';
 import { startRedisServer, RedisServerHandle } from './support/redis';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from './support/stack';
@@ -220,6 +221,25 @@ describe('foundation (api + worker end to end)', () => {
       expect(badJson.body).toMatchObject({ code: 'invalid_json', message: 'Request body is not valid JSON' });
     });
 
+    it('rate limits expense parsing per user with headers and 429 + Retry-After', async () => {
+      const limited = await startApi({ ...config, expenses: { ...config.expenses, rateLimit: 2, rateWindowMs: 60_000 } });
+      try {
+        const token = tokenFor(await seedUser(db));
+        const first = await request(limited.url, 'POST', '/expenses/parse', { token, body: { text: 'tea £2' } });
+        expect(first.status).toBe(202);
+        expect(first.headers.get('x-ratelimit-remaining')).toBe('1');
+        await request(limited.url, 'POST', '/expenses/parse', { token, body: { text: 'tea £2' } });
+        const before = await db.collection('expense_parses').countDocuments();
+        const refused = await request(limited.url, 'POST', '/expenses/parse', { token, body: { text: 'tea £2' } });
+        expect(refused.status).toBe(429);
+        expect(refused.body.code).toBe('rate_limited');
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await db.collection('expense_parses').countDocuments()).toBe(before);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('answers 400 for a malformed id and 404 for an unknown one', async () => {
       const token = tokenFor(user);
       expect((await request(api.url, 'GET', '/expenses/parse/123', { token })).body.code).toBe('invalid_id');
@@ -230,6 +250,7 @@ describe('foundation (api + worker end to end)', () => {
   describe('enqueue -> worker -> Mongo round trip', () => {
     it('parses an expense through the queue and the model, stores it, and accounts the usage', async () => {
       infra.model.enqueue({
+        match: matchers.lastUserIncludes('Walmart'),
         json: { amount: 45.5, currency: 'USD', category: 'Groceries', description: 'Groceries at Walmart', date: '2026-11-24', unparseableReason: null },
         usage: { prompt_tokens: 120, completion_tokens: 30 },
       } as any);
@@ -266,6 +287,7 @@ describe('foundation (api + worker end to end)', () => {
 
     it('lets an in-flight job finish when the worker shuts down gracefully', async () => {
       infra.model.enqueue({
+        match: matchers.lastUserIncludes('Lunch'),
         json: { amount: 12, currency: 'GBP', category: 'Dining', description: 'Lunch', date: '2026-11-20', unparseableReason: null },
         delayMs: 800,
       } as any);

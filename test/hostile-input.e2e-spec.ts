@@ -136,6 +136,7 @@ describe('hostile input', () => {
       await refusedWithoutChange('POST', '/expenses/parse', { token: userToken, body: { text: 'tea', $where: '1' } }, 400);
       await refusedWithoutChange('POST', '/reports', { token: userToken, body: { $set: { userId: admin._id.toHexString() }, type: 'debt' } }, 400);
       await refusedWithoutChange('POST', '/feedback/optimize-debt', { token: userToken, body: { $where: '1' } }, 400);
+      await refusedWithoutChange('POST', '/suggestions/refresh', { token: userToken, body: { userId: { $ne: null } } }, 400);
     });
 
     it('refuses operators and arrays in every query field', async () => {

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { AuthService } from './auth.service';
 import { AdminGuard, JwtAuthGuard } from './guards';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenVerifier } from './token-verifier';
 
 @Module({
-  imports: [PassportModule],
   providers: [TokenVerifier, AuthService, JwtStrategy, JwtAuthGuard, AdminGuard],
-  exports: [AuthService, TokenVerifier, JwtAuthGuard, AdminGuard],
+  exports: [AuthService, TokenVerifier, JwtStrategy, JwtAuthGuard, AdminGuard],
 })
 export class AuthModule {}

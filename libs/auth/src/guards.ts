@@ -1,8 +1,10 @@
 import { CanActivate, ExecutionContext, ForbiddenException, HttpException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import type { Request, Response } from 'express';
+import passport from 'passport';
 import { AuthError, AuthUser } from './auth-user';
 import { IS_PUBLIC } from './decorators';
+import { JwtStrategy } from './jwt.strategy';
 import { toAuthError } from './token-verifier';
 
 export function authErrorToHttp(err: AuthError): HttpException {
@@ -11,17 +13,30 @@ export function authErrorToHttp(err: AuthError): HttpException {
 
 /** Global guard: every route needs a valid main-backend token unless marked @Public(). */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: JwtStrategy,
+  ) {}
 
-  override canActivate(ctx: ExecutionContext) {
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]);
-    return isPublic ? true : super.canActivate(ctx);
+    if (isPublic) return true;
+    const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    return new Promise((resolve, reject) => {
+      passport.authenticate(this.strategy, { session: false }, (err: unknown, user: AuthUser | false, info: unknown) => {
+        try {
+          req.user = this.toUser(err, user, info);
+          resolve(true);
+        } catch (refusal) {
+          reject(refusal);
+        }
+      })(req, res, reject);
+    });
   }
 
-  override handleRequest<T = AuthUser>(err: unknown, user: T | false, info: unknown): T {
+  private toUser(err: unknown, user: AuthUser | false, info: unknown): AuthUser {
     if (err instanceof AuthError) throw authErrorToHttp(err);
     // Anything else (e.g. the user lookup failing while Mongo is down) is not the caller's fault:
     // the global filter answers it as 503/500, never as a misleading 401.

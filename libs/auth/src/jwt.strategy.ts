@@ -1,26 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AuthUser, MainBackendClaims } from './auth-user';
+import { MainBackendClaims } from './auth-user';
 import { AuthService } from './auth.service';
 import { ACCEPTED_ALGORITHMS } from './token-verifier';
 
+/**
+ * passport-jwt configured for the main backend's tokens. It is used as an instance (see JwtAuthGuard),
+ * not registered by name in passport's process-wide registry, so two apps in one process (tests, or an
+ * embedding host) never authenticate through each other's database connection.
+ */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly auth: AuthService,
-  ) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.auth.jwtSecret,
-      algorithms: ACCEPTED_ALGORITHMS,
-      ignoreExpiration: false,
-    });
-  }
-
-  validate(claims: MainBackendClaims): Promise<AuthUser> {
-    return this.auth.authenticateClaims(claims);
+export class JwtStrategy extends Strategy {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, auth: AuthService) {
+    super(
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        secretOrKey: config.auth.jwtSecret,
+        algorithms: ACCEPTED_ALGORITHMS,
+        ignoreExpiration: false,
+      },
+      (claims: MainBackendClaims, done: (err: unknown, user?: unknown) => void) => {
+        auth.authenticateClaims(claims).then(
+          (user) => done(null, user),
+          (err: unknown) => done(err),
+        );
+      },
+    );
   }
 }

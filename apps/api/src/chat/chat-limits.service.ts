@@ -1,18 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { localDateKey } from '@app/finance';
+import { localDateKey, startOfLocalDay } from '@app/finance';
 import { REDIS_CLIENT } from '@app/queue';
 import { RateDecision, RateLimiterService } from '../limits/rate-limiter.service';
 import { TooManyRequestsException } from '../limits/too-many-requests.exception';
 
-/** Milliseconds until the next local midnight in the zone, when a daily budget starts afresh. */
-function msUntilLocalMidnight(now: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-    .formatToParts(now)
-    .reduce<Record<string, number>>((acc, p) => (p.type === 'literal' ? acc : { ...acc, [p.type]: Number(p.value) }), {});
-  const elapsed = ((parts.hour * 60 + parts.minute) * 60 + parts.second) * 1000 + now.getMilliseconds();
-  return Math.max(1000, 24 * 3600 * 1000 - elapsed);
+/** Milliseconds until the next local midnight in the zone, when a daily budget starts afresh (DST-safe). */
+export function msUntilLocalMidnight(now: Date, timeZone: string): number {
+  // Noon UTC of the next calendar day lands on the next local day in every zone (offsets are within ±14 h).
+  const [y, m, d] = localDateKey(now, timeZone).split('-').map(Number);
+  const [ny, nm, nd] = new Date(Date.UTC(y, m - 1, d + 1, 12)).toISOString().slice(0, 10).split('-').map(Number);
+  return Math.max(1000, startOfLocalDay(ny, nm, nd, timeZone).getTime() - now.getTime());
 }
 
 /** Both chat limits, shared across api instances through Redis: messages per window and tokens per day. */

@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { EmptyBodyDto } from '../common/empty-body.dto';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { enforce, setRateLimitHeaders } from '../limits/rate-limit-headers';
 import { RateLimiterService } from '../limits/rate-limiter.service';
@@ -29,7 +30,7 @@ export class SuggestionsController {
   @ApiOperation({ summary: 'Queue a new set for the caller (rate limited); the "suggestions:ready" socket event says when it is done' })
   @ApiAcceptedResponse({ description: '{ id, status: "pending" }; poll GET /suggestions/:id' })
   @ApiTooManyRequestsResponse({ description: 'Too many refreshes; Retry-After says when to try again' })
-  async refresh(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
+  async refresh(@CurrentUser() user: AuthUser, @Body() _body: EmptyBodyDto, @Res({ passthrough: true }) res: Response) {
     const { refreshLimit, refreshWindowMs } = this.config.suggestions;
     const decision = await this.limiter.consume('suggestions-refresh', user.id, refreshLimit, refreshWindowMs);
     setRateLimitHeaders(res, decision);
