@@ -25,7 +25,11 @@ export class JwtAuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     const res = ctx.switchToHttp().getResponse<Response>();
     return new Promise((resolve, reject) => {
-      passport.authenticate(this.strategy, { session: false }, (err: unknown, user: AuthUser | false, info: unknown) => {
+      // passport attaches this request's success/fail/error callbacks to the strategy object it is given. Given
+      // the shared instance, a request whose account lookup finishes late would answer whichever request came
+      // last (as that user), and leave its own hanging: each request gets an object of its own.
+      const perRequest = Object.create(this.strategy) as JwtStrategy;
+      passport.authenticate(perRequest, { session: false }, (err: unknown, user: AuthUser | false, info: unknown) => {
         try {
           req.user = this.toUser(err, user, info);
           resolve(true);

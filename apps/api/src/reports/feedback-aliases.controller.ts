@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/auth';
-import { EmptyBodyDto } from '../common/empty-body.dto';
+import { NoBodyPipe } from '../common/no-body.pipe';
 import { answerRequest } from './request-response';
 import { ReportsService } from './reports.service';
 
@@ -17,7 +17,7 @@ export class FeedbackAliasesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Alias of POST /reports { "type": "expenses" }' })
   @ApiAcceptedResponse({ description: 'As POST /reports' })
-  async expenses(@CurrentUser() user: AuthUser, @Body() _body: EmptyBodyDto, @Res({ passthrough: true }) res: Response) {
+  async expenses(@CurrentUser() user: AuthUser, @Body(NoBodyPipe) _body: undefined, @Res({ passthrough: true }) res: Response) {
     return answerRequest(res, await this.reports.request(user.id, 'expenses'));
   }
 
@@ -25,7 +25,7 @@ export class FeedbackAliasesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Alias of POST /reports { "type": "budget" }' })
   @ApiAcceptedResponse({ description: 'As POST /reports' })
-  async budget(@CurrentUser() user: AuthUser, @Body() _body: EmptyBodyDto, @Res({ passthrough: true }) res: Response) {
+  async budget(@CurrentUser() user: AuthUser, @Body(NoBodyPipe) _body: undefined, @Res({ passthrough: true }) res: Response) {
     return answerRequest(res, await this.reports.request(user.id, 'budget'));
   }
 
@@ -33,7 +33,7 @@ export class FeedbackAliasesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Alias of POST /reports { "type": "debt" }' })
   @ApiAcceptedResponse({ description: 'As POST /reports' })
-  async debt(@CurrentUser() user: AuthUser, @Body() _body: EmptyBodyDto, @Res({ passthrough: true }) res: Response) {
+  async debt(@CurrentUser() user: AuthUser, @Body(NoBodyPipe) _body: undefined, @Res({ passthrough: true }) res: Response) {
     return answerRequest(res, await this.reports.request(user.id, 'debt'));
   }
 }

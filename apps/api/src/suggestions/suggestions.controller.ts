@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags, ApiTooManyRe
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { EmptyBodyDto } from '../common/empty-body.dto';
+import { NoBodyPipe } from '../common/no-body.pipe';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { enforce, setRateLimitHeaders } from '../limits/rate-limit-headers';
 import { RateLimiterService } from '../limits/rate-limiter.service';
@@ -30,7 +30,7 @@ export class SuggestionsController {
   @ApiOperation({ summary: 'Queue a new set for the caller (rate limited); the "suggestions:ready" socket event says when it is done' })
   @ApiAcceptedResponse({ description: '{ id, status: "pending" }; poll GET /suggestions/:id' })
   @ApiTooManyRequestsResponse({ description: 'Too many refreshes; Retry-After says when to try again' })
-  async refresh(@CurrentUser() user: AuthUser, @Body() _body: EmptyBodyDto, @Res({ passthrough: true }) res: Response) {
+  async refresh(@CurrentUser() user: AuthUser, @Body(NoBodyPipe) _body: undefined, @Res({ passthrough: true }) res: Response) {
     const { refreshLimit, refreshWindowMs } = this.config.suggestions;
     const decision = await this.limiter.consume('suggestions-refresh', user.id, refreshLimit, refreshWindowMs);
     setRateLimitHeaders(res, decision);
