@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import type { RedFlagCategory, Severity } from '@app/finance';
-import { Cursor, encodeCursor, olderThan, Page } from './cursor';
+import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
 import { AlertDoc, AlertStatus } from './own/alert.schema';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKeyError } from './mongo-errors';
 
 export type NewAlert = Omit<
   AlertDoc,
@@ -35,7 +34,7 @@ export class AlertsRepository {
       await this.alerts.create({ ...alert, status: 'open', stillFiring: true, resolvedAt: null });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKeyError(err)) return false;
       throw err;
     }
   }
@@ -67,9 +66,7 @@ export class AlertsRepository {
       .limit(limit + 1)
       .lean<AlertDoc[]>()
       .exec();
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last._id) : null };
+    return toPage(rows, limit, (r) => r.createdAt);
   }
 
   /** Only an open alert can be acknowledged; null when it is not (missing, or already further on). */

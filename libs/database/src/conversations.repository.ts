@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { Cursor, encodeCursor, olderThan, Page } from './cursor';
+import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
 import { ConversationDoc } from './own/conversation.schema';
 import { MessageDoc } from './own/message.schema';
@@ -35,9 +35,7 @@ export class ConversationsRepository {
       .limit(limit + 1)
       .lean<ConversationDoc[]>()
       .exec();
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.lastMessageAt, last._id) : null };
+    return toPage(rows, limit, (r) => r.lastMessageAt);
   }
 
   rename(id: string, userId: string, title: string): Promise<ConversationDoc | null> {

@@ -28,3 +28,10 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** Rows fetched with `limit + 1`: the extra row only says whether another page exists. */
+export function toPage<T extends { _id: Types.ObjectId }>(rows: T[], limit: number, sortedBy: (row: T) => Date): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(sortedBy(last), last._id) : null };
+}

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { Cursor, encodeCursor, olderThan, Page } from './cursor';
+import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
 import { MessageDoc, MessageStatus } from './own/message.schema';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKeyError } from './mongo-errors';
 
 @Injectable()
 export class MessagesRepository {
@@ -32,7 +31,7 @@ export class MessagesRepository {
       });
       return { message: doc.toObject(), duplicate: false };
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.findByClientMessageId(input.userId, input.clientMessageId);
       if (!existing) throw err;
       return { message: existing, duplicate: true };
@@ -85,9 +84,8 @@ export class MessagesRepository {
       .limit(limit + 1)
       .lean<MessageDoc[]>()
       .exec();
-    const items = rows.slice(0, limit);
-    const oldest = items[items.length - 1];
-    return { items: items.reverse(), nextCursor: rows.length > limit && oldest ? encodeCursor(oldest.createdAt, oldest._id) : null };
+    const page = toPage(rows, limit, (m) => m.createdAt);
+    return { items: page.items.reverse(), nextCursor: page.nextCursor };
   }
 
   /** The first messages of a conversation, for naming it. */

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, type QueryFilter } from 'mongoose';
 import type { ReportType } from '@app/finance';
-import { Cursor, encodeCursor, olderThan, Page } from './cursor';
+import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
 import { ReportDoc, ReportStatus, StoredReportInsight } from './own/report.schema';
+import { isDuplicateKeyError } from './mongo-errors';
 
-const DUPLICATE_KEY = 11000;
 const UNFINISHED: ReportStatus[] = ['queued', 'running'];
 
 export type ReportListItem = Omit<ReportDoc, 'figures' | 'insights'>;
@@ -24,7 +24,7 @@ export class ReportsRepository {
       const doc = await this.reports.create({ userId: toObjectId(userId), type, status: 'queued', progress: 0, activeType: type });
       return { report: doc.toObject(), created: true };
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.findActive(userId, type);
       if (!existing) throw err;
       return { report: existing, created: false };
@@ -68,9 +68,7 @@ export class ReportsRepository {
       .limit(limit + 1)
       .lean<ReportListItem[]>()
       .exec();
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last._id) : null };
+    return toPage(rows, limit, (r) => r.createdAt);
   }
 
   /** Marks an attempt as started; null when the report is already final (a duplicate or late delivery). */

@@ -3,8 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { toObjectId } from './object-id';
 import { SuggestionDoc, SuggestionTip } from './own/suggestion.schema';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKeyError } from './mongo-errors';
 
 export interface CompletedSuggestion {
   tips: SuggestionTip[];
@@ -57,7 +56,7 @@ export class SuggestionsRepository {
         .exec();
       if (doc) return doc;
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
     }
     const existing = await this.findDaily(userId, dateKey);
     if (!existing) throw new Error(`daily suggestion set for ${userId} on ${dateKey} vanished`);
