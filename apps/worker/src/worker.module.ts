@@ -9,6 +9,7 @@ import { DrainWorkersService } from './common/drain-workers.service';
 import { WORKER_LOGGER } from './common/worker-logger';
 import { ExpenseParsingModule } from './expense-parsing/expense-parsing.module';
 import { ReportsWorkerModule } from './reports/reports.module';
+import { RecoveryModule } from './recovery/recovery.module';
 import { SuggestionsModule } from './suggestions/suggestions.module';
 import { TitlesModule } from './titles/titles.module';
 
@@ -29,6 +30,7 @@ export class WorkerModule {
         TitlesModule,
         SuggestionsModule,
         AlertsModule,
+        RecoveryModule,
       ],
       providers: [{ provide: WORKER_LOGGER, useValue: logger }, DrainWorkersService],
       exports: [WORKER_LOGGER],

@@ -4,7 +4,7 @@ import { VARIABLES } from './variables';
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   http: { port: number; host: string; corsOrigins: string[]; bodyLimit: string };
-  mongo: { uri: string };
+  mongo: { uri: string; serverSelectionTimeoutMs: number };
   redis: { url: string };
   auth: { jwtSecret: string; userCacheTtlMs: number };
   log: { level: 'error' | 'warn' | 'info' | 'debug' };
@@ -20,6 +20,8 @@ export interface AppConfig {
     lockMs: number;
     stalledCheckMs: number;
   };
+  /** The worker's sweep for accepted work whose job was lost; sweepMs 0 = off. */
+  recovery: { sweepMs: number; staleMs: number };
   llm: {
     apiKey: string;
     baseURL?: string;
@@ -30,7 +32,7 @@ export interface AppConfig {
     prices: Record<string, { input: number; output: number }>;
     offlineDemo: boolean;
   };
-  expenses: { categories: string[] };
+  expenses: { categories: string[]; rateLimit: number; rateWindowMs: number };
   queueBoard: { basicAuth: { user: string; password: string } | null };
   chat: {
     assistantName: string;
@@ -100,7 +102,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     env: read('NODE_ENV'),
     http: { port: read('PORT'), host: read('HOST'), corsOrigins: read('CORS_ORIGINS'), bodyLimit: read('BODY_LIMIT') },
-    mongo: { uri: read('MONGODB_URI') },
+    mongo: { uri: read('MONGODB_URI'), serverSelectionTimeoutMs: read('MONGO_SERVER_SELECTION_TIMEOUT_MS') },
     redis: { url: read('REDIS_URL') },
     auth: { jwtSecret: read('JWT_SECRET'), userCacheTtlMs: read('USER_CACHE_TTL_MS') },
     log: { level: read('LOG_LEVEL') },
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       stalledCheckMs: read('JOB_STALLED_CHECK_MS'),
       modelLimiter: read<number>('MODEL_JOBS_PER_WINDOW') > 0 ? { max: read('MODEL_JOBS_PER_WINDOW'), duration: read('MODEL_JOBS_WINDOW_MS') } : null,
     },
+    recovery: { sweepMs: read('RECOVERY_SWEEP_MS'), staleMs: read('RECOVERY_STALE_MS') },
     llm: {
       apiKey: read('OPENAI_API_KEY'),
       baseURL: read('OPENAI_BASE_URL'),
@@ -125,7 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       prices,
       offlineDemo: read('LLM_OFFLINE_DEMO'),
     },
-    expenses: { categories },
+    expenses: { categories, rateLimit: read('EXPENSE_PARSE_RATE_LIMIT'), rateWindowMs: read('EXPENSE_PARSE_RATE_WINDOW_MS') },
     queueBoard: { basicAuth: boardUser && boardPassword ? { user: boardUser, password: boardPassword } : null },
     chat: {
       assistantName: read('ASSISTANT_NAME'),

@@ -13,8 +13,9 @@ import { OWN_MODELS } from './own';
 import { ReportsRepository } from './reports.repository';
 import { SuggestionsRepository } from './suggestions.repository';
 import { UsersRepository } from './users.repository';
+import { UnfinishedWorkRepository } from './unfinished-work.repository';
 
-const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository, ConversationsRepository, MessagesRepository, FinanceInputsRepository, FinancialContextService, ActiveUsersRepository, SuggestionsRepository, AlertsRepository, ReportsRepository];
+const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository, ConversationsRepository, MessagesRepository, FinanceInputsRepository, FinancialContextService, ActiveUsersRepository, SuggestionsRepository, AlertsRepository, ReportsRepository, UnfinishedWorkRepository];
 
 @Global()
 @Module({
@@ -23,7 +24,7 @@ const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepositor
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         uri: config.mongo.uri,
-        serverSelectionTimeoutMS: 5000,
+        serverSelectionTimeoutMS: config.mongo.serverSelectionTimeoutMs,
         // Fail fast while Mongo is unreachable instead of queueing requests until they time out.
         bufferCommands: false,
         autoIndex: true,

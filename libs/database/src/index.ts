@@ -14,4 +14,5 @@ export * from './active-users.repository';
 export * from './suggestions.repository';
 export * from './alerts.repository';
 export * from './reports.repository';
+export * from './unfinished-work.repository';
 export * from './report-fingerprint';

@@ -26,6 +26,13 @@ export interface MongoWireServer {
   host: string;
   /** Counters for tests that assert on driver behaviour (sessions ended, commands seen). */
   stats(): ServerStats & { openCursors: number };
+  /**
+   * Takes the server offline like a crashed mongod: stops listening and drops every client socket (their
+   * cursors die with them). Data is kept for resume(). Clients see connection resets, then refusals.
+   */
+  suspend(): Promise<void>;
+  /** Listens again on the same host and port, with the data it had. */
+  resume(): Promise<void>;
   /** Ends every client socket and stops listening. Data is discarded. */
   close(): Promise<void>;
 }
@@ -69,18 +76,34 @@ export async function startMongoWireServer(opts: MongoWireServerOptions = {}): P
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('mongo-wire: server has no TCP address');
 
+  const port = address.port;
+  const disconnect = async () => {
+    const closed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+    for (const socket of sockets) socket.destroy();
+    state.cursors.clear();
+    await Promise.all([...closed, new Promise((resolve) => server.close(resolve))]);
+  };
   let closing: Promise<void> | undefined;
+  let suspended = false;
   return {
-    uri: `mongodb://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    port: address.port,
+    uri: `mongodb://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
     host,
     stats: () => ({ ...state.stats, commands: { ...state.stats.commands }, openCursors: state.cursors.openCount }),
+    async suspend() {
+      if (closing) throw new Error('mongo-wire: server is closed');
+      if (suspended) return;
+      suspended = true;
+      await disconnect();
+    },
+    async resume() {
+      if (closing) throw new Error('mongo-wire: server is closed');
+      if (!suspended) return;
+      await listen(server, port, host);
+      suspended = false;
+    },
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        state.cursors.clear();
-        server.close(() => resolve());
-      });
+      closing ??= suspended ? Promise.resolve() : disconnect();
       return closing;
     },
   };

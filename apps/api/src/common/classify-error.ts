@@ -12,6 +12,12 @@ export interface ClassifiedError {
 
 const MONGO_UNAVAILABLE = /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongooseServerSelectionError|MongoNetworkTimeoutError/;
 const REDIS_UNAVAILABLE = /Connection is closed|enableOfflineQueue|ECONNREFUSED|MaxRetriesPerRequestError|Stream isn't writeable|ETIMEDOUT|Reached the max retries/;
+/**
+ * A bare socket error. The MongoDB driver lets one escape unwrapped when the server closed a pooled connection
+ * (a crash or restart): the write waits for 'drain' and rethrows the socket's own EPIPE/ECONNRESET. ioredis
+ * always wraps its socket errors (matched above), so a bare one here is the database going away.
+ */
+const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ENOTCONN']);
 
 /** Maps anything thrown during a request to a status and a message safe to show a client. */
 export function classifyError(err: unknown): ClassifiedError {
@@ -26,9 +32,9 @@ export function classifyError(err: unknown): ClassifiedError {
     }
     return { status, code: body.code ?? defaultCode(status), message: String(body.message ?? err.message), details: body.details, unexpected: false };
   }
-  const e = err as { name?: string; message?: string };
+  const e = err as { name?: string; message?: string; code?: unknown };
   const text = `${e?.name ?? ''} ${e?.message ?? ''}`;
-  if (MONGO_UNAVAILABLE.test(text)) return { status: 503, code: 'database_unavailable', message: 'Database is temporarily unavailable', unexpected: true };
+  if (MONGO_UNAVAILABLE.test(text) || (typeof e?.code === 'string' && SOCKET_GONE.has(e.code))) return { status: 503, code: 'database_unavailable', message: 'Database is temporarily unavailable', unexpected: true };
   if (REDIS_UNAVAILABLE.test(text)) return { status: 503, code: 'queue_unavailable', message: 'Job queue is temporarily unavailable', unexpected: true };
   // The user vanished between the auth check (cached briefly) and the read: same answer as at the door.
   if (e?.name === 'FinanceUserNotFoundError') return { status: 401, code: 'user_not_found', message: 'User does not exist', unexpected: false };

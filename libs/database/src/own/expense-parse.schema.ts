@@ -37,3 +37,5 @@ export const ExpenseParseSchema = new Schema<ExpenseParseDoc>(
   { collection: 'expense_parses', timestamps: true, versionKey: false },
 );
 ExpenseParseSchema.index({ userId: 1, createdAt: -1 });
+// The worker's recovery sweep: parses still processing, oldest first (UnfinishedWorkRepository).
+ExpenseParseSchema.index({ updatedAt: 1 }, { partialFilterExpression: { status: 'processing' }, name: 'parse_unfinished' });

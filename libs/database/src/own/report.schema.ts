@@ -90,3 +90,5 @@ ReportSchema.index(
   { userId: 1, activeType: 1 },
   { unique: true, partialFilterExpression: { activeType: { $type: 'string' } }, name: 'report_one_active_per_type' },
 );
+// The worker's recovery sweep: unfinished reports, oldest first (UnfinishedWorkRepository).
+ReportSchema.index({ updatedAt: 1 }, { partialFilterExpression: { activeType: { $type: 'string' } }, name: 'report_unfinished' });

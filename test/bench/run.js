@@ -1,2 +1,0 @@
-// Temporary alias while helpers finish: use test/support/run-ts.js.
-require('../support/run-ts.js');
