@@ -23,7 +23,6 @@ import { DatabaseModule } from '@app/database';
 import { localDateKey } from '@app/finance';
 import { JsonLogger } from '@app/logging';
 import { DAILY_JOB_NAMES, defaultJobOptions, QUEUES, redisOptions } from '@app/queue';
-import { WORKER_LOGGER } from '../../apps/worker/src/common/worker-logger';
 import { DailyFanOut } from '../../apps/worker/src/daily/daily-fan-out';
 import { dailySuggestionJob } from '../../apps/worker/src/suggestions/suggestions.processor';
 import { uniqueDbUri } from '../support/mongo';
@@ -124,7 +123,7 @@ async function main(): Promise<void> {
 
   @Module({
     imports: [ConfigModule.forRoot(config), DatabaseModule],
-    providers: [DailyFanOut, { provide: WORKER_LOGGER, useValue: logger }],
+    providers: [DailyFanOut, { provide: JsonLogger, useValue: logger }],
   })
   class BenchModule {}
 

@@ -6,7 +6,6 @@ import { JsonLogger, LoggingModule } from '@app/logging';
 import { QueueModule } from '@app/queue';
 import { AlertsModule } from './alerts/alerts.module';
 import { DrainWorkersService } from './common/drain-workers.service';
-import { WORKER_LOGGER } from './common/worker-logger';
 import { ExpenseParsingModule } from './expense-parsing/expense-parsing.module';
 import { ReportsWorkerModule } from './reports/reports.module';
 import { RecoveryModule } from './recovery/recovery.module';
@@ -32,8 +31,7 @@ export class WorkerModule {
         AlertsModule,
         RecoveryModule,
       ],
-      providers: [{ provide: WORKER_LOGGER, useValue: logger }, DrainWorkersService],
-      exports: [WORKER_LOGGER],
+      providers: [DrainWorkersService],
     };
   }
 }

@@ -55,6 +55,9 @@ export class LlmService {
       baseURL: config.llm.baseURL,
       timeout: config.llm.timeoutMs,
       maxRetries: config.llm.maxRetries,
+      // The SDK would print unparseable stream chunks (model output) with console.error, outside our
+      // redacting JSON log; every failure reaches us as an error we classify and log ourselves.
+      logLevel: 'off',
     });
   }
 

@@ -4,9 +4,7 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { JsonLogger } from '@app/logging';
 import { AlertScreenJobData, DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES } from '@app/queue';
-import { WORKER_OPTIONS } from '../common/backoff';
 import { rethrowForQueue } from '../common/job-failure';
-import { WORKER_LOGGER } from '../common/worker-logger';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { AlertScreening, ScreeningResult } from './alert-screening';
 
@@ -19,14 +17,14 @@ export function alertScreenJob(userId: string, dateKey: string): PerUserJob<Aler
  * the unique index settles races), so a retry or a second fan-out only re-reads. A job that runs out of attempts
  * stays in the failed set with the model's reason for operators; the next day's screening tries again.
  */
-@Processor(QUEUES.alerts, WORKER_OPTIONS)
+@Processor(QUEUES.alerts)
 export class AlertsProcessor extends WorkerHost {
   constructor(
     private readonly screening: AlertScreening,
     private readonly fanOut: DailyFanOut,
     @InjectQueue(QUEUES.alerts) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+    private readonly logger: JsonLogger,
   ) {
     super();
   }

@@ -1,4 +1,4 @@
-import { MinimalJob, WorkerOptions } from 'bullmq';
+import { MinimalJob } from 'bullmq';
 import { LlmError } from '@app/llm';
 
 const MAX_DELAY_MS = 10 * 60_000;
@@ -14,8 +14,3 @@ export function retryAfterAwareBackoff(attemptsMade: number, _type?: string, err
   const retryAfter = err instanceof LlmError && err.retryAfterMs ? err.retryAfterMs : 0;
   return Math.min(Math.max(exponential, retryAfter), MAX_DELAY_MS);
 }
-
-/** Options every processor passes to @Processor so they all share the same retry behaviour. */
-export const WORKER_OPTIONS: Partial<WorkerOptions> = {
-  settings: { backoffStrategy: retryAfterAwareBackoff },
-};

@@ -5,7 +5,6 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ActiveUsersRepository, isObjectIdHex } from '@app/database';
 import { JsonLogger } from '@app/logging';
 import { DailyFanOutJobData } from '@app/queue';
-import { WORKER_LOGGER } from '../common/worker-logger';
 import { fanOutDateKey } from './daily-date';
 
 export interface PerUserJob<T> {
@@ -42,7 +41,7 @@ export class DailyFanOut {
   constructor(
     private readonly users: ActiveUsersRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+    private readonly logger: JsonLogger,
   ) {}
 
   async run<T>(job: Job<DailyFanOutJobData>, queue: Queue, perUser: (userId: string, dateKey: string) => PerUserJob<T>): Promise<FanOutResult> {

@@ -4,7 +4,6 @@ import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { JsonLogger } from '@app/logging';
 import { DAILY_JOB_NAMES, DailyFanOutJobData, QUEUES } from '@app/queue';
-import { WORKER_LOGGER } from '../common/worker-logger';
 
 /** Scheduler ids: one per daily task for the whole cluster. */
 export const DAILY_SCHEDULERS = { suggestions: 'daily-suggestions', alerts: 'daily-alerts' } as const;
@@ -19,7 +18,7 @@ export class DailySchedules implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.suggestions) private readonly suggestions: Queue<DailyFanOutJobData>,
     @InjectQueue(QUEUES.alerts) private readonly alerts: Queue<DailyFanOutJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+    private readonly logger: JsonLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -8,19 +8,17 @@ import { LlmService } from '@app/llm';
 import { JsonLogger } from '@app/logging';
 import { buildExpenseParseMessages, ExpenseParseModelAnswer, expenseParseSchema } from '@app/prompts';
 import { ExpenseParseJobData, QUEUES, UserEventsPublisher } from '@app/queue';
-import { WORKER_OPTIONS } from '../common/backoff';
 import { rethrowForQueue, shouldFailNow, userFacingReason } from '../common/job-failure';
-import { WORKER_LOGGER } from '../common/worker-logger';
 import { toParsedExpense } from './parsed-expense';
 
-@Processor(QUEUES.expenseParsing, WORKER_OPTIONS)
+@Processor(QUEUES.expenseParsing)
 export class ExpenseParseProcessor extends WorkerHost {
   constructor(
     private readonly parses: ExpenseParsesRepository,
     private readonly llm: LlmService,
     private readonly events: UserEventsPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+    private readonly logger: JsonLogger,
   ) {
     super();
   }

@@ -5,7 +5,6 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExpenseParsesRepository, ReportsRepository, UnfinishedWorkRepository } from '@app/database';
 import { JsonLogger } from '@app/logging';
 import { ExpenseParseJobData, jobIds, QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
-import { WORKER_LOGGER } from '../common/worker-logger';
 import { AcceptedWork, Recovery, recoverAcceptedWork, RecoveryQueue } from './lost-work';
 
 /** Records looked at per kind and sweep; a bigger backlog is worked through over the next sweeps. */
@@ -38,7 +37,7 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
     @InjectQueue(QUEUES.expenseParsing) private readonly parseQueue: Queue<ExpenseParseJobData>,
     @InjectQueue(QUEUES.reports) private readonly reportQueue: Queue<ReportJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+    private readonly logger: JsonLogger,
   ) {}
 
   onApplicationBootstrap(): void {

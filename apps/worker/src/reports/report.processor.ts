@@ -7,9 +7,7 @@ import { buildReportFigures } from '@app/finance';
 import { LlmError } from '@app/llm';
 import { JsonLogger } from '@app/logging';
 import { QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
-import { WORKER_OPTIONS } from '../common/backoff';
 import { isFinalAttempt, rethrowForQueue, userFacingReason } from '../common/job-failure';
-import { WORKER_LOGGER } from '../common/worker-logger';
 import { ReportWriter } from './report-writer';
 
 /** Progress (0-100) at each step, stored, set on the job and sent to the user's sockets. */
@@ -19,7 +17,7 @@ const ACCOUNT_GONE = 'The account no longer exists';
 
 type ReportResult = { status: ReportDoc['status'] | 'missing' };
 
-@Processor(QUEUES.reports, WORKER_OPTIONS)
+@Processor(QUEUES.reports)
 export class ReportProcessor extends WorkerHost {
   constructor(
     private readonly reports: ReportsRepository,
@@ -27,7 +25,7 @@ export class ReportProcessor extends WorkerHost {
     private readonly writer: ReportWriter,
     private readonly events: UserEventsPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+    private readonly logger: JsonLogger,
   ) {
     super();
   }

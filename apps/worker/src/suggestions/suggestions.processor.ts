@@ -5,9 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { FinanceUserNotFoundError, FinancialContextService, SuggestionDoc, SuggestionsRepository } from '@app/database';
 import { JsonLogger } from '@app/logging';
 import { DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES, SuggestionJobData, UserEventsPublisher } from '@app/queue';
-import { WORKER_OPTIONS } from '../common/backoff';
 import { rethrowForQueue, shouldFailNow, userFacingReason } from '../common/job-failure';
-import { WORKER_LOGGER } from '../common/worker-logger';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { SuggestionWriter } from './suggestion-writer';
 import { hasFinancialData, tipFigures } from './tip-figures';
@@ -28,7 +26,7 @@ export function dailySuggestionJob(userId: string, dateKey: string): PerUserJob<
 
 type SuggestionResult = { status: SuggestionDoc['status'] | 'skipped' | 'missing'; id?: string };
 
-@Processor(QUEUES.suggestions, WORKER_OPTIONS)
+@Processor(QUEUES.suggestions)
 export class SuggestionsProcessor extends WorkerHost {
   constructor(
     private readonly sets: SuggestionsRepository,
@@ -38,7 +36,7 @@ export class SuggestionsProcessor extends WorkerHost {
     private readonly events: UserEventsPublisher,
     @InjectQueue(QUEUES.suggestions) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(WORKER_LOGGER) private readonly logger: JsonLogger,
+    private readonly logger: JsonLogger,
   ) {
     super();
   }

@@ -7,11 +7,10 @@ import { LlmError, LlmService } from '@app/llm';
 import { JsonLogger } from '@app/logging';
 import { buildTitleMessages, detectLanguage, fallbackTitle, languageName, normaliseTitle, TITLE_SCHEMA, TitleAnswer } from '@app/prompts';
 import { QUEUES, TitleJobData, UserEventsPublisher } from '@app/queue';
-import { WORKER_OPTIONS } from '../common/backoff';
 import { isFinalAttempt, rethrowForQueue } from '../common/job-failure';
 
 /** Names a conversation after its first exchange, in the conversation's language, and tells the user's sockets. */
-@Processor(QUEUES.titles, WORKER_OPTIONS)
+@Processor(QUEUES.titles)
 export class TitleProcessor extends WorkerHost {
   constructor(
     private readonly conversations: ConversationsRepository,

@@ -1,1 +1,0 @@
-export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
