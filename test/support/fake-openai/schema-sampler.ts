@@ -258,13 +258,13 @@ function sampleString(schema: JsonSchemaObject, ctx: Context): string {
   const format = schema.format ? FORMATS[schema.format] : undefined;
   if (format) return format(ordinal);
 
-  const fit = (text: string) => fitLength(text, schema.minLength ?? 0, schema.maxLength ?? Infinity);
-  const readable = fit(`Sample ${describe(schema, ctx)}${ctx.ordinal && ctx.ordinal > 1 ? ` ${ctx.ordinal}` : ''}`);
+  const fitToLength = (text: string) => fitLength(text, schema.minLength ?? 0, schema.maxLength ?? Infinity);
+  const readable = fitToLength(`Sample ${describe(schema, ctx)}${ctx.ordinal && ctx.ordinal > 1 ? ` ${ctx.ordinal}` : ''}`);
   if (!schema.pattern) return readable;
 
   const regex = compilePattern(schema.pattern);
   if (!regex) return readable;
-  const candidates = [readable, ...PATTERN_CANDIDATES.map(fit)];
+  const candidates = [readable, ...PATTERN_CANDIDATES.map(fitToLength)];
   return candidates.find((c) => regex.test(c)) ?? readable;
 }
 
