@@ -56,8 +56,4 @@ export class AiUsageRepository {
       ])
       .exec();
   }
-
-  listForUser(userId: string, limit = 100): Promise<AiUsageDoc[]> {
-    return this.usage.find({ userId: toObjectId(userId) }).sort({ createdAt: -1 }).limit(limit).lean<AiUsageDoc[]>().exec();
-  }
 }

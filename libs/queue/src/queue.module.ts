@@ -23,6 +23,8 @@ class RedisClientCloser implements OnApplicationShutdown {
 @Module({})
 export class QueueModule {
   static forRoot(role: Exclude<RedisRole, 'client'>): DynamicModule {
+    // Only the worker publishes user events; api instances deliver them through the Socket.IO adapter.
+    const publisher = role === 'worker' ? [UserEventsPublisher] : [];
     return {
       module: QueueModule,
       imports: [
@@ -44,9 +46,9 @@ export class QueueModule {
           useFactory: (config: AppConfig) => new Redis(redisOptions(config.redis.url, 'client')),
         },
         RedisClientCloser,
-        UserEventsPublisher,
+        ...publisher,
       ],
-      exports: [BullModule, REDIS_CLIENT, UserEventsPublisher],
+      exports: [BullModule, REDIS_CLIENT, ...publisher],
     };
   }
 }
