@@ -26,20 +26,12 @@ import { connectDb, startApi, startWorker, testConfig } from '../support/stack';
 import { signMainBackendToken } from '../support/tokens';
 import { seedUser } from '../support/users';
 import { spawnTestMongo } from './spawn-mongo';
+import { intEnv, percentile, runBench } from './bench-kit';
 
 const USERS = intEnv('BENCH_USERS', 20);
 const MESSAGES = intEnv('BENCH_MESSAGES', 5);
 const MODEL_DELAY_MS = intEnv('BENCH_MODEL_DELAY_MS', 200);
 const REPLY = 'Your spending this month is within budget; groceries are the largest category so far.';
-
-function intEnv(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 interface RunResult {
   ttftOverheadMs: number[];
@@ -167,10 +159,4 @@ async function main(): Promise<void> {
   await Promise.allSettled([model.close(), mongo.stop(), redis.stop()]);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -20,6 +20,7 @@ import { MAIN_BACKEND_MODELS } from '@app/database';
 import { buildFinancialContext, dataWindows, renderContextForPrompt } from '@app/finance';
 import { FINANCE_INPUTS_QUERY_COUNT, FinanceInputsRepository, FinancialContextService } from '../../libs/database/src/finance';
 import { startTestMongo, uniqueDbUri } from '../support/mongo';
+import { intEnv, runBench } from './bench-kit';
 
 const EXPENSES = intEnv('BENCH_EXPENSES', 20_000);
 const RUNS = intEnv('BENCH_RUNS', 20);
@@ -28,11 +29,6 @@ const MONTHS = 24;
 const TIME_ZONE = 'Europe/London';
 const BATCH = 1_000;
 const READS = new Set(['find', 'aggregate', 'getMore', 'count', 'distinct']);
-
-function intEnv(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
 
 /** Deterministic data, so runs on different machines compare like with like. */
 function prng(seed: number): () => number {
@@ -258,10 +254,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -28,16 +28,12 @@ import { dailySuggestionJob } from '../../apps/worker/src/suggestions/suggestion
 import { uniqueDbUri } from '../support/mongo';
 import { testRedisUrl } from '../support/redis';
 import { spawnTestMongo } from './spawn-mongo';
+import { intEnv, runBench } from './bench-kit';
 
 const USERS = intEnv('BENCH_USERS', 100_000);
 const BATCH_SIZE = intEnv('FANOUT_BATCH_SIZE', 500);
 const SEED_BATCH = 5_000;
 const SAMPLE_MS = 20;
-
-function intEnv(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -206,10 +202,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench:daily failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -18,18 +18,12 @@ import { connectDb, startApi, testConfig, testEnv } from '../support/stack';
 import { signMainBackendToken } from '../support/tokens';
 import { seedUser } from '../support/users';
 import { spawnTestMongo } from './spawn-mongo';
+import { intEnv, percentile, runBench } from './bench-kit';
 
 const JOBS = intEnv('BENCH_JOBS', 400);
 const CLIENTS = intEnv('BENCH_CLIENTS', 40);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 8);
 const MODEL_DELAY_MS = intEnv('BENCH_MODEL_DELAY_MS', 200);
-
-function intEnv(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main(): Promise<void> {
   const [mongo, redis, model] = await Promise.all([
@@ -84,8 +78,8 @@ async function main(): Promise<void> {
   const failed = await db.collection('expense_parses').countDocuments({ status: 'failed' });
 
   console.table([
-    { measure: 'POST -> 202 p50 (ms)', value: pct(latencies, 50).toFixed(1) },
-    { measure: 'POST -> 202 p99 (ms)', value: pct(latencies, 99).toFixed(1) },
+    { measure: 'POST -> 202 p50 (ms)', value: percentile(latencies, 50).toFixed(1) },
+    { measure: 'POST -> 202 p99 (ms)', value: percentile(latencies, 99).toFixed(1) },
     { measure: 'POSTs per second', value: (JOBS / postSeconds).toFixed(0) },
     { measure: 'worker throughput (jobs/s)', value: (JOBS / drainSeconds).toFixed(1) },
     { measure: 'ideal: concurrency / model delay (jobs/s)', value: (CONCURRENCY / (MODEL_DELAY_MS / 1000)).toFixed(1) },
@@ -99,10 +93,4 @@ async function main(): Promise<void> {
   await Promise.allSettled([model.close(), mongo.stop(), redis.stop()]);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
