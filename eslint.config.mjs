@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts'],
+    files: ['test/**/*.ts', 'tools/**/*.ts', '**/*.spec.ts'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -5,7 +5,7 @@ import { AppConfig } from '@app/config';
 import { localDateKey } from '@app/finance';
 import { DAILY_JOB_NAMES, jobIds, QUEUES } from '@app/queue';
 import { testQueue } from './support/daily-queues';
-import { matchers, type ChatRequest, type Reply } from './support/fake-openai';
+import { matchers, type ChatRequest, type Reply } from '../tools/fake-openai';
 import { eventually, request } from './support/http';
 import { seedBudget, seedDebt, seedExpense, seedIncome } from './support/money-records';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from './support/stack';

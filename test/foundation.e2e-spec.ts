@@ -4,7 +4,7 @@ import { Db, ObjectId } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import { INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { matchers } from './support/fake-openai';
+import { matchers } from '../tools/fake-openai';
 import { eventually, request } from './support/http';
 import { startRedisServer, RedisServerHandle } from './support/redis';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from './support/stack';

@@ -5,7 +5,7 @@ import { Db, ObjectId } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import { AppConfig } from '@app/config';
 import { QUEUES } from '@app/queue';
-import type { ChatRequest, RecordedRequest, Reply, ScriptedReply } from './support/fake-openai';
+import type { ChatRequest, RecordedRequest, Reply, ScriptedReply } from '../tools/fake-openai';
 import { eventually, request } from './support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from './support/stack';
 import { signMainBackendToken } from './support/tokens';

@@ -8,7 +8,7 @@ import { localDateKey } from '@app/finance';
 import { DAILY_JOB_NAMES, jobIds, QUEUES } from '@app/queue';
 import { DAILY_SCHEDULERS } from '../apps/worker/src/daily/daily-schedules';
 import { recordingSocket, testQueue } from './support/daily-queues';
-import { matchers, type ChatRequest, type Reply } from './support/fake-openai';
+import { matchers, type ChatRequest, type Reply } from '../tools/fake-openai';
 import { eventually, request } from './support/http';
 import { seedExpense, seedIncome } from './support/money-records';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from './support/stack';

@@ -2,7 +2,7 @@ import { Db } from 'mongodb';
 import { INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { ChildWorker, startChildWorker } from './support/child-worker';
-import { matchers } from './support/fake-openai';
+import { matchers } from '../tools/fake-openai';
 import { eventually, request } from './support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig, testEnv } from './support/stack';
 import { signMainBackendToken } from './support/tokens';

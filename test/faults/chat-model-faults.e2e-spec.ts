@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { Socket } from 'socket.io-client';
-import type { Reply } from '../support/fake-openai';
-import { matchers } from '../support/fake-openai';
+import type { Reply } from '../../tools/fake-openai';
+import { matchers } from '../../tools/fake-openai';
 import { chatSocket, sendOnSocket } from './support/chat-socket';
 import { FaultInfra, FaultStack, startFaultInfra, startFaultStack, timedRequest } from './support/fault-stack';
 import { healthyModel, isChatTurn } from './support/model-answers';

@@ -5,7 +5,7 @@ import { Socket } from 'socket.io-client';
 import { jobIds, QUEUES } from '@app/queue';
 import { INTERRUPTED_REASON } from '../../apps/worker/src/recovery/lost-work';
 import { testQueue } from '../support/daily-queues';
-import { matchers } from '../support/fake-openai';
+import { matchers } from '../../tools/fake-openai';
 import { eventually } from '../support/http';
 import { seedDebt } from '../support/money-records';
 import { startWorker } from '../support/stack';

@@ -11,7 +11,7 @@ export interface ChildWorker {
 
 /** Starts a worker process with the given environment and waits until its processors are running. */
 export async function startChildWorker(env: Record<string, string>): Promise<ChildWorker> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'run-ts.js'), path.join(__dirname, 'worker-process.ts')], {
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'tools', 'run-ts.js'), path.join(__dirname, 'worker-process.ts')], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -6,7 +6,7 @@ import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
 import { AppConfig, loadConfig } from '@app/config';
 import { JsonLogger } from '@app/logging';
-import { startFakeOpenAI, FakeOpenAI } from './fake-openai';
+import { startFakeOpenAI, FakeOpenAI } from '../../tools/fake-openai';
 import { startTestMongo } from './mongo';
 import { testRedisUrl } from './redis';
 import { TEST_JWT_SECRET } from './tokens';

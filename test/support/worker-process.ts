@@ -1,6 +1,6 @@
 /**
  * The worker as its own process, from source, configured by the environment exactly as in production.
- * For tests that kill a worker mid-job: node test/support/run-ts.js test/support/worker-process.ts
+ * For tests that kill a worker mid-job: node tools/run-ts.js test/support/worker-process.ts
  */
 import { loadConfig } from '@app/config';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';

@@ -1,9 +1,9 @@
 import { Db } from 'mongodb';
 import { AppConfig, loadConfig } from '@app/config';
 import { LlmService } from '@app/llm';
-import { FakeOpenAI, realmSafeFetch, startFakeOpenAI } from '../../support/fake-openai';
+import { FakeOpenAI, realmSafeFetch, startFakeOpenAI } from '../../../tools/fake-openai';
 import { eventually, JsonResponse, request } from '../../support/http';
-import { startMongoWireServer } from '../../support/mongo-wire';
+import { startMongoWireServer } from '../../../tools/mongo-wire';
 import { RedisServerHandle, startRedisServer } from '../../support/redis';
 import { connectDb, RunningApi, startApi, testEnv } from '../../support/stack';
 import { signMainBackendToken } from '../../support/tokens';

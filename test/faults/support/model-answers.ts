@@ -1,4 +1,4 @@
-import type { ChatRequest, Reply, Responder } from '../../support/fake-openai';
+import type { ChatRequest, Reply, Responder } from '../../../tools/fake-openai';
 
 /** The structured-output schema a request asks for, if any. */
 export const schemaNameOf = (req: ChatRequest): string | undefined =>

@@ -2,14 +2,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { MongoClient } from 'mongodb';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { startTestMongo } from '../support/mongo';
-import { isListening } from '../support/ports';
-import { redisServerBinary, startRedisServer } from '../support/redis';
+import { startFakeOpenAI } from '../fake-openai';
+import { startEmbeddedMongo } from '../embedded-mongo/embedded-mongo';
+import { isListening } from '../ports';
+import { redisServerBinary, startRedisServer } from '../local-redis/redis-server';
 import { seedDemoData } from './demo-data';
 
-// Compiled to dist/dev-stack/test/dev-stack/: four levels below the repository root.
-const ROOT = path.join(__dirname, '..', '..', '..', '..');
+import { root as ROOT } from '../run-ts';
 const DEV_JWT_SECRET = 'dev-only-secret-change-me';
 
 interface Resource {
@@ -22,7 +21,7 @@ const children: ChildProcess[] = [];
 
 async function resolveMongo(env: NodeJS.ProcessEnv): Promise<{ uri: string; embedded: boolean }> {
   if (env.MONGODB_URI) return { uri: env.MONGODB_URI, embedded: false };
-  const mongo = await startTestMongo();
+  const mongo = await startEmbeddedMongo();
   resources.push({ name: 'mongo', stop: mongo.stop });
   const uri = new URL(mongo.uri);
   uri.pathname = '/finance';

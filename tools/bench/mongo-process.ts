@@ -2,7 +2,7 @@
  * Runs the test MongoDB (MONGODB_URI, memory server or wire server) in a process of its own and prints its
  * URI as one JSON line, so benchmarks do not charge the emulator's CPU time to the service they measure.
  */
-import { startTestMongo } from '../support/mongo';
+import { startTestMongo } from '../../test/support/mongo';
 
 startTestMongo().then((mongo) => {
   process.stdout.write(`${JSON.stringify({ uri: mongo.uri, kind: mongo.kind })}\n`);

@@ -3,7 +3,7 @@
  * with its data, so fault tests can show what the application does while its database is unreachable.
  */
 import { MongoClient } from 'mongodb';
-import { uniqueDbName } from '../mongo';
+import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
 import { isListening } from '../ports';
 import { startMongoWireServer, type MongoWireServer } from './index';
 

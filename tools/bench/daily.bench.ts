@@ -2,7 +2,7 @@
  * The daily fan-out at scale: how long it takes to queue one per-user job for every active user, and how much
  * memory that costs.
  *
- *   node test/support/run-ts.js test/bench/daily.bench.ts          (npm run bench:daily)
+ *   node tools/run-ts.js tools/bench/daily.bench.ts          (npm run bench:daily)
  *
  * Seeds BENCH_USERS (default 100,000) active users, plus 2% blocked and 1% soft-deleted ones the fan-out must skip,
  * into the test MongoDB (run in a child process so its memory and CPU are not charged here; MONGODB_URI for a real
@@ -25,8 +25,8 @@ import { JsonLogger } from '@app/logging';
 import { DAILY_JOB_NAMES, defaultJobOptions, QUEUES, redisOptions } from '@app/queue';
 import { DailyFanOut } from '../../apps/worker/src/daily/daily-fan-out';
 import { dailySuggestionJob } from '../../apps/worker/src/suggestions/suggestions.processor';
-import { uniqueDbUri } from '../support/mongo';
-import { testRedisUrl } from '../support/redis';
+import { uniqueDbUri } from '../../test/support/mongo';
+import { testRedisUrl } from '../../test/support/redis';
 import { spawnTestMongo } from './spawn-mongo';
 import { intEnv, runBench } from './bench-kit';
 

@@ -1,7 +1,7 @@
 /**
  * The async pipeline under load:
  *
- *   node test/support/run-ts.js test/bench/jobs.bench.ts        (npm run bench:jobs)
+ *   node tools/run-ts.js tools/bench/jobs.bench.ts        (npm run bench:jobs)
  *
  * 1. POST /expenses/parse latency (202 answers: store + enqueue) with BENCH_CLIENTS concurrent clients.
  * 2. Worker throughput: one worker process with WORKER_CONCURRENCY=BENCH_CONCURRENCY drains the jobs while the
@@ -11,12 +11,12 @@
  * Env: BENCH_JOBS (400), BENCH_CLIENTS (40), BENCH_CONCURRENCY (8), BENCH_MODEL_DELAY_MS (200).
  */
 import { performance } from 'node:perf_hooks';
-import { startChildWorker } from '../support/child-worker';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { testRedisUrl } from '../support/redis';
-import { connectDb, startApi, testConfig, testEnv } from '../support/stack';
-import { signMainBackendToken } from '../support/tokens';
-import { seedUser } from '../support/users';
+import { startChildWorker } from '../../test/support/child-worker';
+import { startFakeOpenAI } from '../fake-openai';
+import { testRedisUrl } from '../../test/support/redis';
+import { connectDb, startApi, testConfig, testEnv } from '../../test/support/stack';
+import { signMainBackendToken } from '../../test/support/tokens';
+import { seedUser } from '../../test/support/users';
 import { spawnTestMongo } from './spawn-mongo';
 import { intEnv, percentile, runBench } from './bench-kit';
 

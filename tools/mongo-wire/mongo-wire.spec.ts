@@ -6,7 +6,7 @@
  */
 import { Binary, BSONRegExp, Decimal128, Long, MongoClient, ObjectId, UUID, type Db, type Document, type MongoServerError } from 'mongodb';
 import mongoose, { Schema, type Connection } from 'mongoose';
-import { uniqueDbName } from '../mongo';
+import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
 import { startMongoWireServer, type MongoWireServer } from './index';
 
 /** These tests use non-ObjectId `_id`s and dotted paths freely, so collections are loosely typed. */

@@ -1,7 +1,7 @@
 /**
  * How long the financial context takes for a heavy user, and how many queries it costs.
  *
- *   node test/support/run-ts.js test/bench/context.bench.ts        (npm run bench:context)
+ *   node tools/run-ts.js tools/bench/context.bench.ts        (npm run bench:context)
  *
  * Starts its own test MongoDB (or uses MONGODB_URI, in a fresh database it drops afterwards), seeds one user with
  * BENCH_EXPENSES (default 20,000) expenses over 24 months, materialised monthly incomes, budgets, debts and goals,
@@ -19,7 +19,7 @@ import { ConfigModule, loadConfig } from '@app/config';
 import { MAIN_BACKEND_MODELS } from '@app/database';
 import { buildFinancialContext, dataWindows, renderContextForPrompt } from '@app/finance';
 import { FINANCE_INPUTS_QUERY_COUNT, FinanceInputsRepository, FinancialContextService } from '../../libs/database/src/finance';
-import { startTestMongo, uniqueDbUri } from '../support/mongo';
+import { startTestMongo, uniqueDbUri } from '../../test/support/mongo';
 import { intEnv, runBench } from './bench-kit';
 
 const EXPENSES = intEnv('BENCH_EXPENSES', 20_000);

@@ -1,7 +1,7 @@
 /**
  * Chat latency and throughput against a baseline, in one run:
  *
- *   node test/support/run-ts.js test/bench/chat.bench.ts        (npm run bench:chat)
+ *   node tools/run-ts.js tools/bench/chat.bench.ts        (npm run bench:chat)
  *
  * N users each hold a /chat socket and send M messages one after another. The fake model answers every
  * request after a fixed first-token delay, so time-to-first-token minus that delay is what our service adds
@@ -20,11 +20,11 @@ import express from 'express';
 import OpenAI from 'openai';
 import { Server } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { testRedisUrl } from '../support/redis';
-import { connectDb, startApi, startWorker, testConfig } from '../support/stack';
-import { signMainBackendToken } from '../support/tokens';
-import { seedUser } from '../support/users';
+import { startFakeOpenAI } from '../fake-openai';
+import { testRedisUrl } from '../../test/support/redis';
+import { connectDb, startApi, startWorker, testConfig } from '../../test/support/stack';
+import { signMainBackendToken } from '../../test/support/tokens';
+import { seedUser } from '../../test/support/users';
 import { spawnTestMongo } from './spawn-mongo';
 import { intEnv, percentile, runBench } from './bench-kit';
 

@@ -1,6 +1,6 @@
-/** The test-database chooser in test/support/mongo.ts. */
+/** The embedded-database chooser. */
 import { MongoClient } from 'mongodb';
-import { startTestMongo, uniqueDbName, uniqueDbUri } from '../mongo';
+import { startEmbeddedMongo as startTestMongo, uniqueDbName, uniqueDbUri } from './embedded-mongo';
 
 const ENV_KEYS = ['MONGODB_URI', 'MONGOMS_SYSTEM_BINARY'] as const;
 let saved: Record<string, string | undefined>;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { root } from '../run-ts';
 import { VARIABLES } from '../../libs/config/src/variables';
 
 /** Regenerates .env.example from the configuration table so the two never drift apart. */
@@ -11,4 +12,4 @@ for (const [name, spec] of Object.entries(VARIABLES)) {
   lines.push(`${s.default !== undefined || s.optional ? '# ' : ''}${name}=${s.default ?? ''}`);
   lines.push('');
 }
-writeFileSync(path.join(__dirname, '..', '..', '..', '..', '.env.example'), lines.join('\n'));
+writeFileSync(path.join(root, '.env.example'), lines.join('\n'));
