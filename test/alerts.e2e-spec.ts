@@ -17,10 +17,19 @@ const isWordingCall = (req: ChatRequest) => (req.response_format as any)?.json_s
 /** A valid wording built from the request's own schema: one entry per flag key offered. */
 function wordingFromSchema(req: ChatRequest): Reply {
   const keys: string[] = (req.response_format as any).json_schema.schema.properties.alerts.items.properties.key.enum;
-  return { json: { alerts: keys.map((key) => ({ key, title: `Alert for ${key}`, message: `Worded from the figures given for ${key}.` })) } };
+  return {
+    json: {
+      alerts: keys.map((key) => ({
+        key,
+        title: `Alert for ${key}`,
+        message: `Worded from the figures given for ${key}.`,
+      })),
+    },
+  };
 }
 
-const dayAfter = (dateKey: string, n: number) => new Date(Date.parse(`${dateKey}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const dayAfter = (dateKey: string, n: number) =>
+  new Date(Date.parse(`${dateKey}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe('admin alerts (daily red-flag screening, admin api)', () => {
   let infra: Infra;
@@ -41,14 +50,21 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
   let yaraOverrunExpense: ObjectId;
 
   const tokenFor = (u: SeedUser) => signMainBackendToken({ id: u._id.toHexString(), email: u.email, role: u.role });
-  const asAdmin = (method: string, path: string, body?: unknown) => request(api.url, method, path, { token: tokenFor(admin), body });
-  const wordingCalls = (marker = '') => infra.model.requests.filter((r) => r.chat && isWordingCall(r.chat) && JSON.stringify(r.chat.messages).includes(marker));
+  const asAdmin = (method: string, path: string, body?: unknown) =>
+    request(api.url, method, path, { token: tokenFor(admin), body });
+  const wordingCalls = (marker = '') =>
+    infra.model.requests.filter(
+      (r) => r.chat && isWordingCall(r.chat) && JSON.stringify(r.chat.messages).includes(marker),
+    );
   const alertsOf = (u: SeedUser) => db.collection('alerts').find({ userId: u._id }).sort({ createdAt: 1 }).toArray();
 
   /** Runs a whole daily screening by hand (instead of waiting for cron) and waits for every per-user job. */
   async function screenEveryone(dateKey: string, jobId: string): Promise<number> {
     await queue.add(DAILY_JOB_NAMES.fanOut, { dateKey }, { jobId });
-    const fanOut = await eventually(() => queue.getJob(jobId), (j) => j?.finishedOn !== undefined);
+    const fanOut = await eventually(
+      () => queue.getJob(jobId),
+      (j) => j?.finishedOn !== undefined,
+    );
     expect(fanOut!.failedReason).toBeUndefined();
     const active = [xavier, yara, quiet, admin, plain];
     await eventually(
@@ -98,7 +114,8 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
 
   it('screens active users only and raises one alert per red flag, with the finance core’s figures and the model’s words', async () => {
     expect(await screenEveryone(today, 'screen-all-1')).toBe(5);
-    for (const u of [blocked, deleted]) expect(await queue.getJob(jobIds.alertScreen(u._id.toHexString(), today))).toBeUndefined();
+    for (const u of [blocked, deleted])
+      expect(await queue.getJob(jobIds.alertScreen(u._id.toHexString(), today))).toBeUndefined();
 
     const [dti] = await alertsOf(xavier);
     expect(await alertsOf(xavier)).toHaveLength(1);
@@ -108,7 +125,12 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
       severity: 'critical',
       category: 'debt',
       subject: null,
-      figures: { monthlyDebtPaymentsMinor: 130000, monthlyIncomeMinor: 200000, incomeBasis: 'this-month', debtToIncomePct: 65 },
+      figures: {
+        monthlyDebtPaymentsMinor: 130000,
+        monthlyIncomeMinor: 200000,
+        incomeBasis: 'this-month',
+        debtToIncomePct: 65,
+      },
       threshold: { name: 'debtToIncomeMaxPct', value: 40 },
       currency: 'GBP',
       title: 'Alert for flag_1',
@@ -132,7 +154,12 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
     const overrun = yaras.find((a) => a.code === 'budget_overrun')!;
     expect(overrun.subject).toMatchObject({ type: 'budget', name: 'Food' });
     expect(overrun.flagKey).toBe(`budget_overrun:${overrun.subject.id}`);
-    expect(overrun.figures).toMatchObject({ budgetedMinor: 10000, actualMinor: 15000, overrunMinor: 5000, percentUsedPct: 150 });
+    expect(overrun.figures).toMatchObject({
+      budgetedMinor: 10000,
+      actualMinor: 15000,
+      overrunMinor: 5000,
+      percentUsedPct: 150,
+    });
     expect(await alertsOf(quiet)).toHaveLength(0);
     // One wording call per user with new flags; users without flags cost nothing.
     expect(wordingCalls()).toHaveLength(2);
@@ -149,9 +176,13 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
     expect(await db.collection('alerts').countDocuments()).toBe(3);
 
     const { _id: _ignored, ...copy } = before[0];
-    await expect(db.collection('alerts').insertOne({ ...copy, _id: new ObjectId() })).rejects.toMatchObject({ code: 11000 });
+    await expect(db.collection('alerts').insertOne({ ...copy, _id: new ObjectId() })).rejects.toMatchObject({
+      code: 11000,
+    });
     // A resolved alert does not count: the flag may be raised again after an admin resolves it.
-    const resolvedCopy = await db.collection('alerts').insertOne({ ...copy, _id: new ObjectId(), status: 'resolved', resolvedAt: new Date() });
+    const resolvedCopy = await db
+      .collection('alerts')
+      .insertOne({ ...copy, _id: new ObjectId(), status: 'resolved', resolvedAt: new Date() });
     await db.collection('alerts').deleteOne({ _id: resolvedCopy.insertedId });
   });
 
@@ -165,18 +196,28 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
     });
 
     it('filters by severity, category, user and status', async () => {
-      const codes = async (query: string) => (await asAdmin('GET', `/admin/alerts?${query}`)).body.items.map((a: any) => a.code).sort();
+      const codes = async (query: string) =>
+        (await asAdmin('GET', `/admin/alerts?${query}`)).body.items.map((a: any) => a.code).sort();
       expect(await codes('')).toEqual(['budget_overrun', 'debt_to_income_high', 'negative_cash_flow']);
       expect(await codes('severity=critical')).toEqual(['debt_to_income_high']);
       expect(await codes('severity=high')).toEqual(['budget_overrun', 'negative_cash_flow']);
       expect(await codes('category=budget,cash-flow')).toEqual(['budget_overrun', 'negative_cash_flow']);
       expect(await codes('category=debt&category=savings')).toEqual(['debt_to_income_high']);
       expect(await codes(`userId=${xavier._id.toHexString()}`)).toEqual(['debt_to_income_high']);
-      expect(await codes(`userId=${yara._id.toHexString()}&severity=high&status=open`)).toEqual(['budget_overrun', 'negative_cash_flow']);
+      expect(await codes(`userId=${yara._id.toHexString()}&severity=high&status=open`)).toEqual([
+        'budget_overrun',
+        'negative_cash_flow',
+      ]);
       expect(await codes('status=acknowledged,resolved')).toEqual([]);
 
       const item = (await asAdmin('GET', `/admin/alerts?userId=${xavier._id.toHexString()}`)).body.items[0];
-      expect(item).toMatchObject({ userId: xavier._id.toHexString(), status: 'open', stillFiring: true, figures: { debtToIncomePct: 65 }, acknowledgedBy: null });
+      expect(item).toMatchObject({
+        userId: xavier._id.toHexString(),
+        status: 'open',
+        stillFiring: true,
+        figures: { debtToIncomePct: 65 },
+        acknowledgedBy: null,
+      });
     });
 
     it('pages newest first with a cursor', async () => {
@@ -211,16 +252,29 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
       const id = String(dti._id);
       const acked = await asAdmin('PATCH', `/admin/alerts/${id}`, { status: 'acknowledged', note: 'Called the user' });
       expect(acked.status).toBe(200);
-      expect(acked.body).toMatchObject({ id, status: 'acknowledged', acknowledgedBy: admin._id.toHexString(), note: 'Called the user', resolvedAt: null });
+      expect(acked.body).toMatchObject({
+        id,
+        status: 'acknowledged',
+        acknowledgedBy: admin._id.toHexString(),
+        note: 'Called the user',
+        resolvedAt: null,
+      });
       expect(Date.parse(acked.body.acknowledgedAt)).toBeGreaterThan(0);
 
       const again = await asAdmin('PATCH', `/admin/alerts/${id}`, { status: 'acknowledged' });
       expect(again.status).toBe(200);
       expect(again.body.acknowledgedAt).toBe(acked.body.acknowledgedAt);
-      expect((await asAdmin('GET', '/admin/alerts?status=acknowledged')).body.items.map((a: any) => a.id)).toEqual([id]);
+      expect((await asAdmin('GET', '/admin/alerts?status=acknowledged')).body.items.map((a: any) => a.id)).toEqual([
+        id,
+      ]);
 
       const resolved = await asAdmin('PATCH', `/admin/alerts/${id}`, { status: 'resolved' });
-      expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: admin._id.toHexString(), acknowledgedBy: admin._id.toHexString(), note: 'Called the user' });
+      expect(resolved.body).toMatchObject({
+        status: 'resolved',
+        resolvedBy: admin._id.toHexString(),
+        acknowledgedBy: admin._id.toHexString(),
+        note: 'Called the user',
+      });
       const back = await asAdmin('PATCH', `/admin/alerts/${id}`, { status: 'acknowledged' });
       expect(back.status).toBe(409);
       expect(back.body.code).toBe('invalid_transition');
@@ -228,18 +282,32 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
 
     it('resolves an open alert directly', async () => {
       const negative = (await alertsOf(yara)).find((a) => a.code === 'negative_cash_flow')!;
-      const res = await asAdmin('PATCH', `/admin/alerts/${negative._id}`, { status: 'resolved', note: 'Data entry gap' });
+      const res = await asAdmin('PATCH', `/admin/alerts/${negative._id}`, {
+        status: 'resolved',
+        note: 'Data entry gap',
+      });
       expect(res.body).toMatchObject({ status: 'resolved', acknowledgedBy: null, resolvedBy: admin._id.toHexString() });
     });
 
     it('answers 404, 400 and 403 like every other route', async () => {
       const id = String((await alertsOf(yara))[0]._id);
-      expect((await asAdmin('PATCH', `/admin/alerts/${new ObjectId().toHexString()}`, { status: 'resolved' })).status).toBe(404);
+      expect(
+        (await asAdmin('PATCH', `/admin/alerts/${new ObjectId().toHexString()}`, { status: 'resolved' })).status,
+      ).toBe(404);
       expect((await asAdmin('PATCH', '/admin/alerts/abc', { status: 'resolved' })).body.code).toBe('invalid_id');
       expect((await asAdmin('PATCH', `/admin/alerts/${id}`, { status: 'open' })).body.code).toBe('validation_failed');
       expect((await asAdmin('PATCH', `/admin/alerts/${id}`, { status: 'resolved', severity: 'low' })).status).toBe(400);
-      expect((await request(api.url, 'PATCH', `/admin/alerts/${id}`, { token: tokenFor(plain), body: { status: 'resolved' } })).status).toBe(403);
-      expect((await request(api.url, 'PATCH', `/admin/alerts/${id}`, { body: { status: 'resolved' } })).status).toBe(401);
+      expect(
+        (
+          await request(api.url, 'PATCH', `/admin/alerts/${id}`, {
+            token: tokenFor(plain),
+            body: { status: 'resolved' },
+          })
+        ).status,
+      ).toBe(403);
+      expect((await request(api.url, 'PATCH', `/admin/alerts/${id}`, { body: { status: 'resolved' } })).status).toBe(
+        401,
+      );
     });
   });
 
@@ -250,7 +318,11 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
 
     const xaviers = await alertsOf(xavier);
     expect(xaviers.map((a) => a.status)).toEqual(['resolved', 'open']);
-    expect(xaviers[1]).toMatchObject({ code: 'debt_to_income_high', detectedOn: dayAfter(today, 2), stillFiring: true });
+    expect(xaviers[1]).toMatchObject({
+      code: 'debt_to_income_high',
+      detectedOn: dayAfter(today, 2),
+      stillFiring: true,
+    });
     expect(wordingCalls()).toHaveLength(3);
 
     const overrun = (await alertsOf(yara)).find((a) => a.code === 'budget_overrun')!;
@@ -261,14 +333,28 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
     const zed = await seedUser(db, { name: 'Zed' });
     await seedIncome(db, zed._id, 3333);
     await seedDebt(db, zed._id, { amount: 9000, monthlyPayment: 1500 });
-    infra.model.enqueue({ error: { status: 500, message: 'upstream broke' }, match: matchers.lastUserIncludes('£3,333.00') });
+    infra.model.enqueue({
+      error: { status: 500, message: 'upstream broke' },
+      match: matchers.lastUserIncludes('£3,333.00'),
+    });
 
-    const job = await queue.add(DAILY_JOB_NAMES.screen, { userId: zed._id.toHexString(), dateKey: today }, { jobId: jobIds.alertScreen(zed._id.toHexString(), today) });
-    const done = await eventually(() => queue.getJob(job.id!), (j) => j?.finishedOn !== undefined);
+    const job = await queue.add(
+      DAILY_JOB_NAMES.screen,
+      { userId: zed._id.toHexString(), dateKey: today },
+      { jobId: jobIds.alertScreen(zed._id.toHexString(), today) },
+    );
+    const done = await eventually(
+      () => queue.getJob(job.id!),
+      (j) => j?.finishedOn !== undefined,
+    );
     expect(done!.returnvalue).toEqual({ status: 'screened', flags: 1, created: 1 });
     expect(done!.attemptsMade).toBe(2);
     expect(await alertsOf(zed)).toHaveLength(1);
-    const usage = await db.collection('ai_usage').find({ userId: zed._id, feature: 'alerts' }).sort({ createdAt: 1 }).toArray();
+    const usage = await db
+      .collection('ai_usage')
+      .find({ userId: zed._id, feature: 'alerts' })
+      .sort({ createdAt: 1 })
+      .toArray();
     expect(usage.map((u) => [u.success, u.errorCode])).toEqual([
       [false, 'unavailable'],
       [true, null],
@@ -279,14 +365,27 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
     const wendy = await seedUser(db, { name: 'Wendy' });
     await seedIncome(db, wendy._id, 4444);
     await seedDebt(db, wendy._id, { amount: 9000, monthlyPayment: 2500 });
-    infra.model.enqueue(...[1, 2, 3].map(() => ({ json: { alerts: [] }, match: matchers.lastUserIncludes('£4,444.00') })));
+    infra.model.enqueue(
+      ...[1, 2, 3].map(() => ({ json: { alerts: [] }, match: matchers.lastUserIncludes('£4,444.00') })),
+    );
 
-    const job = await queue.add(DAILY_JOB_NAMES.screen, { userId: wendy._id.toHexString(), dateKey: today }, { jobId: jobIds.alertScreen(wendy._id.toHexString(), today) });
-    const failed = await eventually(() => queue.getJob(job.id!), (j) => j?.finishedOn !== undefined);
+    const job = await queue.add(
+      DAILY_JOB_NAMES.screen,
+      { userId: wendy._id.toHexString(), dateKey: today },
+      { jobId: jobIds.alertScreen(wendy._id.toHexString(), today) },
+    );
+    const failed = await eventually(
+      () => queue.getJob(job.id!),
+      (j) => j?.finishedOn !== undefined,
+    );
     expect(await failed!.getState()).toBe('failed');
     expect(failed!.attemptsMade).toBe(3);
     expect(failed!.failedReason).toMatch(/did not match the schema/);
     expect(await alertsOf(wendy)).toHaveLength(0);
-    expect(await db.collection('ai_usage').countDocuments({ userId: wendy._id, feature: 'alerts', success: false, errorCode: 'invalid_output' })).toBe(3);
+    expect(
+      await db
+        .collection('ai_usage')
+        .countDocuments({ userId: wendy._id, feature: 'alerts', success: false, errorCode: 'invalid_output' }),
+    ).toBe(3);
   });
 });

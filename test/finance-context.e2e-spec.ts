@@ -27,7 +27,17 @@ import { TEST_JWT_SECRET } from './support/tokens';
 const NOW = new Date('2026-04-15T10:00:00.000Z');
 const MAIN_BACKEND_COLLECTIONS = ['users', 'incomes', 'expenses', 'budgets', 'debts', 'savinggoals', 'subscriptions'];
 const WRITE_COMMANDS = new Set([
-  'insert', 'update', 'delete', 'findAndModify', 'bulkWrite', 'create', 'createIndexes', 'drop', 'dropIndexes', 'collMod', 'renameCollection',
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'bulkWrite',
+  'create',
+  'createIndexes',
+  'drop',
+  'dropIndexes',
+  'collMod',
+  'renameCollection',
 ]);
 const READ_COMMANDS = new Set(['find', 'aggregate', 'getMore', 'count', 'distinct']);
 
@@ -75,22 +85,40 @@ describe('financial context from the main backend data (repository + maths)', ()
 
   async function seed(): Promise<void> {
     const userDoc = (id: ObjectId, partnerId: ObjectId | null, isDeleted = false) => ({
-      ...stamped({ name: 'Someone', email: `${id.toHexString()}@example.com`, password: '$2b$10$hash', role: 'USER', status: 'active' }, undefined, isDeleted),
+      ...stamped(
+        {
+          name: 'Someone',
+          email: `${id.toHexString()}@example.com`,
+          password: '$2b$10$hash',
+          role: 'USER',
+          status: 'active',
+        },
+        undefined,
+        isDeleted,
+      ),
       _id: id,
       partnerId,
     });
-    await db.collection('users').insertMany([
-      userDoc(user, partner),
-      userDoc(partner, user),
-      userDoc(stranger, null),
-      userDoc(loner, null),
-      userDoc(widowed, deletedPartner),
-      userDoc(deletedPartner, widowed, true),
-      userDoc(deletedUser, null, true),
-    ]);
+    await db
+      .collection('users')
+      .insertMany([
+        userDoc(user, partner),
+        userDoc(partner, user),
+        userDoc(stranger, null),
+        userDoc(loner, null),
+        userDoc(widowed, deletedPartner),
+        userDoc(deletedPartner, widowed, true),
+        userDoc(deletedUser, null, true),
+      ]);
 
-    const income = (userId: ObjectId, name: string, amount: number, receiveDate: string, frequency: string, isDeleted = false) =>
-      stamped({ name, amount, receiveDate: d(receiveDate), frequency, userId }, d(receiveDate), isDeleted);
+    const income = (
+      userId: ObjectId,
+      name: string,
+      amount: number,
+      receiveDate: string,
+      frequency: string,
+      isDeleted = false,
+    ) => stamped({ name, amount, receiveDate: d(receiveDate), frequency, userId }, d(receiveDate), isDeleted);
     await db.collection('incomes').insertMany([
       // The monthly salary, materialised once per month; April's copy is dated 00:30 BST on 1 April (still 31 March
       // in UTC): it belongs to April.
@@ -104,19 +132,39 @@ describe('financial context from the main backend data (repository + maths)', ()
       income(stranger, 'Stranger salary', 9000, '2026-04-01T09:00:00Z', 'monthly'),
     ]);
 
-    const budget = (_id: ObjectId, userId: ObjectId, name: string, amount: number, type: string, category: string, isDeleted = false) => ({
-      ...stamped({ name, amount, type, frequency: 'monthly', category, userId, expensesId: [] }, d('2025-06-01T09:00:00Z'), isDeleted),
+    const budget = (
+      _id: ObjectId,
+      userId: ObjectId,
+      name: string,
+      amount: number,
+      type: string,
+      category: string,
+      isDeleted = false,
+    ) => ({
+      ...stamped(
+        { name, amount, type, frequency: 'monthly', category, userId, expensesId: [] },
+        d('2025-06-01T09:00:00Z'),
+        isDeleted,
+      ),
       _id,
     });
-    await db.collection('budgets').insertMany([
-      budget(ids.groceries, user, 'Groceries', 300, 'personal', 'Essential(Needs)'),
-      budget(ids.oldBudget, user, 'Old budget (deleted)', 5000, 'personal', 'Discretionary(Wants)', true),
-      budget(ids.home, partner, 'Home', 100, 'household', 'Discretionary(Wants)'),
-      budget(ids.gym, partner, 'Gym', 40, 'personal', 'Discretionary(Wants)'),
-    ]);
+    await db
+      .collection('budgets')
+      .insertMany([
+        budget(ids.groceries, user, 'Groceries', 300, 'personal', 'Essential(Needs)'),
+        budget(ids.oldBudget, user, 'Old budget (deleted)', 5000, 'personal', 'Discretionary(Wants)', true),
+        budget(ids.home, partner, 'Home', 100, 'household', 'Discretionary(Wants)'),
+        budget(ids.gym, partner, 'Gym', 40, 'personal', 'Discretionary(Wants)'),
+      ]);
 
-    const expense = (userId: ObjectId, name: string, amount: number, endDate: string, extra: Document = {}, isDeleted = false) =>
-      stamped({ name, amount, endDate: d(endDate), frequency: 'on-off', userId, ...extra }, d(endDate), isDeleted);
+    const expense = (
+      userId: ObjectId,
+      name: string,
+      amount: number,
+      endDate: string,
+      extra: Document = {},
+      isDeleted = false,
+    ) => stamped({ name, amount, endDate: d(endDate), frequency: 'on-off', userId, ...extra }, d(endDate), isDeleted);
     const monthly = { frequency: 'monthly' };
     await db.collection('expenses').insertMany([
       // January
@@ -150,30 +198,71 @@ describe('financial context from the main backend data (repository + maths)', ()
       expense(stranger, 'Stranger car', 9999, '2026-04-03T12:00:00Z'),
     ]);
 
-    await db.collection('debts').insertMany([
-      stamped({
-        name: 'Credit card', amount: 1200, monthlyPayment: 60, AdHocPayment: 0, capitalRepayment: 40, interestRepayment: 20,
-        userInterestRate: 22.9, payDueDate: d('2026-04-20T00:00:00Z'), completionRatio: 0.2, userId: user,
-      }),
-      stamped({
-        name: 'Car loan', amount: 3000, monthlyPayment: 150, AdHocPayment: 0, capitalRepayment: 125, interestRepayment: 25,
-        payDueDate: d('2026-04-28T00:00:00Z'), completionRatio: 0.4, userId: user,
-      }),
-      stamped({ name: 'Old loan (deleted)', amount: 10000, monthlyPayment: 500, userInterestRate: 30, userId: user }, undefined, true),
-      stamped({ name: 'Partner loan', amount: 7000, monthlyPayment: 300, userInterestRate: 5, userId: partner }),
-    ].map((x, i) => (i === 0 ? { ...x, _id: ids.card } : i === 1 ? { ...x, _id: ids.loan } : x)));
+    await db.collection('debts').insertMany(
+      [
+        stamped({
+          name: 'Credit card',
+          amount: 1200,
+          monthlyPayment: 60,
+          AdHocPayment: 0,
+          capitalRepayment: 40,
+          interestRepayment: 20,
+          userInterestRate: 22.9,
+          payDueDate: d('2026-04-20T00:00:00Z'),
+          completionRatio: 0.2,
+          userId: user,
+        }),
+        stamped({
+          name: 'Car loan',
+          amount: 3000,
+          monthlyPayment: 150,
+          AdHocPayment: 0,
+          capitalRepayment: 125,
+          interestRepayment: 25,
+          payDueDate: d('2026-04-28T00:00:00Z'),
+          completionRatio: 0.4,
+          userId: user,
+        }),
+        stamped(
+          { name: 'Old loan (deleted)', amount: 10000, monthlyPayment: 500, userInterestRate: 30, userId: user },
+          undefined,
+          true,
+        ),
+        stamped({ name: 'Partner loan', amount: 7000, monthlyPayment: 300, userInterestRate: 5, userId: partner }),
+      ].map((x, i) => (i === 0 ? { ...x, _id: ids.card } : i === 1 ? { ...x, _id: ids.loan } : x)),
+    );
 
     await db.collection('savinggoals').insertMany([
       {
         ...stamped({
-          name: 'Holiday', totalAmount: 1200, monthlyTarget: 100, savedMoney: 300, completionRation: 25,
-          date: d('2026-01-01T00:00:00Z'), completeDate: d('2026-12-31T00:00:00Z'), isCompleted: false, userId: user,
+          name: 'Holiday',
+          totalAmount: 1200,
+          monthlyTarget: 100,
+          savedMoney: 300,
+          completionRation: 25,
+          date: d('2026-01-01T00:00:00Z'),
+          completeDate: d('2026-12-31T00:00:00Z'),
+          isCompleted: false,
+          userId: user,
         }),
         _id: ids.holiday,
       },
-      stamped({ name: 'Car (deleted)', totalAmount: 8000, monthlyTarget: 400, savedMoney: 0, isCompleted: false, userId: user }, undefined, true),
+      stamped(
+        {
+          name: 'Car (deleted)',
+          totalAmount: 8000,
+          monthlyTarget: 400,
+          savedMoney: 0,
+          isCompleted: false,
+          userId: user,
+        },
+        undefined,
+        true,
+      ),
     ]);
-    await db.collection('subscriptions').insertOne(stamped({ userId: user, status: 'active', productId: 'premium_monthly' }));
+    await db
+      .collection('subscriptions')
+      .insertOne(stamped({ userId: user, status: 'active', productId: 'premium_monthly' }));
   }
 
   beforeAll(async () => {
@@ -294,7 +383,9 @@ describe('financial context from the main backend data (repository + maths)', ()
   it("includes the partner's household budget and their spending on it, not their personal budget", () => {
     const b = ctx.budgetsThisMonth;
     expect(b.partnerSpendIncluded).toBe(true);
-    expect(b.lines.map((l) => [l.name, l.ownership, l.budgetedMinor, l.ownActualMinor, l.partnerActualMinor, l.actualMinor])).toEqual([
+    expect(
+      b.lines.map((l) => [l.name, l.ownership, l.budgetedMinor, l.ownActualMinor, l.partnerActualMinor, l.actualMinor]),
+    ).toEqual([
       // Home (partner's, household, 100): user's Lamp 40 + partner's Curtains 25 = 65; the deleted Sofa is not counted.
       ['Home', 'partner', 10000, 4000, 2500, 6500],
       // Groceries (300): 0.1 + 0.2 + 120.5 = 120.80, exactly, the deleted 70 not counted.
@@ -323,7 +414,11 @@ describe('financial context from the main backend data (repository + maths)', ()
     expect(debts.totalBalanceMinor).toBe(420000);
     expect(debts.monthlyPaymentsMinor).toBe(21000);
     // Income basis: the months with income among the last three complete ones, Feb and Mar: 2500 each.
-    expect(debts.incomeBasis).toEqual({ monthlyIncomeMinor: 250000, basis: 'average-recent-months', months: ['2026-02', '2026-03'] });
+    expect(debts.incomeBasis).toEqual({
+      monthlyIncomeMinor: 250000,
+      basis: 'average-recent-months',
+      months: ['2026-02', '2026-03'],
+    });
     // 210 / 2500 = 8.4 %.
     expect(debts.debtToIncomePct).toBe(8.4);
     expect(debts.items[1].payDueDate).toBe('2026-04-20T00:00:00.000Z');
@@ -334,15 +429,28 @@ describe('financial context from the main backend data (repository + maths)', ()
     // Holiday: 300 of 1200 (25 %); April -> December = 8 months left, 900 remaining -> 112.50 a month needed;
     // 100 a month x 8 = 800 < 900, so behind.
     expect(ctx.savingGoals.items).toHaveLength(1);
-    expect(ctx.savingGoals.items[0]).toMatchObject({ name: 'Holiday', savedMinor: 30000, totalMinor: 120000, progressPct: 25, monthsLeft: 8, requiredMonthlyMinor: 11250, onTrack: false });
+    expect(ctx.savingGoals.items[0]).toMatchObject({
+      name: 'Holiday',
+      savedMinor: 30000,
+      totalMinor: 120000,
+      progressPct: 25,
+      monthsLeft: 8,
+      requiredMonthlyMinor: 11250,
+      onTrack: false,
+    });
     expect(ctx.savingGoals.monthlyTargetsMinor).toBe(10000);
 
     // Needs 1020.80 + debt payments 210 = 1230.80 = 49.23 % of 2500.30 -> 49.2; wants 57.59 -> 2.3 %;
     // savings = goal targets 100 -> 4.0 %; unallocated 2500.30 - 1230.80 - 57.59 - 100 = 1111.91.
     const f = ctx.fiftyThirtyTwentyThisMonth;
-    expect([f.needs.amountMinor, f.needs.sharePct, f.wants.amountMinor, f.wants.sharePct, f.savings.amountMinor, f.savings.sharePct]).toEqual([
-      123080, 49.2, 5759, 2.3, 10000, 4,
-    ]);
+    expect([
+      f.needs.amountMinor,
+      f.needs.sharePct,
+      f.wants.amountMinor,
+      f.wants.sharePct,
+      f.savings.amountMinor,
+      f.savings.sharePct,
+    ]).toEqual([123080, 49.2, 5759, 2.3, 10000, 4]);
     expect(f.unallocatedMinor).toBe(111191);
 
     // Rent and Netflix on the 1st/3rd of Jan..Apr (London days): monthly. Netflix is a known subscription.
@@ -367,14 +475,17 @@ describe('financial context from the main backend data (repository + maths)', ()
     expect(prompt).toContain('"Groceries" [Essential(Needs)]: £120.80 of £300.00');
     expect(prompt).toContain('"Home" [Discretionary(Wants), household (partner\'s)]: £65.00 of £100.00');
     expect(prompt).not.toMatch(/\d\.\d{3,}/); // no 0.30000000000000004 anywhere
-    for (const hidden of ['Big TV', 'Sofa', 'Old loan', 'Stranger', 'Shoes', 'Old budget', 'Car (deleted)', 'Bonus']) expect(prompt).not.toContain(hidden);
+    for (const hidden of ['Big TV', 'Sofa', 'Old loan', 'Stranger', 'Shoes', 'Old budget', 'Car (deleted)', 'Bonus'])
+      expect(prompt).not.toContain(hidden);
   });
 
   it('costs the same number of queries for a user without a partner, and treats a deleted partner as none', async () => {
     const alone = await counting(() => service.forUser(loner.toHexString(), { now: NOW }));
     expect(alone.reads).toHaveLength(FINANCE_INPUTS_QUERY_COUNT);
     expect(alone.result.context.thisMonth.incomeMinor).toBe(0);
-    expect(alone.result.context.dataQuality.items.map((i) => i.code)).toEqual(expect.arrayContaining(['no-income-this-month', 'no-budgets', 'no-debts']));
+    expect(alone.result.context.dataQuality.items.map((i) => i.code)).toEqual(
+      expect.arrayContaining(['no-income-this-month', 'no-budgets', 'no-debts']),
+    );
 
     const repo = app.get(FinanceInputsRepository);
     const inputs = await repo.load(widowed.toHexString(), { now: NOW, timeZone: 'Europe/London' });
@@ -384,12 +495,18 @@ describe('financial context from the main backend data (repository + maths)', ()
     const withPartner = await repo.load(user.toHexString(), { now: NOW, timeZone: 'Europe/London' });
     expect(withPartner.partnerId).toBe(partner.toHexString());
     expect(withPartner.budgets.map((b) => b.name).sort()).toEqual(['Groceries', 'Home']);
-    expect(withPartner.partnerBudgetSpendByMonth).toEqual([{ month: '2026-04', budgetId: ids.home.toHexString(), total: 25, count: 1 }]);
+    expect(withPartner.partnerBudgetSpendByMonth).toEqual([
+      { month: '2026-04', budgetId: ids.home.toHexString(), total: 25, count: 1 },
+    ]);
   });
 
   it('refuses unknown, soft-deleted and malformed user ids', async () => {
-    await expect(service.forUser(deletedUser.toHexString(), { now: NOW })).rejects.toBeInstanceOf(FinanceUserNotFoundError);
-    await expect(service.forUser(new ObjectId().toHexString(), { now: NOW })).rejects.toBeInstanceOf(FinanceUserNotFoundError);
+    await expect(service.forUser(deletedUser.toHexString(), { now: NOW })).rejects.toBeInstanceOf(
+      FinanceUserNotFoundError,
+    );
+    await expect(service.forUser(new ObjectId().toHexString(), { now: NOW })).rejects.toBeInstanceOf(
+      FinanceUserNotFoundError,
+    );
     await expect(service.forUser('not-an-id', { now: NOW })).rejects.toBeInstanceOf(FinanceUserNotFoundError);
   });
 

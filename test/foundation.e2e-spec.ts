@@ -59,7 +59,9 @@ describe('foundation (api + worker end to end)', () => {
   function handshake(socket: Socket): Promise<{ ok: true } | { ok: false; message: string; data: any }> {
     return new Promise((resolve) => {
       socket.once('connect', () => resolve({ ok: true }));
-      socket.once('connect_error', (err: Error & { data?: unknown }) => resolve({ ok: false, message: err.message, data: err.data }));
+      socket.once('connect_error', (err: Error & { data?: unknown }) =>
+        resolve({ ok: false, message: err.message, data: err.data }),
+      );
     });
   }
 
@@ -70,7 +72,13 @@ describe('foundation (api + worker end to end)', () => {
       expect(res.body.status).toBe('ok');
       expect(res.body.checks.mongo.status).toBe('up');
       expect(res.body.checks.redis.status).toBe('up');
-      expect(Object.keys(res.body.checks.queues).sort()).toEqual(['alerts', 'expense-parsing', 'reports', 'suggestions', 'titles']);
+      expect(Object.keys(res.body.checks.queues).sort()).toEqual([
+        'alerts',
+        'expense-parsing',
+        'reports',
+        'suggestions',
+        'titles',
+      ]);
       expect(res.body.checks.queues['expense-parsing'].workers).toBeGreaterThanOrEqual(1);
     });
 
@@ -80,12 +88,20 @@ describe('foundation (api + worker end to end)', () => {
         const res = await request(api.url, 'GET', '/health');
         expect(res.status).toBe(503);
         expect(res.body.status).toBe('unavailable');
-        expect(res.body.checks.redis).toEqual({ status: 'down', error: expect.stringMatching(/^(timeout|unreachable)$/) });
+        expect(res.body.checks.redis).toEqual({
+          status: 'down',
+          error: expect.stringMatching(/^(timeout|unreachable)$/),
+        });
         expect(res.body.checks.mongo.status).toBe('up');
       } finally {
         await redis.start();
       }
-      const back = await eventually(() => request(api.url, 'GET', '/health'), (r) => r.status === 200, 15_000, 200);
+      const back = await eventually(
+        () => request(api.url, 'GET', '/health'),
+        (r) => r.status === 200,
+        15_000,
+        200,
+      );
       expect(back.body.checks.redis.status).toBe('up');
     });
   });
@@ -101,10 +117,19 @@ describe('foundation (api + worker end to end)', () => {
       ['no token', async () => undefined, 401, 'token_missing'],
       ['a malformed token', async () => 'not-a-jwt', 401, 'token_invalid'],
       ['alg none', async () => unsignedToken({ id: user._id.toHexString(), role: 'ADMIN' }), 401, 'token_invalid'],
-      ['a wrong secret', async () => signMainBackendToken({ id: user._id.toHexString() }, { secret: 'another-secret-entirely' }), 401, 'token_invalid'],
+      [
+        'a wrong secret',
+        async () => signMainBackendToken({ id: user._id.toHexString() }, { secret: 'another-secret-entirely' }),
+        401,
+        'token_invalid',
+      ],
       [
         'an expired token',
-        async () => jwt.sign({ id: user._id.toHexString(), exp: Math.floor(Date.now() / 1000) - 60 }, 'test-secret-shared-with-main-backend'),
+        async () =>
+          jwt.sign(
+            { id: user._id.toHexString(), exp: Math.floor(Date.now() / 1000) - 60 },
+            'test-secret-shared-with-main-backend',
+          ),
         401,
         'token_expired',
       ],
@@ -118,7 +143,12 @@ describe('foundation (api + worker end to end)', () => {
         'token_invalid',
       ],
       ['an id that is not an ObjectId', async () => signMainBackendToken({ id: 'abc' }), 401, 'token_invalid'],
-      ['a user that does not exist', async () => signMainBackendToken({ id: new ObjectId().toHexString() }), 401, 'user_not_found'],
+      [
+        'a user that does not exist',
+        async () => signMainBackendToken({ id: new ObjectId().toHexString() }),
+        401,
+        'user_not_found',
+      ],
       ['a soft-deleted user', async () => tokenFor(await seedUser(db, { isDeleted: true })), 401, 'user_not_found'],
       ['a blocked user', async () => tokenFor(await seedUser(db, { status: 'blocked' })), 403, 'user_blocked'],
     ];
@@ -136,7 +166,11 @@ describe('foundation (api + worker end to end)', () => {
       const token = tokenFor(later);
       expect((await request(api.url, 'GET', '/expenses/categories', { token })).status).toBe(200);
       await db.collection('users').updateOne({ _id: later._id }, { $set: { status: 'blocked' } });
-      const res = await eventually(() => request(api.url, 'GET', '/expenses/categories', { token }), (r) => r.status !== 200, 3000);
+      const res = await eventually(
+        () => request(api.url, 'GET', '/expenses/categories', { token }),
+        (r) => r.status !== 200,
+        3000,
+      );
       expect(res.status).toBe(403);
     });
 
@@ -170,8 +204,18 @@ describe('foundation (api + worker end to end)', () => {
     it.each<[string, () => Record<string, unknown> | undefined, number, string]>([
       ['no token', () => undefined, 401, 'token_missing'],
       ['alg none', () => ({ token: unsignedToken({ id: user._id.toHexString() }) }), 401, 'token_invalid'],
-      ['an expired token', () => ({ token: signMainBackendToken({ id: user._id.toHexString() }, { expiresIn: -10 }) }), 401, 'token_expired'],
-      ['a missing user', () => ({ token: signMainBackendToken({ id: new ObjectId().toHexString() }) }), 401, 'user_not_found'],
+      [
+        'an expired token',
+        () => ({ token: signMainBackendToken({ id: user._id.toHexString() }, { expiresIn: -10 }) }),
+        401,
+        'token_expired',
+      ],
+      [
+        'a missing user',
+        () => ({ token: signMainBackendToken({ id: new ObjectId().toHexString() }) }),
+        401,
+        'user_not_found',
+      ],
     ])('refuses %s with connect_error carrying the status', async (_n, auth, status, code) => {
       const result = await handshake(connect(auth()));
       expect(result).toMatchObject({ ok: false, data: { status, code } });
@@ -179,7 +223,10 @@ describe('foundation (api + worker end to end)', () => {
 
     it('refuses a blocked user with 403', async () => {
       const blocked = await seedUser(db, { status: 'blocked' });
-      expect(await handshake(connect({ token: tokenFor(blocked) }))).toMatchObject({ ok: false, data: { status: 403, code: 'user_blocked' } });
+      expect(await handshake(connect({ token: tokenFor(blocked) }))).toMatchObject({
+        ok: false,
+        data: { status: 403, code: 'user_blocked' },
+      });
     });
   });
 
@@ -187,7 +234,9 @@ describe('foundation (api + worker end to end)', () => {
     it('serves the OpenAPI document at /docs', async () => {
       const doc = await request(api.url, 'GET', '/docs/openapi.json');
       expect(doc.status).toBe(200);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/expenses/parse', '/expenses/parse/{id}']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/health', '/expenses/parse', '/expenses/parse/{id}']),
+      );
       expect((await request(api.url, 'GET', '/docs')).status).toBe(200);
     });
 
@@ -203,14 +252,20 @@ describe('foundation (api + worker end to end)', () => {
     });
 
     it('refuses a body over the configured limit with 413 JSON', async () => {
-      const res = await request(api.url, 'POST', '/expenses/parse', { token: tokenFor(user), body: { text: 'x'.repeat(200_000) } });
+      const res = await request(api.url, 'POST', '/expenses/parse', {
+        token: tokenFor(user),
+        body: { text: 'x'.repeat(200_000) },
+      });
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('payload_too_large');
     });
 
     it('refuses unknown fields and wrong types with one JSON error shape', async () => {
       const token = tokenFor(user);
-      const extra = await request(api.url, 'POST', '/expenses/parse', { token, body: { text: 'coffee £3', admin: true } });
+      const extra = await request(api.url, 'POST', '/expenses/parse', {
+        token,
+        body: { text: 'coffee £3', admin: true },
+      });
       expect(extra.status).toBe(400);
       expect(extra.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'validation_failed' });
       expect(extra.body.details.join(' ')).toMatch(/admin should not exist/);
@@ -222,7 +277,10 @@ describe('foundation (api + worker end to end)', () => {
     });
 
     it('rate limits expense parsing per user with headers and 429 + Retry-After', async () => {
-      const limited = await startApi({ ...config, expenses: { ...config.expenses, rateLimit: 2, rateWindowMs: 60_000 } });
+      const limited = await startApi({
+        ...config,
+        expenses: { ...config.expenses, rateLimit: 2, rateWindowMs: 60_000 },
+      });
       try {
         const token = tokenFor(await seedUser(db));
         const first = await request(limited.url, 'POST', '/expenses/parse', { token, body: { text: 'tea £2' } });
@@ -243,7 +301,9 @@ describe('foundation (api + worker end to end)', () => {
     it('answers 400 for a malformed id and 404 for an unknown one', async () => {
       const token = tokenFor(user);
       expect((await request(api.url, 'GET', '/expenses/parse/123', { token })).body.code).toBe('invalid_id');
-      expect((await request(api.url, 'GET', `/expenses/parse/${new ObjectId().toHexString()}`, { token })).status).toBe(404);
+      expect((await request(api.url, 'GET', `/expenses/parse/${new ObjectId().toHexString()}`, { token })).status).toBe(
+        404,
+      );
     });
   });
 
@@ -251,11 +311,21 @@ describe('foundation (api + worker end to end)', () => {
     it('parses an expense through the queue and the model, stores it, and accounts the usage', async () => {
       infra.model.enqueue({
         match: matchers.lastUserIncludes('Walmart'),
-        json: { amount: 45.5, currency: 'USD', category: 'Groceries', description: 'Groceries at Walmart', date: '2026-11-24', unparseableReason: null },
+        json: {
+          amount: 45.5,
+          currency: 'USD',
+          category: 'Groceries',
+          description: 'Groceries at Walmart',
+          date: '2026-11-24',
+          unparseableReason: null,
+        },
         usage: { prompt_tokens: 120, completion_tokens: 30 },
       } as any);
       const token = tokenFor(user);
-      const accepted = await request(api.url, 'POST', '/expenses/parse', { token, body: { text: 'Bought groceries at Walmart for $45.50' } });
+      const accepted = await request(api.url, 'POST', '/expenses/parse', {
+        token,
+        body: { text: 'Bought groceries at Walmart for $45.50' },
+      });
       expect(accepted.status).toBe(202);
       expect(accepted.body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), status: 'processing' });
 
@@ -265,7 +335,13 @@ describe('foundation (api + worker end to end)', () => {
       );
       expect(done.body).toMatchObject({
         status: 'completed',
-        result: { amount: 45.5, currency: 'USD', category: 'Groceries', description: 'Groceries at Walmart', date: '2026-11-24' },
+        result: {
+          amount: 45.5,
+          currency: 'USD',
+          category: 'Groceries',
+          description: 'Groceries at Walmart',
+          date: '2026-11-24',
+        },
         error: null,
       });
 
@@ -282,18 +358,32 @@ describe('foundation (api + worker end to end)', () => {
 
       // Another user cannot read it.
       const other = await seedUser(db);
-      expect((await request(api.url, 'GET', `/expenses/parse/${accepted.body.id}`, { token: tokenFor(other) })).status).toBe(404);
+      expect(
+        (await request(api.url, 'GET', `/expenses/parse/${accepted.body.id}`, { token: tokenFor(other) })).status,
+      ).toBe(404);
     });
 
     it('lets an in-flight job finish when the worker shuts down gracefully', async () => {
       infra.model.enqueue({
         match: matchers.lastUserIncludes('Lunch'),
-        json: { amount: 12, currency: 'GBP', category: 'Dining', description: 'Lunch', date: '2026-11-20', unparseableReason: null },
+        json: {
+          amount: 12,
+          currency: 'GBP',
+          category: 'Dining',
+          description: 'Lunch',
+          date: '2026-11-20',
+          unparseableReason: null,
+        },
         delayMs: 800,
       } as any);
       const token = tokenFor(user);
       const accepted = await request(api.url, 'POST', '/expenses/parse', { token, body: { text: 'Lunch £12' } });
-      await eventually(async () => infra.model.stats.inFlight, (n) => n > 0, 5000, 10);
+      await eventually(
+        async () => infra.model.stats.inFlight,
+        (n) => n > 0,
+        5000,
+        10,
+      );
       await worker.close(); // waits for the active job before resolving
       const stored = await db.collection('expense_parses').findOne({ _id: new ObjectId(accepted.body.id) });
       expect(stored).toMatchObject({ status: 'completed', result: { amount: 12, category: 'Dining' } });

@@ -30,7 +30,9 @@ describe('operator dashboard at /admin/queues', () => {
     await infra?.stop();
   });
 
-  const bearer = (u: SeedUser) => ({ authorization: `Bearer ${signMainBackendToken({ id: u._id.toHexString(), role: u.role })}` });
+  const bearer = (u: SeedUser) => ({
+    authorization: `Bearer ${signMainBackendToken({ id: u._id.toHexString(), role: u.role })}`,
+  });
 
   it('serves the board to an admin token and lists every queue', async () => {
     const page = await fetch(`${api.url}/admin/queues`, { headers: bearer(admin) });
@@ -38,12 +40,27 @@ describe('operator dashboard at /admin/queues', () => {
     expect(await page.text()).toContain('<html');
     const queues = await request(api.url, 'GET', '/admin/queues/api/queues', { headers: bearer(admin) });
     expect(queues.status).toBe(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['alerts', 'expense-parsing', 'reports', 'suggestions', 'titles']);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'alerts',
+      'expense-parsing',
+      'reports',
+      'suggestions',
+      'titles',
+    ]);
   });
 
   it('accepts the configured basic-auth pair for browsers', async () => {
-    expect((await fetch(`${api.url}/admin/queues`, { headers: { authorization: basic('ops', 'a-long-ops-password') } })).status).toBe(200);
-    expect((await request(api.url, 'GET', '/admin/queues/api/queues', { headers: { authorization: basic('ops', 'wrong-password-here') } })).status).toBe(401);
+    expect(
+      (await fetch(`${api.url}/admin/queues`, { headers: { authorization: basic('ops', 'a-long-ops-password') } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await request(api.url, 'GET', '/admin/queues/api/queues', {
+          headers: { authorization: basic('ops', 'wrong-password-here') },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('answers 401 with a basic-auth challenge to anonymous callers and 403 to non-admins', async () => {

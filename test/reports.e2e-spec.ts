@@ -41,14 +41,25 @@ const schemaNameOf = (req: ChatRequest): string | undefined => {
   const format = req.response_format;
   return format?.type === 'json_schema' ? format.json_schema.name : undefined;
 };
-const isReport = (r: RecordedRequest): boolean => !!r.chat && Object.values(REPORT_SCHEMAS).includes(schemaNameOf(r.chat) as never);
+const isReport = (r: RecordedRequest): boolean =>
+  !!r.chat && Object.values(REPORT_SCHEMAS).includes(schemaNameOf(r.chat) as never);
 const forKind = (kind: Kind) => (req: ChatRequest) => schemaNameOf(req) === REPORT_SCHEMAS[kind];
 
 /** A schema-valid answer reserved for one report type (other features' model calls cannot take it). */
-function answer(kind: Kind, summary = 'Here is where your money goes.', figureKeys: string[] = [], extra: Partial<ScriptedReply> = {}): ScriptedReply {
+function answer(
+  kind: Kind,
+  summary = 'Here is where your money goes.',
+  figureKeys: string[] = [],
+  extra: Partial<ScriptedReply> = {},
+): ScriptedReply {
   return {
     match: forKind(kind),
-    json: { summary, insights: [{ title: 'Review your spending', detail: 'Go through last month line by line.', impact: 'medium', figureKeys }] },
+    json: {
+      summary,
+      insights: [
+        { title: 'Review your spending', detail: 'Go through last month line by line.', impact: 'medium', figureKeys },
+      ],
+    },
     usage: { prompt_tokens: 900, completion_tokens: 120 },
     ...extra,
   } as ScriptedReply;
@@ -65,7 +76,12 @@ class Recorder {
     return this.events.filter((e) => e.name === name && e.data?.id === id).map((e) => e.data);
   }
   waitFor(name: string, id: string, timeoutMs = 10_000): Promise<any> {
-    return eventually(async () => this.of(name, id)[0], (d) => d !== undefined, timeoutMs, 10);
+    return eventually(
+      async () => this.of(name, id)[0],
+      (d) => d !== undefined,
+      timeoutMs,
+      10,
+    );
   }
 }
 
@@ -90,28 +106,75 @@ describe('optimisation reports end to end', () => {
   const groceries = new ObjectId();
 
   async function seedFinances(userId: ObjectId): Promise<void> {
-    await db.collection('incomes').insertMany(
-      [-3, -2, -1, 0].map((m) => ({ name: 'Salary', amount: 2000, receiveDate: at(m, 1, 9), frequency: 'monthly', userId, ...stamp(at(m, 1, 9)) })),
-    );
-    const expense = (name: string, amount: number, endDate: Date, extra: object = {}) => ({ name, amount, endDate, frequency: 'on-off', userId, ...extra, ...stamp(endDate) });
-    await db.collection('expenses').insertMany([
-      ...[-3, -2, -1].flatMap((m) => [expense('Rent', 900, at(m, 1, 10), { frequency: 'monthly' }), expense('Netflix', 10.99, at(m, 25), { frequency: 'monthly' })]),
-      expense('Restaurant', 60, at(-2, 15)),
-      expense('Coffee Shop', 3.3, at(-1, 12, 8, 0)),
-      expense('Coffee Shop', 3.3, at(-1, 12, 8, 10)),
-      expense('Weekly shop', 120, at(0, 1, 0, 1), { budgetId: groceries }),
-    ]);
+    await db
+      .collection('incomes')
+      .insertMany(
+        [-3, -2, -1, 0].map((m) => ({
+          name: 'Salary',
+          amount: 2000,
+          receiveDate: at(m, 1, 9),
+          frequency: 'monthly',
+          userId,
+          ...stamp(at(m, 1, 9)),
+        })),
+      );
+    const expense = (name: string, amount: number, endDate: Date, extra: object = {}) => ({
+      name,
+      amount,
+      endDate,
+      frequency: 'on-off',
+      userId,
+      ...extra,
+      ...stamp(endDate),
+    });
+    await db
+      .collection('expenses')
+      .insertMany([
+        ...[-3, -2, -1].flatMap((m) => [
+          expense('Rent', 900, at(m, 1, 10), { frequency: 'monthly' }),
+          expense('Netflix', 10.99, at(m, 25), { frequency: 'monthly' }),
+        ]),
+        expense('Restaurant', 60, at(-2, 15)),
+        expense('Coffee Shop', 3.3, at(-1, 12, 8, 0)),
+        expense('Coffee Shop', 3.3, at(-1, 12, 8, 10)),
+        expense('Weekly shop', 120, at(0, 1, 0, 1), { budgetId: groceries }),
+      ]);
     await db.collection('budgets').insertOne({
-      _id: groceries, name: 'Groceries', amount: 100, type: 'personal', frequency: 'monthly', category: 'Essential(Needs)', userId, expensesId: [], ...stamp(at(-3, 1, 8)),
+      _id: groceries,
+      name: 'Groceries',
+      amount: 100,
+      type: 'personal',
+      frequency: 'monthly',
+      category: 'Essential(Needs)',
+      userId,
+      expensesId: [],
+      ...stamp(at(-3, 1, 8)),
     });
     const debt = (name: string, amount: number, rate: number) => ({
-      name, amount, monthlyPayment: 100, AdHocPayment: 0, capitalRepayment: 0, interestRepayment: 0, userInterestRate: rate, payDueDate: at(0, 28), completionRatio: 0, userId, ...stamp(at(-6, 1)),
+      name,
+      amount,
+      monthlyPayment: 100,
+      AdHocPayment: 0,
+      capitalRepayment: 0,
+      interestRepayment: 0,
+      userInterestRate: rate,
+      payDueDate: at(0, 28),
+      completionRatio: 0,
+      userId,
+      ...stamp(at(-6, 1)),
     });
-    await db.collection('debts').insertMany([debt('Bank loan', 1000, 12), debt('Auto', 300, 0), debt('Card store', 100, 0)]);
+    await db
+      .collection('debts')
+      .insertMany([debt('Bank loan', 1000, 12), debt('Auto', 300, 0), debt('Card store', 100, 0)]);
   }
 
   async function listen(u: SeedUser): Promise<Recorder> {
-    const socket = io(api.url, { auth: { token: tokenFor(u) }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(api.url, {
+      auth: { token: tokenFor(u) },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(socket);
     const rec = new Recorder(socket);
     await new Promise<void>((resolve, reject) => {
@@ -121,17 +184,27 @@ describe('optimisation reports end to end', () => {
     return rec;
   }
 
-  const post = (u: SeedUser, type: unknown) => request(api.url, 'POST', '/reports', { token: tokenFor(u), body: { type } });
+  const post = (u: SeedUser, type: unknown) =>
+    request(api.url, 'POST', '/reports', { token: tokenFor(u), body: { type } });
   const get = (u: SeedUser, id: string) => request(api.url, 'GET', `/reports/${id}`, { token: tokenFor(u) });
   const final = (u: SeedUser, id: string, timeoutMs = 10_000) =>
-    eventually(() => get(u, id), (r) => r.body.status === 'completed' || r.body.status === 'failed', timeoutMs);
+    eventually(
+      () => get(u, id),
+      (r) => r.body.status === 'completed' || r.body.status === 'failed',
+      timeoutMs,
+    );
   const reportRequests = () => infra.model.requests.filter(isReport);
   const queue = () => api.app.get<Queue>(getQueueToken(QUEUES.reports));
 
   beforeAll(async () => {
     infra = await startInfra();
     // JOB_TIMEOUT_MS bounds each attempt's model call (the SDK's own OPENAI_TIMEOUT_MS stays longer).
-    config = testConfig(infra, { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50', JOB_TIMEOUT_MS: '1000', REPORT_CACHE_WINDOW_MS: '600000' });
+    config = testConfig(infra, {
+      JOB_ATTEMPTS: '3',
+      JOB_BACKOFF_MS: '50',
+      JOB_TIMEOUT_MS: '1000',
+      REPORT_CACHE_WINDOW_MS: '600000',
+    });
     ({ db, close: closeDb } = await connectDb(config));
     alice = await seedUser(db, { name: 'Alice' });
     await seedFinances(alice._id);
@@ -153,22 +226,74 @@ describe('optimisation reports end to end', () => {
   describe('each type from request to stored result and socket event', () => {
     it('debt: avalanche vs snowball as worked by hand, the model’s words beside them, progress and done on the socket', async () => {
       infra.model.enqueue(
-        answer('debt', 'Paying the Bank loan first (avalanche) costs £33.87 in interest against £34.89 with snowball, so avalanche saves £1.02.', ['payoff.avalanche.interest', 'payoff.snowball.interest', 'payoff.better']),
+        answer(
+          'debt',
+          'Paying the Bank loan first (avalanche) costs £33.87 in interest against £34.89 with snowball, so avalanche saves £1.02.',
+          ['payoff.avalanche.interest', 'payoff.snowball.interest', 'payoff.better'],
+        ),
       );
       const accepted = await post(alice, 'debt');
       expect(accepted.status).toBe(202);
-      expect(accepted.body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), type: 'debt', status: 'queued', progress: 0, cached: false });
+      expect(accepted.body).toEqual({
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        type: 'debt',
+        status: 'queued',
+        progress: 0,
+        cached: false,
+      });
       const id = (ids.debt = accepted.body.id);
 
       const done = await final(alice, id);
-      expect(done.body).toMatchObject({ id, type: 'debt', status: 'completed', progress: 100, error: null, attempts: 1, retryReason: null });
+      expect(done.body).toMatchObject({
+        id,
+        type: 'debt',
+        status: 'completed',
+        progress: 100,
+        error: null,
+        attempts: 1,
+        retryReason: null,
+      });
       const f = done.body.figures;
-      expect(f).toMatchObject({ type: 'debt', currency: 'GBP', activeCount: 3, totalBalanceMinor: 140000, monthlyPaymentsMinor: 30000, monthlyIncomeMinor: 200000, debtToIncomePct: 15 });
-      expect(f.payoff).toMatchObject({ better: 'avalanche', avalancheSavesInterestMinor: 102, avalancheSavesMonths: 0, unknownAprDebtIds: [] });
-      expect(f.payoff.avalanche).toMatchObject({ paysOff: true, months: 5, totalInterestMinor: 3387, totalPaidMinor: 143387, monthlyBudgetMinor: 30000, debtFreeMonthKey: monthKey(5) });
-      expect(f.payoff.snowball).toMatchObject({ paysOff: true, months: 5, totalInterestMinor: 3489, totalPaidMinor: 143489, debtFreeMonthKey: monthKey(5) });
-      expect(f.payoff.avalanche.payoffOrder.map((o: any) => [o.name, o.month])).toEqual([['Card store', 1], ['Auto', 3], ['Bank loan', 5]]);
-      expect(f.payoff.snowball.payoffOrder.map((o: any) => [o.name, o.month])).toEqual([['Card store', 1], ['Auto', 2], ['Bank loan', 5]]);
+      expect(f).toMatchObject({
+        type: 'debt',
+        currency: 'GBP',
+        activeCount: 3,
+        totalBalanceMinor: 140000,
+        monthlyPaymentsMinor: 30000,
+        monthlyIncomeMinor: 200000,
+        debtToIncomePct: 15,
+      });
+      expect(f.payoff).toMatchObject({
+        better: 'avalanche',
+        avalancheSavesInterestMinor: 102,
+        avalancheSavesMonths: 0,
+        unknownAprDebtIds: [],
+      });
+      expect(f.payoff.avalanche).toMatchObject({
+        paysOff: true,
+        months: 5,
+        totalInterestMinor: 3387,
+        totalPaidMinor: 143387,
+        monthlyBudgetMinor: 30000,
+        debtFreeMonthKey: monthKey(5),
+      });
+      expect(f.payoff.snowball).toMatchObject({
+        paysOff: true,
+        months: 5,
+        totalInterestMinor: 3489,
+        totalPaidMinor: 143489,
+        debtFreeMonthKey: monthKey(5),
+      });
+      expect(f.payoff.avalanche.payoffOrder.map((o: any) => [o.name, o.month])).toEqual([
+        ['Card store', 1],
+        ['Auto', 3],
+        ['Bank loan', 5],
+      ]);
+      expect(f.payoff.snowball.payoffOrder.map((o: any) => [o.name, o.month])).toEqual([
+        ['Card store', 1],
+        ['Auto', 2],
+        ['Bank loan', 5],
+      ]);
 
       expect(done.body.summary).toContain('£33.87');
       expect(done.body.insights).toEqual([
@@ -186,16 +311,26 @@ describe('optimisation reports end to end', () => {
 
       // The model was given our figures, formatted, as the only source of numbers.
       const [sent] = reportRequests();
-      expect(sent.chat!.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'debt_optimisation_report', strict: true } });
+      expect(sent.chat!.response_format).toMatchObject({
+        type: 'json_schema',
+        json_schema: { name: 'debt_optimisation_report', strict: true },
+      });
       const facts = String(sent.chat!.messages[1].content);
       expect(facts).toContain('[payoff.avalanche.interest] Avalanche (highest APR first): total interest: £33.87');
       expect(facts).toContain('[payoff.interest_difference] Avalanche saves £1.02 of interest');
-      expect(facts).toContain('[debt.1] Debt "Bank loan": balance £1,000.00, APR 12.0% (as entered), monthly payment £100.00');
+      expect(facts).toContain(
+        '[debt.1] Debt "Bank loan": balance £1,000.00, APR 12.0% (as entered), monthly payment £100.00',
+      );
 
       const progress = aliceEvents.of('report:progress', id);
       expect(progress.map((p) => p.progress)).toEqual([10, 30, 50, 90]);
       expect(progress.every((p) => p.type === 'debt' && p.status === 'running')).toBe(true);
-      expect(await aliceEvents.waitFor('report:done', id)).toEqual({ id, type: 'debt', status: 'completed', error: null });
+      expect(await aliceEvents.waitFor('report:done', id)).toEqual({
+        id,
+        type: 'debt',
+        status: 'completed',
+        error: null,
+      });
 
       const usage = await db.collection('ai_usage').find({ userId: alice._id, feature: 'report' }).toArray();
       expect(usage).toHaveLength(1);
@@ -205,7 +340,11 @@ describe('optimisation reports end to end', () => {
 
     it('expenses (through the seed’s POST /feedback/optimize-expenses): subscriptions, duplicates, discretionary share', async () => {
       infra.model.enqueue(
-        answer('expenses', 'Netflix costs £10.99 a month (£131.88 a year) and one £3.30 coffee looks entered twice; wants are 3.6% of spending.', ['subscription.1', 'duplicate.1']),
+        answer(
+          'expenses',
+          'Netflix costs £10.99 a month (£131.88 a year) and one £3.30 coffee looks entered twice; wants are 3.6% of spending.',
+          ['subscription.1', 'duplicate.1'],
+        ),
       );
       const accepted = await request(api.url, 'POST', '/feedback/optimize-expenses', { token: tokenFor(alice) });
       expect(accepted.status).toBe(202);
@@ -219,9 +358,18 @@ describe('optimisation reports end to end', () => {
       // Rent 3 x 90000 + Netflix 3 x 1099 + coffee 2 x 330 + restaurant 6000 = 279957; wants = 3297 + 660 + 6000 = 9957
       expect(f).toMatchObject({ spendingMinor: 279957, averageMonthlySpendingMinor: 93319 });
       // 9957 / 279957 = 3.56% -> 3.6; 9957 / 3 = 3319
-      expect(f.discretionary).toEqual({ amountMinor: 9957, sharePct: 3.6, averagePerMonthMinor: 3319, uncategorisedMinor: 0 });
+      expect(f.discretionary).toEqual({
+        amountMinor: 9957,
+        sharePct: 3.6,
+        averagePerMonthMinor: 3319,
+        uncategorisedMinor: 0,
+      });
       expect(f.subscriptions).toMatchObject({ count: 1, monthlyCostMinor: 1099, yearlyCostMinor: 13188 });
-      expect(f.subscriptions.items[0]).toMatchObject({ name: 'Netflix', cadence: 'monthly', lastDate: at(-1, 25).toISOString().slice(0, 10) });
+      expect(f.subscriptions.items[0]).toMatchObject({
+        name: 'Netflix',
+        cadence: 'monthly',
+        lastDate: at(-1, 25).toISOString().slice(0, 10),
+      });
       expect(f.duplicates).toMatchObject({ count: 1, extraMinor: 330 });
       expect(f.duplicates.items[0]).toMatchObject({ name: 'Coffee Shop', amountMinor: 330, count: 2 });
       expect(done.body.insights[0].figures.map((x: any) => x.key)).toEqual(['subscription.1', 'duplicate.1']);
@@ -229,7 +377,13 @@ describe('optimisation reports end to end', () => {
     });
 
     it('budget: 50/30/20 on last month’s actual spending and this month’s overrun', async () => {
-      infra.model.enqueue(answer('budget', 'Needs took 60.0% of your income last month, £200.00 above the 50.0% target; Groceries is £20.00 over.', ['needs', 'overrun.1']));
+      infra.model.enqueue(
+        answer(
+          'budget',
+          'Needs took 60.0% of your income last month, £200.00 above the 50.0% target; Groceries is £20.00 over.',
+          ['needs', 'overrun.1'],
+        ),
+      );
       const accepted = await post(alice, 'budget');
       expect(accepted.status).toBe(202);
       const id = (ids.budget = accepted.body.id);
@@ -238,14 +392,27 @@ describe('optimisation reports end to end', () => {
       const t = done.body.figures.fiftyThirtyTwenty;
       expect(t.period.label).toBe(monthKey(-1));
       // Last month: income 200000; needs = rent 90000 + debt payments 30000 = 120000 (60%, 20000 over the 100000 target)
-      expect(t.needs).toMatchObject({ amountMinor: 120000, sharePct: 60, targetMinor: 100000, differenceMinor: 20000, debtPaymentsMinor: 30000 });
+      expect(t.needs).toMatchObject({
+        amountMinor: 120000,
+        sharePct: 60,
+        targetMinor: 100000,
+        differenceMinor: 20000,
+        debtPaymentsMinor: 30000,
+      });
       // wants = Netflix 1099 + coffee 660 = 1759 (0.88% -> 0.9); no savings; 200000 - 120000 - 1759 = 78241 left
       expect(t.wants).toMatchObject({ amountMinor: 1759, sharePct: 0.9, targetMinor: 60000 });
       expect(t.savings).toMatchObject({ amountMinor: 0, sharePct: 0, targetMinor: 40000 });
       expect(t.unallocatedMinor).toBe(78241);
       // This month: Weekly shop £120 against the £100 Groceries budget.
       expect(done.body.figures.budgetsThisMonth.overruns).toEqual([
-        { name: 'Groceries', category: 'Essential(Needs)', budgetedMinor: 10000, actualMinor: 12000, percentUsedPct: 120, overrunMinor: 2000 },
+        {
+          name: 'Groceries',
+          category: 'Essential(Needs)',
+          budgetedMinor: 10000,
+          actualMinor: 12000,
+          percentUsedPct: 120,
+          overrunMinor: 2000,
+        },
       ]);
       expect(done.body.summary).toContain('60.0%');
     });
@@ -258,7 +425,10 @@ describe('optimisation reports end to end', () => {
       const [a, b] = await Promise.all([post(bob, 'debt'), post(bob, 'debt')]);
       expect([a.status, b.status]).toEqual([202, 202]);
       expect(b.body.id).toBe(a.body.id);
-      await eventually(() => get(bob, a.body.id), (r) => r.body.status === 'running');
+      await eventually(
+        () => get(bob, a.body.id),
+        (r) => r.body.status === 'running',
+      );
       const alias = await request(api.url, 'POST', '/feedback/optimize-debt', { token: tokenFor(bob) });
       expect(alias.status).toBe(202);
       expect(alias.body).toMatchObject({ id: a.body.id, status: 'running', cached: false });
@@ -271,11 +441,18 @@ describe('optimisation reports end to end', () => {
     it('answers an identical request on unchanged data with the stored report (200, no model call), and a new one once data changes', async () => {
       const cached = await post(alice, 'debt');
       expect(cached.status).toBe(200);
-      expect(cached.body).toMatchObject({ id: ids.debt, status: 'completed', cached: true, figures: { totalBalanceMinor: 140000 } });
+      expect(cached.body).toMatchObject({
+        id: ids.debt,
+        status: 'completed',
+        cached: true,
+        figures: { totalBalanceMinor: 140000 },
+      });
       expect(cached.body.summary).toContain('£33.87');
       expect(reportRequests()).toHaveLength(0);
 
-      await db.collection('debts').updateOne({ userId: alice._id, name: 'Auto' }, { $set: { amount: 250, updatedAt: new Date() } });
+      await db
+        .collection('debts')
+        .updateOne({ userId: alice._id, name: 'Auto' }, { $set: { amount: 250, updatedAt: new Date() } });
       infra.model.enqueue(answer('debt'));
       const fresh = await post(alice, 'debt');
       expect(fresh.status).toBe(202);
@@ -289,7 +466,12 @@ describe('optimisation reports end to end', () => {
 
     it('stops answering from the cache once REPORT_CACHE_WINDOW_MS has passed', async () => {
       const windowMs = config.reports.cacheWindowMs;
-      await db.collection('reports').updateOne({ _id: new ObjectId(ids.expenses) }, { $set: { completedAt: new Date(Date.now() - windowMs - 1000) } });
+      await db
+        .collection('reports')
+        .updateOne(
+          { _id: new ObjectId(ids.expenses) },
+          { $set: { completedAt: new Date(Date.now() - windowMs - 1000) } },
+        );
       infra.model.enqueue(answer('expenses'));
       const again = await request(api.url, 'POST', '/feedback/optimize-expenses', { token: tokenFor(alice) });
       expect(again.status).toBe(202);
@@ -302,7 +484,17 @@ describe('optimisation reports end to end', () => {
       const carol = await seedUser(db);
       const lost = new ObjectId();
       await db.collection('reports').insertOne({
-        _id: lost, userId: carol._id, type: 'budget', status: 'queued', progress: 0, activeType: 'budget', figures: null, insights: [], attempts: 0, createdAt: new Date(), updatedAt: new Date(),
+        _id: lost,
+        userId: carol._id,
+        type: 'budget',
+        status: 'queued',
+        progress: 0,
+        activeType: 'budget',
+        figures: null,
+        insights: [],
+        attempts: 0,
+        createdAt: new Date(),
+        updatedAt: new Date(),
       });
       infra.model.enqueue(answer('budget'));
       const res = await post(carol, 'budget');
@@ -351,7 +543,10 @@ describe('optimisation reports end to end', () => {
     it('refuses unknown types and extra fields', async () => {
       expect((await post(alice, 'weekly')).body).toMatchObject({ statusCode: 400, code: 'validation_failed' });
       expect((await post(alice, undefined)).status).toBe(400);
-      const extra = await request(api.url, 'POST', '/reports', { token: tokenFor(alice), body: { type: 'debt', force: true } });
+      const extra = await request(api.url, 'POST', '/reports', {
+        token: tokenFor(alice),
+        body: { type: 'debt', force: true },
+      });
       expect(extra.status).toBe(400);
     });
   });
@@ -359,9 +554,17 @@ describe('optimisation reports end to end', () => {
   describe('model failures', () => {
     it('429 with Retry-After: retried no sooner than asked, then completed', async () => {
       const dave = await seedUser(db);
-      infra.model.enqueue(scripted('debt', { error: { status: 429, message: 'slow down', retryAfterSeconds: 1 } }), answer('debt'));
+      infra.model.enqueue(
+        scripted('debt', { error: { status: 429, message: 'slow down', retryAfterSeconds: 1 } }),
+        answer('debt'),
+      );
       const { body } = await post(dave, 'debt');
-      const waiting = await eventually(() => get(dave, body.id), (r) => r.body.retryReason !== null, 5000, 20);
+      const waiting = await eventually(
+        () => get(dave, body.id),
+        (r) => r.body.retryReason !== null,
+        5000,
+        20,
+      );
       expect(waiting.body).toMatchObject({ status: 'queued', retryReason: 'Model rate limit reached' });
 
       const done = await final(dave, body.id);
@@ -369,8 +572,15 @@ describe('optimisation reports end to end', () => {
       const [first, second] = reportRequests();
       // JOB_BACKOFF_MS is 50: the wait comes from Retry-After.
       expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(950);
-      const usage = await db.collection('ai_usage').find({ userId: dave._id, feature: 'report' }).sort({ createdAt: 1 }).toArray();
-      expect(usage.map((u) => [u.success, u.errorCode])).toEqual([[false, 'rate_limited'], [true, null]]);
+      const usage = await db
+        .collection('ai_usage')
+        .find({ userId: dave._id, feature: 'report' })
+        .sort({ createdAt: 1 })
+        .toArray();
+      expect(usage.map((u) => [u.success, u.errorCode])).toEqual([
+        [false, 'rate_limited'],
+        [true, null],
+      ]);
     });
 
     it('500 on every attempt: failed with a clear reason, the event sent, the job kept for inspection', async () => {
@@ -379,13 +589,27 @@ describe('optimisation reports end to end', () => {
       infra.model.enqueue(...[1, 2, 3].map(() => scripted('budget', { error: { status: 500, message: 'boom' } })));
       const { body } = await post(erin, 'budget');
       const done = await final(erin, body.id);
-      expect(done.body).toMatchObject({ status: 'failed', error: 'Model server error (500)', attempts: 3, summary: null, insights: [] });
+      expect(done.body).toMatchObject({
+        status: 'failed',
+        error: 'Model server error (500)',
+        attempts: 3,
+        summary: null,
+        insights: [],
+      });
       expect(done.body.figures).toMatchObject({ type: 'budget' });
       expect(reportRequests()).toHaveLength(3);
-      expect(await events.waitFor('report:done', body.id)).toEqual({ id: body.id, type: 'budget', status: 'failed', error: 'Model server error (500)' });
+      expect(await events.waitFor('report:done', body.id)).toEqual({
+        id: body.id,
+        type: 'budget',
+        status: 'failed',
+        error: 'Model server error (500)',
+      });
       expect(events.of('report:progress', body.id).filter((p) => p.status === 'queued')).toHaveLength(2);
 
-      const job = await eventually(() => queue().getJob(`report-${body.id}`), (j) => !!j && j.finishedOn !== undefined);
+      const job = await eventually(
+        () => queue().getJob(`report-${body.id}`),
+        (j) => !!j && j.finishedOn !== undefined,
+      );
       expect(await job!.getState()).toBe('failed');
       expect(job!.attemptsMade).toBe(3);
       expect(job!.failedReason).toBe('Model server error (500)');
@@ -406,13 +630,27 @@ describe('optimisation reports end to end', () => {
       );
       const { body } = await post(frank, 'expenses');
       const done = await final(frank, body.id);
-      expect(done.body).toMatchObject({ status: 'completed', attempts: 3, summary: 'You have no spending recorded yet.' });
+      expect(done.body).toMatchObject({
+        status: 'completed',
+        attempts: 3,
+        summary: 'You have no spending recorded yet.',
+      });
       const systems = reportRequests().map((r) => String(r.chat!.messages[0].content));
       expect(systems[0]).not.toContain('An earlier answer was rejected');
       expect(systems[1]).toContain('An earlier answer was rejected: Model answer was not valid JSON.');
-      expect(systems[2]).toContain('An earlier answer was rejected: Model answer used figures that are not in the report (£999.00).');
-      const usage = await db.collection('ai_usage').find({ userId: frank._id, feature: 'report' }).sort({ createdAt: 1 }).toArray();
-      expect(usage.map((u) => [u.success, u.errorCode])).toEqual([[false, 'invalid_output'], [true, null], [true, null]]);
+      expect(systems[2]).toContain(
+        'An earlier answer was rejected: Model answer used figures that are not in the report (£999.00).',
+      );
+      const usage = await db
+        .collection('ai_usage')
+        .find({ userId: frank._id, feature: 'report' })
+        .sort({ createdAt: 1 })
+        .toArray();
+      expect(usage.map((u) => [u.success, u.errorCode])).toEqual([
+        [false, 'invalid_output'],
+        [true, null],
+        [true, null],
+      ]);
     });
 
     it('a model that hangs past the job timeout is retried; hanging on every attempt fails cleanly', async () => {
@@ -425,7 +663,10 @@ describe('optimisation reports end to end', () => {
       const hung = await post(grace, 'budget');
       const done = await final(grace, hung.body.id, 20_000);
       expect(done.body).toMatchObject({ status: 'failed', error: 'Model request timed out', attempts: 3 });
-      const usage = await db.collection('ai_usage').find({ userId: grace._id, feature: 'report', success: false }).toArray();
+      const usage = await db
+        .collection('ai_usage')
+        .find({ userId: grace._id, feature: 'report', success: false })
+        .toArray();
       expect(usage.map((u) => u.errorCode)).toEqual(['timeout', 'timeout', 'timeout', 'timeout']);
     });
   });

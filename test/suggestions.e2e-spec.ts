@@ -19,7 +19,10 @@ import { seedUser, SeedUser } from './support/users';
 function tipsFromSchema(req: ChatRequest): Reply {
   const schema = (req.response_format as any).json_schema.schema;
   const keys: string[] = schema.properties.tips.items.properties.figureKeys.items.enum;
-  const ordered = [...keys.filter((k) => k === 'this_month_spending'), ...keys.filter((k) => k !== 'this_month_spending')];
+  const ordered = [
+    ...keys.filter((k) => k === 'this_month_spending'),
+    ...keys.filter((k) => k !== 'this_month_spending'),
+  ];
   return {
     json: {
       tips: [0, 1, 2].map((i) => ({
@@ -59,11 +62,18 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
     return r.events;
   };
   const requestsMentioning = (marker: string) =>
-    infra.model.requests.filter((r) => r.chat && isSuggestionsCall(r.chat) && JSON.stringify(r.chat.messages).includes(marker));
+    infra.model.requests.filter(
+      (r) => r.chat && isSuggestionsCall(r.chat) && JSON.stringify(r.chat.messages).includes(marker),
+    );
 
   beforeAll(async () => {
     infra = await startInfra();
-    config = testConfig(infra, { FANOUT_BATCH_SIZE: '2', JOB_ATTEMPTS: '3', SUGGESTIONS_REFRESH_LIMIT: '3', SUGGESTIONS_REFRESH_WINDOW_MS: '60000' });
+    config = testConfig(infra, {
+      FANOUT_BATCH_SIZE: '2',
+      JOB_ATTEMPTS: '3',
+      SUGGESTIONS_REFRESH_LIMIT: '3',
+      SUGGESTIONS_REFRESH_WINDOW_MS: '60000',
+    });
     ({ db, close: closeDb } = await connectDb(config));
     alice = await seedUser(db, { name: 'Alice' });
     await seedIncome(db, alice._id, 2000);
@@ -98,7 +108,12 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
   it('registers one schedule per daily task for the cluster, at the configured time and zone, however many workers start', async () => {
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers).toHaveLength(1);
-    expect(schedulers[0]).toMatchObject({ key: DAILY_SCHEDULERS.suggestions, name: DAILY_JOB_NAMES.fanOut, pattern: '0 6 * * *', tz: 'UTC' });
+    expect(schedulers[0]).toMatchObject({
+      key: DAILY_SCHEDULERS.suggestions,
+      name: DAILY_JOB_NAMES.fanOut,
+      pattern: '0 6 * * *',
+      tz: 'UTC',
+    });
     const next = new Date(schedulers[0].next!);
     expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([6, 0]);
     expect(next.getTime()).toBeGreaterThan(Date.now());
@@ -120,7 +135,10 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
     const aliceEvents = await listen(alice);
     await queue.add(DAILY_JOB_NAMES.fanOut, { dateKey: today }, { jobId: 'manual-fan-out-1' });
 
-    const fanOut = await eventually(() => queue.getJob('manual-fan-out-1'), (j) => j?.finishedOn !== undefined);
+    const fanOut = await eventually(
+      () => queue.getJob('manual-fan-out-1'),
+      (j) => j?.finishedOn !== undefined,
+    );
     expect(fanOut!.returnvalue).toEqual({ dateKey: today, queued: 3 });
     // Batches of two: the saved resume point is the last user of the second page.
     expect(fanOut!.progress).toEqual({ dateKey: today, lastUserId: empty._id.toHexString(), queued: 3 });
@@ -147,18 +165,38 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
       expect(tip.figures.length).toBeGreaterThanOrEqual(1);
     }
     // The stored figure is ours (libs/finance, formatted in GBP), not the model's.
-    expect(aliceSet.tips[0].figures[0]).toEqual({ key: 'this_month_spending', label: expect.stringMatching(/^Spending this month so far/), value: 45000, unit: 'money', text: '£450.00' });
-    const prompt = requestsMentioning('£450.00')[0].chat!.messages.map((m) => m.content).join('\n');
+    expect(aliceSet.tips[0].figures[0]).toEqual({
+      key: 'this_month_spending',
+      label: expect.stringMatching(/^Spending this month so far/),
+      value: 45000,
+      unit: 'money',
+      text: '£450.00',
+    });
+    const prompt = requestsMentioning('£450.00')[0]
+      .chat!.messages.map((m) => m.content)
+      .join('\n');
     expect(prompt).toMatch(/this_month_spending: Spending this month so far \(day \d+ of \d+\) = £450\.00/);
     expect(prompt).toContain('this_month_income: Income this month so far');
 
     const latest = await request(api.url, 'GET', '/suggestions', { token: tokenFor(alice) });
     expect(latest.status).toBe(200);
-    expect(latest.body).toMatchObject({ id: String(aliceSet._id), status: 'completed', source: 'daily', date: today, error: null });
+    expect(latest.body).toMatchObject({
+      id: String(aliceSet._id),
+      status: 'completed',
+      source: 'daily',
+      date: today,
+      error: null,
+    });
     expect(latest.body.tips.map((t: any) => t.title)).toEqual(['Tip number 1', 'Tip number 2', 'Tip number 3']);
 
-    await eventually(async () => aliceEvents.filter((e) => e.event === 'suggestions:ready'), (e) => e.length === 1);
-    expect(aliceEvents.find((e) => e.event === 'suggestions:ready')!.payload).toEqual({ id: String(aliceSet._id), count: 3 });
+    await eventually(
+      async () => aliceEvents.filter((e) => e.event === 'suggestions:ready'),
+      (e) => e.length === 1,
+    );
+    expect(aliceEvents.find((e) => e.event === 'suggestions:ready')!.payload).toEqual({
+      id: String(aliceSet._id),
+      count: 3,
+    });
 
     const usage = await db.collection('ai_usage').find({ userId: alice._id, feature: 'suggestions' }).toArray();
     expect(usage).toHaveLength(1);
@@ -168,12 +206,22 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
   it('does not redo a day: a second fan-out and a duplicate per-user job make no model call and no new set', async () => {
     const callsBefore = infra.model.requests.length;
     await queue.add(DAILY_JOB_NAMES.fanOut, { dateKey: today }, { jobId: 'manual-fan-out-2' });
-    const again = await eventually(() => queue.getJob('manual-fan-out-2'), (j) => j?.finishedOn !== undefined);
+    const again = await eventually(
+      () => queue.getJob('manual-fan-out-2'),
+      (j) => j?.finishedOn !== undefined,
+    );
     expect(again!.returnvalue).toEqual({ dateKey: today, queued: 3 });
 
     // Even a job that slips past the job-id check (removed from Redis, say) finds the finished set and stops.
-    const dup = await queue.add(DAILY_JOB_NAMES.suggest, { userId: alice._id.toHexString(), dateKey: today }, { jobId: 'hand-made-duplicate' });
-    const done = await eventually(() => queue.getJob(dup.id!), (j) => j?.finishedOn !== undefined);
+    const dup = await queue.add(
+      DAILY_JOB_NAMES.suggest,
+      { userId: alice._id.toHexString(), dateKey: today },
+      { jobId: 'hand-made-duplicate' },
+    );
+    const done = await eventually(
+      () => queue.getJob(dup.id!),
+      (j) => j?.finishedOn !== undefined,
+    );
     expect(done!.returnvalue).toEqual({ status: 'completed', id: expect.any(String) });
 
     expect(infra.model.requests.length).toBe(callsBefore);
@@ -185,7 +233,10 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
     await seedIncome(db, carol._id, 1500);
     await seedExpense(db, carol._id, 321);
     const events = await listen(carol);
-    infra.model.enqueue({ error: { status: 429, message: 'slow down', retryAfterSeconds: 1 }, match: matchers.lastUserIncludes('£321.00') });
+    infra.model.enqueue({
+      error: { status: 429, message: 'slow down', retryAfterSeconds: 1 },
+      match: matchers.lastUserIncludes('£321.00'),
+    });
 
     const accepted = await request(api.url, 'POST', '/suggestions/refresh', { token: tokenFor(carol) });
     expect(accepted.status).toBe(202);
@@ -193,7 +244,11 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
     expect(accepted.headers.get('x-ratelimit-limit')).toBe('3');
     expect(accepted.headers.get('x-ratelimit-remaining')).toBe('2');
 
-    const ready = await eventually(async () => events.find((e) => e.event === 'suggestions:ready'), (e) => e !== undefined, 15_000);
+    const ready = await eventually(
+      async () => events.find((e) => e.event === 'suggestions:ready'),
+      (e) => e !== undefined,
+      15_000,
+    );
     expect(ready!.payload).toEqual({ id: accepted.body.id, count: 3 });
 
     const calls = requestsMentioning('£321.00');
@@ -202,8 +257,18 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
     expect(calls[1].receivedAt - calls[0].receivedAt).toBeGreaterThanOrEqual(1000);
 
     const stored = await db.collection('suggestions').findOne({ _id: new ObjectId(accepted.body.id) });
-    expect(stored).toMatchObject({ status: 'completed', source: 'refresh', attempts: 2, userId: carol._id, promptVersion: 'suggestions@1' });
-    const usage = await db.collection('ai_usage').find({ userId: carol._id, feature: 'suggestions' }).sort({ createdAt: 1 }).toArray();
+    expect(stored).toMatchObject({
+      status: 'completed',
+      source: 'refresh',
+      attempts: 2,
+      userId: carol._id,
+      promptVersion: 'suggestions@1',
+    });
+    const usage = await db
+      .collection('ai_usage')
+      .find({ userId: carol._id, feature: 'suggestions' })
+      .sort({ createdAt: 1 })
+      .toArray();
     expect(usage.map((u) => [u.success, u.errorCode])).toEqual([
       [false, 'rate_limited'],
       [true, null],
@@ -215,8 +280,12 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
     expect((await request(api.url, 'GET', '/suggestions', { token: tokenFor(carol) })).body.id).toBe(accepted.body.id);
 
     // Another user's set reads as missing; a malformed id is a 400.
-    expect((await request(api.url, 'GET', `/suggestions/${accepted.body.id}`, { token: tokenFor(alice) })).status).toBe(404);
-    expect((await request(api.url, 'GET', '/suggestions/not-an-id', { token: tokenFor(carol) })).body.code).toBe('invalid_id');
+    expect((await request(api.url, 'GET', `/suggestions/${accepted.body.id}`, { token: tokenFor(alice) })).status).toBe(
+      404,
+    );
+    expect((await request(api.url, 'GET', '/suggestions/not-an-id', { token: tokenFor(carol) })).body.code).toBe(
+      'invalid_id',
+    );
   });
 
   it('rate limits refreshes per user with 429 and Retry-After', async () => {
@@ -239,16 +308,35 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
     await seedIncome(db, erin._id, 900);
     await seedExpense(db, erin._id, 777.77);
     const events = await listen(erin);
-    const oneTip = { json: { tips: [{ title: 'Only one', detail: 'A single tip is not a set.', category: 'saving', figureKeys: ['this_month_spending'] }] } };
+    const oneTip = {
+      json: {
+        tips: [
+          {
+            title: 'Only one',
+            detail: 'A single tip is not a set.',
+            category: 'saving',
+            figureKeys: ['this_month_spending'],
+          },
+        ],
+      },
+    };
     infra.model.enqueue(...[1, 2, 3].map(() => ({ ...oneTip, match: matchers.lastUserIncludes('£777.77') })));
 
     const accepted = await request(api.url, 'POST', '/suggestions/refresh', { token: tokenFor(erin) });
     expect(accepted.status).toBe(202);
-    const failed = await eventually(async () => events.find((e) => e.event === 'suggestions:failed'), (e) => e !== undefined, 15_000);
+    const failed = await eventually(
+      async () => events.find((e) => e.event === 'suggestions:failed'),
+      (e) => e !== undefined,
+      15_000,
+    );
     expect(failed!.payload).toEqual({ id: accepted.body.id, error: expect.stringMatching(/did not match the schema/) });
 
     const view = await request(api.url, 'GET', `/suggestions/${accepted.body.id}`, { token: tokenFor(erin) });
-    expect(view.body).toMatchObject({ status: 'failed', tips: [], error: expect.stringMatching(/did not match the schema/) });
+    expect(view.body).toMatchObject({
+      status: 'failed',
+      tips: [],
+      error: expect.stringMatching(/did not match the schema/),
+    });
     const job = await queue.getJob(jobIds.suggestionRefresh(accepted.body.id));
     expect(await job!.getState()).toBe('failed');
     expect(job!.attemptsMade).toBe(3);
@@ -262,14 +350,24 @@ describe('daily suggestions (scheduler, fan-out, worker, api, sockets)', () => {
 
   it('fans out for the local day when the schedule fires', async () => {
     // Every second instead of 06:00, so the scheduler's own job runs now; the day comes from when it was due.
-    await queue.upsertJobScheduler(DAILY_SCHEDULERS.suggestions, { pattern: '* * * * * *', tz: 'UTC' }, { name: DAILY_JOB_NAMES.fanOut, data: {} });
+    await queue.upsertJobScheduler(
+      DAILY_SCHEDULERS.suggestions,
+      { pattern: '* * * * * *', tz: 'UTC' },
+      { name: DAILY_JOB_NAMES.fanOut, data: {} },
+    );
     try {
       const fired = await eventually(
-        async () => (await queue.getCompleted()).find((j) => j.name === DAILY_JOB_NAMES.fanOut && j.repeatJobKey === DAILY_SCHEDULERS.suggestions),
+        async () =>
+          (await queue.getCompleted()).find(
+            (j) => j.name === DAILY_JOB_NAMES.fanOut && j.repeatJobKey === DAILY_SCHEDULERS.suggestions,
+          ),
         (j) => j !== undefined,
         5000,
       );
-      expect(fired!.returnvalue).toEqual({ dateKey: localDateKey(new Date(fired!.opts.prevMillis!), 'UTC'), queued: expect.any(Number) });
+      expect(fired!.returnvalue).toEqual({
+        dateKey: localDateKey(new Date(fired!.opts.prevMillis!), 'UTC'),
+        queued: expect.any(Number),
+      });
       expect(fired!.returnvalue.queued).toBeGreaterThanOrEqual(3);
     } finally {
       await queue.removeJobScheduler(DAILY_SCHEDULERS.suggestions);

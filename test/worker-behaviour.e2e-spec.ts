@@ -8,7 +8,14 @@ import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testCo
 import { signMainBackendToken } from './support/tokens';
 import { seedUser, SeedUser } from './support/users';
 
-const answer = (description: string) => ({ amount: 9.99, currency: 'GBP', category: 'Dining', description, date: '2026-11-20', unparseableReason: null });
+const answer = (description: string) => ({
+  amount: 9.99,
+  currency: 'GBP',
+  category: 'Dining',
+  description,
+  date: '2026-11-20',
+  unparseableReason: null,
+});
 
 interface Stack {
   env: Record<string, string>;
@@ -50,10 +57,15 @@ describe('worker behaviour', () => {
   }
 
   function settled(s: Stack, id: string, timeoutMs = 15_000): Promise<any> {
-    return eventually(() => request(s.api.url, 'GET', `/expenses/parse/${id}`, { token: token(s) }), (r) => r.body.status !== 'processing', timeoutMs).then((r) => r.body);
+    return eventually(
+      () => request(s.api.url, 'GET', `/expenses/parse/${id}`, { token: token(s) }),
+      (r) => r.body.status !== 'processing',
+      timeoutMs,
+    ).then((r) => r.body);
   }
 
-  const callsFor = (marker: string) => infra.model.requests.filter((r) => r.chat && matchers.lastUserIncludes(marker)(r.chat));
+  const callsFor = (marker: string) =>
+    infra.model.requests.filter((r) => r.chat && matchers.lastUserIncludes(marker)(r.chat));
 
   describe('model failures', () => {
     let s: Stack;
@@ -69,7 +81,10 @@ describe('worker behaviour', () => {
 
     it('waits as long as Retry-After asks after a 429, then succeeds', async () => {
       const m = matchers.lastUserIncludes('retry after');
-      infra.model.enqueue({ match: m, error: { status: 429, retryAfterSeconds: 1 } }, { match: m, json: answer('After the wait') });
+      infra.model.enqueue(
+        { match: m, error: { status: 429, retryAfterSeconds: 1 } },
+        { match: m, json: answer('After the wait') },
+      );
       const body = await settled(s, await submit(s, 'coffee 9.99 retry after'));
       expect(body).toMatchObject({ status: 'completed', result: { description: 'After the wait' } });
       const [first, second] = callsFor('retry after');
@@ -78,7 +93,8 @@ describe('worker behaviour', () => {
 
     it('ends in a clean failure with a reason when the model keeps answering 500', async () => {
       const m = matchers.lastUserIncludes('always broken');
-      for (let i = 0; i < 3; i++) infra.model.enqueue({ match: m, error: { status: 500, message: 'internal details' } });
+      for (let i = 0; i < 3; i++)
+        infra.model.enqueue({ match: m, error: { status: 500, message: 'internal details' } });
       const body = await settled(s, await submit(s, 'lunch 9.99 always broken'));
       expect(body).toMatchObject({ status: 'failed', error: 'Model server error (500)' });
       expect(callsFor('always broken')).toHaveLength(3);
@@ -103,7 +119,10 @@ describe('worker behaviour', () => {
     });
 
     it('fails at once, without retries, when the text holds no expense', async () => {
-      infra.model.enqueue({ match: matchers.lastUserIncludes('hello there'), json: { ...answer('x'), amount: null, unparseableReason: 'No amount mentioned' } });
+      infra.model.enqueue({
+        match: matchers.lastUserIncludes('hello there'),
+        json: { ...answer('x'), amount: null, unparseableReason: 'No amount mentioned' },
+      });
       const body = await settled(s, await submit(s, 'hello there'));
       expect(body).toMatchObject({ status: 'failed', error: 'No amount mentioned' });
       expect(callsFor('hello there')).toHaveLength(1);
@@ -118,7 +137,9 @@ describe('worker behaviour', () => {
       const ids = [];
       for (const n of ['one', 'two', 'three']) ids.push(await submit(s, `snack 9.99 limited ${n}`));
       for (const id of ids) expect((await settled(s, id)).status).toBe('completed');
-      const times = callsFor('limited').map((r) => r.receivedAt).sort((a, b) => a - b);
+      const times = callsFor('limited')
+        .map((r) => r.receivedAt)
+        .sort((a, b) => a - b);
       expect(times).toHaveLength(3);
       expect(times[2] - times[0]).toBeGreaterThanOrEqual(2 * 600 - 100);
     } finally {
@@ -135,7 +156,11 @@ describe('worker behaviour', () => {
       const m = matchers.lastUserIncludes('survives a crash');
       infra.model.enqueue({ match: m, hang: true }, { match: m, json: answer('Done once') });
       const id = await submit(s, 'dinner 9.99 survives a crash');
-      await eventually(async () => callsFor('survives a crash').length, (n) => n === 1, 10_000);
+      await eventually(
+        async () => callsFor('survives a crash').length,
+        (n) => n === 1,
+        10_000,
+      );
       await first.kill();
       first = null;
       second = await startChildWorker(s.env);

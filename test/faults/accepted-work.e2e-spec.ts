@@ -3,7 +3,14 @@ import { ChildWorker, startChildWorker } from '../support/child-worker';
 import { recordingSocket, testQueue } from '../support/daily-queues';
 import { eventually, request } from '../support/http';
 import { seedDebt } from '../support/money-records';
-import { FaultInfra, FaultStack, pollUntil, startFaultInfra, startFaultStack, timedRequest } from './support/fault-stack';
+import {
+  FaultInfra,
+  FaultStack,
+  pollUntil,
+  startFaultInfra,
+  startFaultStack,
+  timedRequest,
+} from './support/fault-stack';
 import { healthyModel } from './support/model-answers';
 
 const BURST = 30;
@@ -26,7 +33,12 @@ describe('fault: nothing acknowledged with 202 is lost', () => {
     // Slow enough answers that most of the burst is still queued when the worker and Redis go down.
     infra.model.setResponder(healthyModel(250));
     // The burst must not meet the per-user parse limit: this suite is about losing work, not refusing it.
-    s = await startFaultStack(infra, { WORKER_CONCURRENCY: '2', RECOVERY_SWEEP_MS: '500', RECOVERY_STALE_MS: '1000', EXPENSE_PARSE_RATE_LIMIT: '1000' });
+    s = await startFaultStack(infra, {
+      WORKER_CONCURRENCY: '2',
+      RECOVERY_SWEEP_MS: '500',
+      RECOVERY_STALE_MS: '1000',
+      EXPENSE_PARSE_RATE_LIMIT: '1000',
+    });
     await seedDebt(s.db, s.user._id, { name: 'Card', amount: 900, monthlyPayment: 100 });
   });
 
@@ -41,12 +53,17 @@ describe('fault: nothing acknowledged with 202 is lost', () => {
     const events = await recordingSocket(s.api.url, s.token);
     first = await startChildWorker(s.env);
 
-    const accepted = await Promise.all(Array.from({ length: BURST }, (_, i) => timedRequest(s, 'POST', '/expenses/parse', { text: `item ${i} cost 12.50` })));
+    const accepted = await Promise.all(
+      Array.from({ length: BURST }, (_, i) =>
+        timedRequest(s, 'POST', '/expenses/parse', { text: `item ${i} cost 12.50` }),
+      ),
+    );
     expect(accepted.map((r) => r.status)).toEqual(Array(BURST).fill(202));
     const report = await timedRequest(s, 'POST', '/reports', { type: 'debt' });
     expect(report.status).toBe(202);
 
-    const completed = () => s.db.collection('expense_parses').countDocuments({ userId: s.user._id, status: 'completed' });
+    const completed = () =>
+      s.db.collection('expense_parses').countDocuments({ userId: s.user._id, status: 'completed' });
     await eventually(completed, (n) => n >= 3);
     await first.kill();
     const completedBeforeCrash = await completed();
@@ -70,21 +87,38 @@ describe('fault: nothing acknowledged with 202 is lost', () => {
 
     second = await startChildWorker(s.env);
     await eventually(completed, (n) => n === BURST, 30_000, 200);
-    const body = await pollUntil(s, `/reports/${report.body.id}`, (b) => b.status === 'completed' || b.status === 'failed', 15_000);
+    const body = await pollUntil(
+      s,
+      `/reports/${report.body.id}`,
+      (b) => b.status === 'completed' || b.status === 'failed',
+      15_000,
+    );
     expect(body.status).toBe('completed');
 
     for (const res of accepted) {
       const parse = await request(s.api.url, 'GET', `/expenses/parse/${res.body.id}`, { token: s.token });
       expect(parse.body).toMatchObject({ status: 'completed', result: { amount: 12.5 } });
     }
-    expect(await s.db.collection('expense_parses').countDocuments({ text: 'refused while Redis is down', status: { $ne: 'failed' } })).toBe(0);
+    expect(
+      await s.db
+        .collection('expense_parses')
+        .countDocuments({ text: 'refused while Redis is down', status: { $ne: 'failed' } }),
+    ).toBe(0);
     // Never twice: at most one expense-parse:done per parse, and one for each parse the second worker finished.
     const parseDone = () => events.events.filter((e) => e.event === 'expense-parse:done').map((e) => e.payload);
-    await eventually(async () => parseDone().length, (n) => n >= BURST - completedBeforeCrash);
+    await eventually(
+      async () => parseDone().length,
+      (n) => n >= BURST - completedBeforeCrash,
+    );
     expect(new Set(parseDone().map((p) => p.id)).size).toBe(parseDone().length);
     expect(parseDone().every((p) => p.status === 'completed')).toBe(true);
-    await eventually(async () => events.events.filter((e) => e.event === 'report:done').length, (n) => n >= 1);
-    expect(events.events.filter((e) => e.event === 'report:done').map((e) => e.payload)).toEqual([{ id: report.body.id, type: 'debt', status: 'completed', error: null }]);
+    await eventually(
+      async () => events.events.filter((e) => e.event === 'report:done').length,
+      (n) => n >= 1,
+    );
+    expect(events.events.filter((e) => e.event === 'report:done').map((e) => e.payload)).toEqual([
+      { id: report.body.id, type: 'debt', status: 'completed', error: null },
+    ]);
     events.socket.disconnect();
   }, 60_000);
 });

@@ -12,7 +12,14 @@ import { startWorker } from '../support/stack';
 import { signMainBackendToken } from '../support/tokens';
 import { seedUser } from '../support/users';
 import { chatSocket, sendOnSocket } from './support/chat-socket';
-import { FaultInfra, FaultStack, pollUntil, startFaultInfra, startFaultStack, timedRequest } from './support/fault-stack';
+import {
+  FaultInfra,
+  FaultStack,
+  pollUntil,
+  startFaultInfra,
+  startFaultStack,
+  timedRequest,
+} from './support/fault-stack';
 import { healthyModel, isExpenseParse, parsedExpense } from './support/model-answers';
 
 /**
@@ -21,7 +28,9 @@ import { healthyModel, isExpenseParse, parsedExpense } from './support/model-ans
  */
 const FAIL_WITHIN_MS = 2_500;
 
-const skipReason = process.env.MONGODB_URI ? 'MONGODB_URI points at an external MongoDB, which this suite cannot take offline' : null;
+const skipReason = process.env.MONGODB_URI
+  ? 'MONGODB_URI points at an external MongoDB, which this suite cannot take offline'
+  : null;
 if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${skipReason})\n`);
 
 /**
@@ -37,14 +46,23 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
   });
   afterAll(() => infra?.stop());
 
-  const modelCallsFor = (marker: string) => infra.model.requests.filter((r) => r.chat && isExpenseParse(r.chat) && matchers.lastUserIncludes(marker)(r.chat)).length;
+  const modelCallsFor = (marker: string) =>
+    infra.model.requests.filter((r) => r.chat && isExpenseParse(r.chat) && matchers.lastUserIncludes(marker)(r.chat))
+      .length;
 
   /** A parse acknowledged with 202 whose model call is under way when the database goes: returns its id. */
   async function parseInFlight(s: FaultStack, marker: string, answerAfterMs: number): Promise<string> {
-    infra.model.enqueue({ match: matchers.lastUserIncludes(marker), json: parsedExpense(marker), delayMs: answerAfterMs });
+    infra.model.enqueue({
+      match: matchers.lastUserIncludes(marker),
+      json: parsedExpense(marker),
+      delayMs: answerAfterMs,
+    });
     const res = await timedRequest(s, 'POST', '/expenses/parse', { text: `coffee 12.50 ${marker}` });
     expect(res.status).toBe(202);
-    await eventually(async () => modelCallsFor(marker), (n) => n === 1);
+    await eventually(
+      async () => modelCallsFor(marker),
+      (n) => n === 1,
+    );
     return res.body.id;
   }
 
@@ -78,7 +96,9 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
     it('works before the outage', async () => {
       const res = await timedRequest(s, 'POST', '/expenses/parse', { text: 'lunch 12.50 before' });
       expect(res.status).toBe(202);
-      expect((await pollUntil(s, `/expenses/parse/${res.body.id}`, (b) => b.status !== 'processing')).status).toBe('completed');
+      expect((await pollUntil(s, `/expenses/parse/${res.body.id}`, (b) => b.status !== 'processing')).status).toBe(
+        'completed',
+      );
     });
 
     describe('while MongoDB is unreachable', () => {
@@ -98,7 +118,12 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
         ]);
         for (const res of results) {
           expect(res.ms).toBeLessThan(FAIL_WITHIN_MS);
-          expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', code: 'database_unavailable', message: expect.any(String) });
+          expect(res.body).toMatchObject({
+            statusCode: 503,
+            error: 'Service Unavailable',
+            code: 'database_unavailable',
+            message: expect.any(String),
+          });
         }
       });
 
@@ -124,7 +149,11 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
       });
 
       it('costs the in-flight parse an attempt: its answer could not be stored', async () => {
-        const job = await eventually(() => jobs.getJob(jobIds.expenseParse(inFlightId)), (j) => (j?.attemptsMade ?? 0) >= 1, 15_000);
+        const job = await eventually(
+          () => jobs.getJob(jobIds.expenseParse(inFlightId)),
+          (j) => (j?.attemptsMade ?? 0) >= 1,
+          15_000,
+        );
         expect(job?.attemptsMade).toBe(1);
       });
     });
@@ -135,7 +164,12 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
       });
 
       it('/health answers 200 again', async () => {
-        const res = await eventually(() => timedRequest(s, 'GET', '/health'), (r) => r.status === 200, 15_000, 200);
+        const res = await eventually(
+          () => timedRequest(s, 'GET', '/health'),
+          (r) => r.status === 200,
+          15_000,
+          200,
+        );
         expect(res.body.checks.mongo.status).toBe('up');
       });
 
@@ -149,8 +183,13 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
         const parse = await timedRequest(s, 'POST', '/expenses/parse', { text: 'taxi 12.50 after' });
         const report = await timedRequest(s, 'POST', '/reports', { type: 'debt' });
         expect([parse.status, report.status]).toEqual([202, 202]);
-        expect((await pollUntil(s, `/expenses/parse/${parse.body.id}`, (b) => b.status !== 'processing')).status).toBe('completed');
-        expect((await pollUntil(s, `/reports/${report.body.id}`, (b) => b.status === 'completed' || b.status === 'failed')).status).toBe('completed');
+        expect((await pollUntil(s, `/expenses/parse/${parse.body.id}`, (b) => b.status !== 'processing')).status).toBe(
+          'completed',
+        );
+        expect(
+          (await pollUntil(s, `/reports/${report.body.id}`, (b) => b.status === 'completed' || b.status === 'failed'))
+            .status,
+        ).toBe('completed');
         const { done } = await sendOnSocket(chat, 'And now?', 'mongo-after-1');
         expect(done).toMatchObject({ status: 'complete' });
       });
@@ -164,7 +203,12 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
 
     beforeAll(async () => {
       // Two attempts 200 ms apart; the recovery sweep looks every 500 ms at work untouched for 1 s.
-      s = await startFaultStack(infra, { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '200', RECOVERY_SWEEP_MS: '500', RECOVERY_STALE_MS: '1000' });
+      s = await startFaultStack(infra, {
+        JOB_ATTEMPTS: '2',
+        JOB_BACKOFF_MS: '200',
+        RECOVERY_SWEEP_MS: '500',
+        RECOVERY_STALE_MS: '1000',
+      });
       worker = await startWorker(s.config);
       jobs = testQueue(s.config, QUEUES.expenseParsing);
     });
@@ -180,9 +224,16 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
       const id = await parseInFlight(s, 'outlasted', 300);
       await infra.mongo.outage!.suspend();
       // Every attempt failed without being able to record why: the job is over, the record still says processing.
-      await eventually(async () => (await jobs.getJob(jobIds.expenseParse(id)))?.getState(), (state) => state === 'failed', 20_000, 100);
+      await eventually(
+        async () => (await jobs.getJob(jobIds.expenseParse(id)))?.getState(),
+        (state) => state === 'failed',
+        20_000,
+        100,
+      );
       await infra.mongo.outage!.resume();
-      expect(await s.db.collection('expense_parses').findOne({ _id: new ObjectId(id) })).toMatchObject({ status: 'processing' });
+      expect(await s.db.collection('expense_parses').findOne({ _id: new ObjectId(id) })).toMatchObject({
+        status: 'processing',
+      });
 
       const body = await pollUntil(s, `/expenses/parse/${id}`, (b) => b.status !== 'processing', 15_000);
       expect(body).toMatchObject({ status: 'failed', error: INTERRUPTED_REASON });

@@ -3,7 +3,14 @@ import { ChildWorker, startChildWorker } from '../support/child-worker';
 import { eventually } from '../support/http';
 import { seedDebt } from '../support/money-records';
 import { chatSocket, sendOnSocket } from './support/chat-socket';
-import { FaultInfra, FaultStack, pollUntil, startFaultInfra, startFaultStack, timedRequest } from './support/fault-stack';
+import {
+  FaultInfra,
+  FaultStack,
+  pollUntil,
+  startFaultInfra,
+  startFaultStack,
+  timedRequest,
+} from './support/fault-stack';
 import { healthyModel } from './support/model-answers';
 
 /** Longest a request may take to answer while Redis is down: a clear error, never a hang. */
@@ -38,13 +45,17 @@ describe('fault: Redis stops and comes back while the api serves', () => {
   async function parseCompletes(text: string): Promise<void> {
     const res = await timedRequest(s, 'POST', '/expenses/parse', { text });
     expect(res.status).toBe(202);
-    expect((await pollUntil(s, `/expenses/parse/${res.body.id}`, (b) => b.status !== 'processing')).status).toBe('completed');
+    expect((await pollUntil(s, `/expenses/parse/${res.body.id}`, (b) => b.status !== 'processing')).status).toBe(
+      'completed',
+    );
   }
 
   async function reportCompletes(): Promise<void> {
     const res = await timedRequest(s, 'POST', '/reports', { type: 'debt' });
     expect(res.status).toBe(202);
-    expect((await pollUntil(s, `/reports/${res.body.id}`, (b) => b.status === 'completed' || b.status === 'failed')).status).toBe('completed');
+    expect(
+      (await pollUntil(s, `/reports/${res.body.id}`, (b) => b.status === 'completed' || b.status === 'failed')).status,
+    ).toBe('completed');
   }
 
   it('works before the outage', async () => {
@@ -58,7 +69,10 @@ describe('fault: Redis stops and comes back while the api serves', () => {
     });
 
     it('/health answers 503 naming Redis and the queues', async () => {
-      const res = await eventually(() => timedRequest(s, 'GET', '/health'), (r) => r.status === 503);
+      const res = await eventually(
+        () => timedRequest(s, 'GET', '/health'),
+        (r) => r.status === 503,
+      );
       expect(res.ms).toBeLessThan(FAIL_FAST_MS);
       expect(res.body.checks.redis.status).toBe('down');
       expect(res.body.checks.mongo.status).toBe('up');
@@ -71,7 +85,11 @@ describe('fault: Redis stops and comes back while the api serves', () => {
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ statusCode: 503, code: 'queue_unavailable', message: expect.any(String) });
       // Refused before a record was written, or written and then failed: never one waiting to be processed.
-      expect(await s.db.collection('expense_parses').countDocuments({ text: 'dinner 20 during the outage', status: 'processing' })).toBe(0);
+      expect(
+        await s.db
+          .collection('expense_parses')
+          .countDocuments({ text: 'dinner 20 during the outage', status: 'processing' }),
+      ).toBe(0);
     });
 
     it('POST /reports answers 503 fast, and the type is free again for the next request', async () => {
@@ -79,7 +97,9 @@ describe('fault: Redis stops and comes back while the api serves', () => {
       expect(res.ms).toBeLessThan(FAIL_FAST_MS);
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('queue_unavailable');
-      expect(await s.db.collection('reports').countDocuments({ userId: s.user._id, status: { $in: ['queued', 'running'] } })).toBe(0);
+      expect(
+        await s.db.collection('reports').countDocuments({ userId: s.user._id, status: { $in: ['queued', 'running'] } }),
+      ).toBe(0);
     });
 
     it('chat answers 503 over REST and message:error over the socket, fast', async () => {
@@ -92,7 +112,12 @@ describe('fault: Redis stops and comes back while the api serves', () => {
       const { ack, error } = await sendOnSocket(chat, 'How am I doing?', 'outage-1');
       expect(Date.now() - started).toBeLessThan(FAIL_FAST_MS);
       expect(ack).toMatchObject({ ok: false, error: { status: 503 } });
-      expect(error).toMatchObject({ clientMessageId: 'outage-1', status: 503, code: expect.any(String), message: expect.any(String) });
+      expect(error).toMatchObject({
+        clientMessageId: 'outage-1',
+        status: 503,
+        code: expect.any(String),
+        message: expect.any(String),
+      });
     });
 
     it('still serves what needs only MongoDB', async () => {
@@ -107,7 +132,12 @@ describe('fault: Redis stops and comes back while the api serves', () => {
     });
 
     it('/health answers 200 again', async () => {
-      const res = await eventually(() => timedRequest(s, 'GET', '/health'), (r) => r.status === 200, 15_000, 200);
+      const res = await eventually(
+        () => timedRequest(s, 'GET', '/health'),
+        (r) => r.status === 200,
+        15_000,
+        200,
+      );
       expect(res.body.checks.redis.status).toBe('up');
     });
 

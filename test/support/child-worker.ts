@@ -11,10 +11,14 @@ export interface ChildWorker {
 
 /** Starts a worker process with the given environment and waits until its processors are running. */
 export async function startChildWorker(env: Record<string, string>): Promise<ChildWorker> {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'tools', 'run-ts.js'), path.join(__dirname, 'worker-process.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, '..', '..', 'tools', 'run-ts.js'), path.join(__dirname, 'worker-process.ts')],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
     lines.on('line', (line) => line === 'worker ready' && resolve());

@@ -13,7 +13,10 @@ export function testQueue(config: AppConfig, name: string): Queue {
 }
 
 /** A connected socket of the user's, recording every event it receives. */
-export async function recordingSocket(url: string, token: string): Promise<{ socket: Socket; events: Array<{ event: string; payload: any }> }> {
+export async function recordingSocket(
+  url: string,
+  token: string,
+): Promise<{ socket: Socket; events: Array<{ event: string; payload: any }> }> {
   const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
   const events: Array<{ event: string; payload: any }> = [];
   socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));

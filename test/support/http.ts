@@ -32,11 +32,17 @@ export async function request<T = any>(
   return { status: res.status, headers: res.headers, body: parsed as T };
 }
 
-export async function eventually<T>(fn: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  accept: (v: T) => boolean,
+  timeoutMs = 10_000,
+  stepMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await fn();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, stepMs));
     last = await fn();
   }

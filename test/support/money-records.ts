@@ -17,19 +17,41 @@ export async function seedIncome(db: Db, userId: ObjectId, amount: number, recei
   return doc._id;
 }
 
-export async function seedExpense(db: Db, userId: ObjectId, amount: number, extra: { name?: string; endDate?: Date; budgetId?: ObjectId } = {}): Promise<ObjectId> {
-  const doc = stamped({ name: extra.name ?? 'Groceries at Tesco', amount, endDate: extra.endDate ?? justNow(), frequency: 'on-off', userId, ...(extra.budgetId ? { budgetId: extra.budgetId } : {}) });
+export async function seedExpense(
+  db: Db,
+  userId: ObjectId,
+  amount: number,
+  extra: { name?: string; endDate?: Date; budgetId?: ObjectId } = {},
+): Promise<ObjectId> {
+  const doc = stamped({
+    name: extra.name ?? 'Groceries at Tesco',
+    amount,
+    endDate: extra.endDate ?? justNow(),
+    frequency: 'on-off',
+    userId,
+    ...(extra.budgetId ? { budgetId: extra.budgetId } : {}),
+  });
   await db.collection('expenses').insertOne(doc);
   return doc._id;
 }
 
-export async function seedBudget(db: Db, userId: ObjectId, name: string, amount: number, category = 'Essential(Needs)'): Promise<ObjectId> {
+export async function seedBudget(
+  db: Db,
+  userId: ObjectId,
+  name: string,
+  amount: number,
+  category = 'Essential(Needs)',
+): Promise<ObjectId> {
   const doc = stamped({ name, amount, type: 'personal', frequency: 'monthly', category, userId }, justNow());
   await db.collection('budgets').insertOne(doc);
   return doc._id;
 }
 
-export async function seedDebt(db: Db, userId: ObjectId, fields: { name?: string; amount: number; monthlyPayment: number; payDueDate?: Date; userInterestRate?: number }): Promise<ObjectId> {
+export async function seedDebt(
+  db: Db,
+  userId: ObjectId,
+  fields: { name?: string; amount: number; monthlyPayment: number; payDueDate?: Date; userInterestRate?: number },
+): Promise<ObjectId> {
   const doc = stamped({
     name: fields.name ?? 'Credit card',
     amount: fields.amount,

@@ -36,12 +36,18 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Test configuration through the same validation as production, with a private database and queue prefix. */
-export function testConfig(infra: Pick<Infra, 'mongoUri' | 'redisUrl' | 'model'>, overrides: Record<string, string> = {}): AppConfig {
+export function testConfig(
+  infra: Pick<Infra, 'mongoUri' | 'redisUrl' | 'model'>,
+  overrides: Record<string, string> = {},
+): AppConfig {
   return loadConfig(testEnv(infra, overrides));
 }
 
 /** The environment testConfig validates: also what a test passes to an app it runs as a child process. */
-export function testEnv(infra: Pick<Infra, 'mongoUri' | 'redisUrl' | 'model'>, overrides: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  infra: Pick<Infra, 'mongoUri' | 'redisUrl' | 'model'>,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const dbName = uniqueName('fab_test').replace(/-/g, '_');
   const base = new URL(infra.mongoUri);
   base.pathname = `/${dbName}`;

@@ -64,7 +64,11 @@ async function drive(sockets: Socket[], send: (s: Socket, i: number, n: number) 
       }
     }),
   );
-  return { ttftOverheadMs: overheads.sort((a, b) => a - b), messages: sockets.length * MESSAGES, seconds: (performance.now() - started) / 1000 };
+  return {
+    ttftOverheadMs: overheads.sort((a, b) => a - b),
+    messages: sockets.length * MESSAGES,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 function connectAll(url: string, auth: (i: number) => Record<string, string>): Promise<Socket[]> {
@@ -87,7 +91,11 @@ async function startBareRelay(baseURL: string): Promise<{ url: string; close(): 
   const model = new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0 });
   ioServer.on('connection', (socket) => {
     socket.on('message:send', async (msg: { text: string; clientMessageId: string }) => {
-      const stream = await model.chat.completions.create({ model: 'bench', stream: true, messages: [{ role: 'user', content: msg.text }] });
+      const stream = await model.chat.completions.create({
+        model: 'bench',
+        stream: true,
+        messages: [{ role: 'user', content: msg.text }],
+      });
       let text = '';
       for await (const chunk of stream) {
         const delta = chunk.choices[0]?.delta?.content;
@@ -128,27 +136,65 @@ async function main(): Promise<void> {
   const { db, close: closeDb } = await connectDb(config);
   const users = await Promise.all(Array.from({ length: USERS }, () => seedUser(db)));
   const now = new Date();
-  await db.collection('incomes').insertMany(users.map((u) => ({ name: 'Salary', amount: 2500, receiveDate: now, frequency: 'monthly', userId: u._id, isDeleted: false })));
-  await db.collection('expenses').insertMany(
-    users.flatMap((u) => Array.from({ length: 50 }, (_, k) => ({ name: `Shop ${k % 10}`, amount: 10 + k, endDate: now, frequency: 'on-off', userId: u._id, isDeleted: false }))),
-  );
+  await db
+    .collection('incomes')
+    .insertMany(
+      users.map((u) => ({
+        name: 'Salary',
+        amount: 2500,
+        receiveDate: now,
+        frequency: 'monthly',
+        userId: u._id,
+        isDeleted: false,
+      })),
+    );
+  await db
+    .collection('expenses')
+    .insertMany(
+      users.flatMap((u) =>
+        Array.from({ length: 50 }, (_, k) => ({
+          name: `Shop ${k % 10}`,
+          amount: 10 + k,
+          endDate: now,
+          frequency: 'on-off',
+          userId: u._id,
+          isDeleted: false,
+        })),
+      ),
+    );
 
   const api = await startApi(config);
   const worker = await startWorker(config);
   const relay = await startBareRelay(model.baseURL);
-  console.log(`bench:chat — ${USERS} concurrent sockets × ${MESSAGES} messages, model first-token delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB)`);
+  console.log(
+    `bench:chat — ${USERS} concurrent sockets × ${MESSAGES} messages, model first-token delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB)`,
+  );
 
-  const ours = await connectAll(`${api.url}/chat`, (i) => ({ token: signMainBackendToken({ id: users[i]._id.toHexString() }) }));
+  const ours = await connectAll(`${api.url}/chat`, (i) => ({
+    token: signMainBackendToken({ id: users[i]._id.toHexString() }),
+  }));
   const conversations = new Map<number, string>();
   // Warm-up: one message each, which also creates the conversations the measured turns continue.
-  await drive(ours.slice(0, 1), (s, i, n) => s.emit('message:send', { text: 'warm up', clientMessageId: `w-${i}-${n}` }));
+  await drive(ours.slice(0, 1), (s, i, n) =>
+    s.emit('message:send', { text: 'warm up', clientMessageId: `w-${i}-${n}` }),
+  );
   const oursResult = await drive(ours, (s, i, n) =>
-    s.emit('message:send', { conversationId: conversations.get(i), text: `How am I doing? (${n})`, clientMessageId: `b-${i}-${n}-${Date.now()}` }, (ack: { conversationId?: string }) => {
-      if (ack?.conversationId) conversations.set(i, ack.conversationId);
-    }),
+    s.emit(
+      'message:send',
+      {
+        conversationId: conversations.get(i),
+        text: `How am I doing? (${n})`,
+        clientMessageId: `b-${i}-${n}-${Date.now()}`,
+      },
+      (ack: { conversationId?: string }) => {
+        if (ack?.conversationId) conversations.set(i, ack.conversationId);
+      },
+    ),
   );
   const bare = await connectAll(relay.url, () => ({}));
-  const bareResult = await drive(bare, (s, i, n) => s.emit('message:send', { text: `How am I doing? (${n})`, clientMessageId: `r-${i}-${n}` }));
+  const bareResult = await drive(bare, (s, i, n) =>
+    s.emit('message:send', { text: `How am I doing? (${n})`, clientMessageId: `r-${i}-${n}` }),
+  );
 
   console.table([report('finance-ai-brain /chat', oursResult), report('bare socket.io + express relay', bareResult)]);
   [...ours, ...bare].forEach((s) => s.disconnect());

@@ -44,7 +44,14 @@ const gc = vm.runInNewContext('gc') as () => void;
 /** Peak rss and heapUsed while `fn` runs, next to the values just before it. */
 async function measured<T>(
   fn: () => Promise<T>,
-): Promise<{ value: T; ms: number; before: NodeJS.MemoryUsage; peakRss: number; peakHeap: number; retainedHeap: number }> {
+): Promise<{
+  value: T;
+  ms: number;
+  before: NodeJS.MemoryUsage;
+  peakRss: number;
+  peakHeap: number;
+  retainedHeap: number;
+}> {
   gc();
   const before = process.memoryUsage();
   let peakRss = before.rss;
@@ -130,7 +137,9 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   try {
-    process.stdout.write(`seeding ${USERS.toLocaleString('en-GB')} active users (+3% blocked/deleted) into ${mongo.kind} MongoDB...\n`);
+    process.stdout.write(
+      `seeding ${USERS.toLocaleString('en-GB')} active users (+3% blocked/deleted) into ${mongo.kind} MongoDB...\n`,
+    );
     const seedStarted = performance.now();
     const seeded = await seedUsers(dbUri);
     const seedMs = performance.now() - seedStarted;
@@ -158,20 +167,32 @@ async function main(): Promise<void> {
     const firstAddBulkMs = addBulkMs;
     const afterFirst = await queue.getJobCounts('prioritized', 'waiting');
     if (first.value.queued !== USERS || afterFirst.prioritized !== USERS) {
-      throw new Error(`expected ${USERS} per-user jobs, fan-out queued ${first.value.queued} and Redis holds ${afterFirst.prioritized}`);
+      throw new Error(
+        `expected ${USERS} per-user jobs, fan-out queued ${first.value.queued} and Redis holds ${afterFirst.prioritized}`,
+      );
     }
     const second = await measured(() => run('bench-fan-out-2'));
     const afterSecond = await queue.getJobCounts('prioritized');
-    if (afterSecond.prioritized !== USERS) throw new Error(`the re-run duplicated jobs: ${afterSecond.prioritized} in Redis`);
+    if (afterSecond.prioritized !== USERS)
+      throw new Error(`the re-run duplicated jobs: ${afterSecond.prioritized} in Redis`);
 
     const rows: Array<[string, string]> = [
       ['users (active / seeded)', `${USERS.toLocaleString('en-GB')} / ${seeded.toLocaleString('en-GB')}`],
       ['batch size', String(BATCH_SIZE)],
       ['seed time', `${(seedMs / 1000).toFixed(1)} s`],
-      ['fan-out: time to queue all jobs', `${(first.ms / 1000).toFixed(2)} s (${Math.round((USERS / first.ms) * 1000).toLocaleString('en-GB')} jobs/s)`],
+      [
+        'fan-out: time to queue all jobs',
+        `${(first.ms / 1000).toFixed(2)} s (${Math.round((USERS / first.ms) * 1000).toLocaleString('en-GB')} jobs/s)`,
+      ],
       ['fan-out: rss before / peak', `${mb(first.before.rss)} / ${mb(first.peakRss)}`],
-      ['fan-out: heapUsed before / peak / after', `${mb(first.before.heapUsed)} / ${mb(first.peakHeap)} / ${mb(first.retainedHeap)} (after GC)`],
-      ['of which Redis addBulk / MongoDB paging', `${(firstAddBulkMs / 1000).toFixed(2)} s / ${((first.ms - firstAddBulkMs) / 1000).toFixed(2)} s`],
+      [
+        'fan-out: heapUsed before / peak / after',
+        `${mb(first.before.heapUsed)} / ${mb(first.peakHeap)} / ${mb(first.retainedHeap)} (after GC)`,
+      ],
+      [
+        'of which Redis addBulk / MongoDB paging',
+        `${(firstAddBulkMs / 1000).toFixed(2)} s / ${((first.ms - firstAddBulkMs) / 1000).toFixed(2)} s`,
+      ],
       ['re-run (same day, adds nothing)', `${(second.ms / 1000).toFixed(2)} s, peak heapUsed ${mb(second.peakHeap)}`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
@@ -194,7 +215,10 @@ async function main(): Promise<void> {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     const client = await MongoClient.connect(dbUri).catch(() => null);
-    await client?.db().dropDatabase().catch(() => undefined);
+    await client
+      ?.db()
+      .dropDatabase()
+      .catch(() => undefined);
     await client?.close();
     await app.close();
     await mongo.stop();

@@ -31,7 +31,14 @@ async function main(): Promise<void> {
     testRedisUrl(),
     startFakeOpenAI({
       responder: () => ({
-        json: { amount: 4.5, currency: 'GBP', category: 'Dining', description: 'Coffee', date: '2026-11-20', unparseableReason: null },
+        json: {
+          amount: 4.5,
+          currency: 'GBP',
+          category: 'Dining',
+          description: 'Coffee',
+          date: '2026-11-20',
+          unparseableReason: null,
+        },
         delayMs: MODEL_DELAY_MS,
       }),
     }),
@@ -43,7 +50,9 @@ async function main(): Promise<void> {
   const users = await Promise.all(Array.from({ length: CLIENTS }, () => seedUser(db)));
   const tokens = users.map((u) => signMainBackendToken({ id: u._id.toHexString() }));
   const api = await startApi(config);
-  console.log(`bench:jobs — ${JOBS} jobs from ${CLIENTS} clients; 1 worker process, concurrency ${CONCURRENCY}; model delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB)`);
+  console.log(
+    `bench:jobs — ${JOBS} jobs from ${CLIENTS} clients; 1 worker process, concurrency ${CONCURRENCY}; model delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB)`,
+  );
 
   // Phase 1: the api alone (no worker yet), so POST latency is not disturbed by job processing.
   const latencies: number[] = [];

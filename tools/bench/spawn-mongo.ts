@@ -4,7 +4,11 @@ import readline from 'node:readline';
 
 /** Starts mongo-process.ts as a child and resolves with its URI once it is listening. */
 export async function spawnTestMongo(): Promise<{ uri: string; kind: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'run-ts.js'), path.join(__dirname, 'mongo-process.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, '..', 'run-ts.js'), path.join(__dirname, 'mongo-process.ts')],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`test MongoDB process exited (${code})`)));

@@ -20,37 +20,136 @@ export async function seedDemoData(db: Db): Promise<DemoUsers> {
   const adminId = new ObjectId();
   const stamp = { createdAt: now, updatedAt: now, isDeleted: false };
   await db.collection('users').insertMany([
-    { _id: userId, name: 'Demo User', email: 'demo@example.com', role: 'USER', status: 'active', partnerId: null, ...stamp },
-    { _id: adminId, name: 'Demo Admin', email: 'admin@example.com', role: 'ADMIN', status: 'active', partnerId: null, ...stamp },
+    {
+      _id: userId,
+      name: 'Demo User',
+      email: 'demo@example.com',
+      role: 'USER',
+      status: 'active',
+      partnerId: null,
+      ...stamp,
+    },
+    {
+      _id: adminId,
+      name: 'Demo Admin',
+      email: 'admin@example.com',
+      role: 'ADMIN',
+      status: 'active',
+      partnerId: null,
+      ...stamp,
+    },
   ]);
 
   const groceries = new ObjectId();
   const fun = new ObjectId();
   await db.collection('budgets').insertMany(
     [0, 1, 2].flatMap((m) => [
-      { _id: m === 0 ? groceries : new ObjectId(), name: 'Groceries', amount: 350, type: 'personal', frequency: 'monthly', category: 'Essential(Needs)', userId, ...stamp, createdAt: monthsAgo(m, 1) },
-      { _id: m === 0 ? fun : new ObjectId(), name: 'Going out', amount: 150, type: 'personal', frequency: 'monthly', category: 'Discretionary(Wants)', userId, ...stamp, createdAt: monthsAgo(m, 1) },
+      {
+        _id: m === 0 ? groceries : new ObjectId(),
+        name: 'Groceries',
+        amount: 350,
+        type: 'personal',
+        frequency: 'monthly',
+        category: 'Essential(Needs)',
+        userId,
+        ...stamp,
+        createdAt: monthsAgo(m, 1),
+      },
+      {
+        _id: m === 0 ? fun : new ObjectId(),
+        name: 'Going out',
+        amount: 150,
+        type: 'personal',
+        frequency: 'monthly',
+        category: 'Discretionary(Wants)',
+        userId,
+        ...stamp,
+        createdAt: monthsAgo(m, 1),
+      },
     ]),
   );
-  await db.collection('incomes').insertMany(
-    [0, 1, 2].map((m) => ({ name: 'Salary', amount: 2850, receiveDate: monthsAgo(m, 1), frequency: 'monthly', userId, ...stamp })),
-  );
+  await db
+    .collection('incomes')
+    .insertMany(
+      [0, 1, 2].map((m) => ({
+        name: 'Salary',
+        amount: 2850,
+        receiveDate: monthsAgo(m, 1),
+        frequency: 'monthly',
+        userId,
+        ...stamp,
+      })),
+    );
   const expenses = [0, 1, 2].flatMap((m) => [
     { name: 'Rent', amount: 1150, endDate: monthsAgo(m, 2), frequency: 'monthly' },
-    { name: 'Tesco groceries', amount: 92.4, endDate: monthsAgo(m, 6), frequency: 'on-off', budgetId: m === 0 ? groceries : undefined },
-    { name: 'Tesco groceries', amount: 88.15, endDate: monthsAgo(m, 16), frequency: 'on-off', budgetId: m === 0 ? groceries : undefined },
+    {
+      name: 'Tesco groceries',
+      amount: 92.4,
+      endDate: monthsAgo(m, 6),
+      frequency: 'on-off',
+      budgetId: m === 0 ? groceries : undefined,
+    },
+    {
+      name: 'Tesco groceries',
+      amount: 88.15,
+      endDate: monthsAgo(m, 16),
+      frequency: 'on-off',
+      budgetId: m === 0 ? groceries : undefined,
+    },
     { name: 'Netflix', amount: 10.99, endDate: monthsAgo(m, 9), frequency: 'monthly' },
     { name: 'Spotify', amount: 11.99, endDate: monthsAgo(m, 11), frequency: 'monthly' },
-    { name: 'Dinner out', amount: 64 + m * 9, endDate: monthsAgo(m, 14), frequency: 'on-off', budgetId: m === 0 ? fun : undefined },
+    {
+      name: 'Dinner out',
+      amount: 64 + m * 9,
+      endDate: monthsAgo(m, 14),
+      frequency: 'on-off',
+      budgetId: m === 0 ? fun : undefined,
+    },
     { name: 'Electricity', amount: 78.3, endDate: monthsAgo(m, 20), frequency: 'monthly' },
   ]);
   await db.collection('expenses').insertMany(expenses.map((e) => ({ ...e, userId, ...stamp })));
   await db.collection('debts').insertMany([
-    { name: 'Credit card', amount: 2400, monthlyPayment: 120, AdHocPayment: 0, capitalRepayment: 84, interestRepayment: 36, userInterestRate: 22.9, payDueDate: monthsAgo(-1, 5), completionRatio: 20, userId, ...stamp },
-    { name: 'Car loan', amount: 6800, monthlyPayment: 210, AdHocPayment: 0, capitalRepayment: 172, interestRepayment: 38, userInterestRate: null, payDueDate: monthsAgo(-1, 12), completionRatio: 35, userId, ...stamp },
+    {
+      name: 'Credit card',
+      amount: 2400,
+      monthlyPayment: 120,
+      AdHocPayment: 0,
+      capitalRepayment: 84,
+      interestRepayment: 36,
+      userInterestRate: 22.9,
+      payDueDate: monthsAgo(-1, 5),
+      completionRatio: 20,
+      userId,
+      ...stamp,
+    },
+    {
+      name: 'Car loan',
+      amount: 6800,
+      monthlyPayment: 210,
+      AdHocPayment: 0,
+      capitalRepayment: 172,
+      interestRepayment: 38,
+      userInterestRate: null,
+      payDueDate: monthsAgo(-1, 12),
+      completionRatio: 35,
+      userId,
+      ...stamp,
+    },
   ]);
   await db.collection('savinggoals').insertOne({
-    name: 'Emergency fund', totalAmount: 5000, monthlyTarget: 200, savedMoney: 1400, completionRation: 28, date: monthsAgo(6, 1), completeDate: monthsAgo(-12, 1), isCompleted: false, userId, ...stamp,
+    name: 'Emergency fund',
+    totalAmount: 5000,
+    monthlyTarget: 200,
+    savedMoney: 1400,
+    completionRation: 28,
+    date: monthsAgo(6, 1),
+    completeDate: monthsAgo(-12, 1),
+    isCompleted: false,
+    userId,
+    ...stamp,
   });
-  return { user: { id: userId.toHexString(), email: 'demo@example.com' }, admin: { id: adminId.toHexString(), email: 'admin@example.com' } };
+  return {
+    user: { id: userId.toHexString(), email: 'demo@example.com' },
+    admin: { id: adminId.toHexString(), email: 'admin@example.com' },
+  };
 }

@@ -25,7 +25,9 @@ async function resolveMongo(env: NodeJS.ProcessEnv): Promise<{ uri: string; embe
   resources.push({ name: 'mongo', stop: mongo.stop });
   const uri = new URL(mongo.uri);
   uri.pathname = '/finance';
-  console.log(`  MongoDB : embedded (${mongo.kind === 'wire' ? 'in-process wire-protocol server, data kept in memory' : 'mongodb-memory-server'}) at ${uri}`);
+  console.log(
+    `  MongoDB : embedded (${mongo.kind === 'wire' ? 'in-process wire-protocol server, data kept in memory' : 'mongodb-memory-server'}) at ${uri}`,
+  );
   return { uri: uri.toString(), embedded: true };
 }
 
@@ -56,7 +58,9 @@ async function resolveModel(env: NodeJS.ProcessEnv): Promise<Record<string, stri
   }
   const demo = await startFakeOpenAI();
   resources.push({ name: 'model', stop: demo.close });
-  console.log(`  Model   : *** OFFLINE DEMO MODEL *** at ${demo.baseURL} — canned answers, not AI. Set OPENAI_API_KEY for a real model.`);
+  console.log(
+    `  Model   : *** OFFLINE DEMO MODEL *** at ${demo.baseURL} — canned answers, not AI. Set OPENAI_API_KEY for a real model.`,
+  );
   return { OPENAI_API_KEY: 'offline-demo', OPENAI_BASE_URL: demo.baseURL, LLM_OFFLINE_DEMO: 'true' };
 }
 
@@ -111,7 +115,10 @@ async function main(): Promise<void> {
     const demo = await seedDemoData(client.db());
     await client.close();
     const sign = (u: { id: string; email: string }, role: string) =>
-      jwt.sign({ id: u.id, email: u.email, role }, childEnv.JWT_SECRET as string, { algorithm: 'HS256', expiresIn: '7d' });
+      jwt.sign({ id: u.id, email: u.email, role }, childEnv.JWT_SECRET as string, {
+        algorithm: 'HS256',
+        expiresIn: '7d',
+      });
     console.log('\n  Demo data seeded (DEMO_DATA=false to skip). Tokens valid 7 days:');
     console.log(`    user : ${sign(demo.user, 'USER')}`);
     console.log(`    admin: ${sign(demo.admin, 'ADMIN')}\n`);
@@ -119,7 +126,9 @@ async function main(): Promise<void> {
 
   launch('api', 'dist/apps/api/apps/api/src/main.js', childEnv);
   launch('worker', 'dist/apps/worker/apps/worker/src/main.js', childEnv);
-  console.log(`  API     : http://localhost:${childEnv.PORT ?? 3000}  (docs at /docs, health at /health). Ctrl+C stops everything.\n`);
+  console.log(
+    `  API     : http://localhost:${childEnv.PORT ?? 3000}  (docs at /docs, health at /health). Ctrl+C stops everything.\n`,
+  );
 }
 
 process.once('SIGINT', () => void shutdown(0));

@@ -60,7 +60,9 @@ describe('uniqueDbUri', () => {
     const uri = uniqueDbUri('mongodb://u:p@h1:1,h2:2/olddb?replicaSet=rs&authSource=admin', 'orders');
     expect(uri).toMatch(/^mongodb:\/\/u:p@h1:1,h2:2\/orders_[a-z0-9]+_[0-9a-f]{8}\?replicaSet=rs&authSource=admin$/);
     expect(uniqueDbUri('mongodb://127.0.0.1:27017', 'x')).toMatch(/^mongodb:\/\/127\.0\.0\.1:27017\/x_/);
-    expect(uniqueDbUri('mongodb+srv://cluster.example.net/?retryWrites=true', 'y')).toMatch(/^mongodb\+srv:\/\/cluster\.example\.net\/y_\w+\?retryWrites=true$/);
+    expect(uniqueDbUri('mongodb+srv://cluster.example.net/?retryWrites=true', 'y')).toMatch(
+      /^mongodb\+srv:\/\/cluster\.example\.net\/y_\w+\?retryWrites=true$/,
+    );
   });
 
   it('generates distinct, valid database names', () => {

@@ -39,7 +39,10 @@ async function tryMemoryServer(): Promise<EmbeddedMongo | undefined> {
   try {
     const { DryMongoBinary, MongoMemoryServer } = await import('mongodb-memory-server-core');
     // locateBinary only inspects MONGOMS_SYSTEM_BINARY and the download cache; it never downloads.
-    const binary = await withTimeout(DryMongoBinary.locateBinary(DryMongoBinary.getEnsuredOptions()), LOCATE_BINARY_TIMEOUT_MS);
+    const binary = await withTimeout(
+      DryMongoBinary.locateBinary(DryMongoBinary.getEnsuredOptions()),
+      LOCATE_BINARY_TIMEOUT_MS,
+    );
     if (!binary) return undefined;
     // Passing the located path as systemBinary guarantees create() cannot fall back to downloading.
     const starting = MongoMemoryServer.create({ binary: { systemBinary: binary } });

@@ -10,7 +10,10 @@ import type { FakeOpenAI } from './types';
  * 127.0.0.1; not HOST, which some shells set to the machine name); FAKE_OPENAI_CHUNK_DELAY_MS
  * (default 30, so streaming is visible in the UI).
  */
-export async function main(env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<FakeOpenAI> {
+export async function main(
+  env: NodeJS.ProcessEnv = process.env,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<FakeOpenAI> {
   const fake = await startFakeOpenAI({
     port: parseNumber(env.FAKE_OPENAI_PORT ?? env.PORT, 0),
     host: env.FAKE_OPENAI_HOST || undefined,
@@ -23,7 +26,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, out: NodeJS.Wri
 function parseNumber(value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`fake-openai: expected a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new Error(`fake-openai: expected a non-negative integer, got "${value}"`);
   return parsed;
 }
 

@@ -30,7 +30,10 @@ export function createDemoResponder(options: DemoResponderOptions = {}): Respond
     if (forced) {
       // Function parameters are always an object, even when the schema leaves `type` out.
       const parameters = { type: 'object', ...forced.parameters } as JsonSchema;
-      return { toolCalls: [{ name: forced.name, arguments: JSON.stringify(sampleFromJsonSchema(parameters)) }], ...timing };
+      return {
+        toolCalls: [{ name: forced.name, arguments: JSON.stringify(sampleFromJsonSchema(parameters)) }],
+        ...timing,
+      };
     }
 
     const text = demoText(req);

@@ -46,7 +46,10 @@ describe('fake OpenAI server driven by the real SDK', () => {
       expect(completion.id).toMatch(/^chatcmpl-/);
       expect(completion.model).toBe('gpt-4o');
       expect(completion.choices).toHaveLength(1);
-      expect(completion.choices[0].message).toMatchObject({ role: 'assistant', content: 'You spent €120 on groceries.' });
+      expect(completion.choices[0].message).toMatchObject({
+        role: 'assistant',
+        content: 'You spent €120 on groceries.',
+      });
       expect(completion.choices[0].finish_reason).toBe('stop');
       expect(completion.usage).toEqual({ prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 });
       expect(completion._request_id).toMatch(/^req_fake_/);
@@ -66,7 +69,8 @@ describe('fake OpenAI server driven by the real SDK', () => {
       const openai = client({ maxRetries: 0 });
 
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push((await openai.chat.completions.create(user('hi'))).choices[0].message.content);
+      for (let i = 0; i < 3; i++)
+        answers.push((await openai.chat.completions.create(user('hi'))).choices[0].message.content);
 
       expect(answers[0]).toBe('first');
       expect(answers[1]).toBe('second');
@@ -101,7 +105,9 @@ describe('fake OpenAI server driven by the real SDK', () => {
       expect(finishChunk.choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
       expect(usageChunk.choices).toEqual([]);
       expect(usageChunk.usage).toEqual({ prompt_tokens: 2, completion_tokens: 7, total_tokens: 9 });
-      expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === first.id && c.model === 'gpt-4o-mini')).toBe(true);
+      expect(
+        chunks.every((c) => c.object === 'chat.completion.chunk' && c.id === first.id && c.model === 'gpt-4o-mini'),
+      ).toBe(true);
       // The first chunk goes out at delayMs, every later one chunkDelayMs after its predecessor.
       expect(received.at(-1)!.at).toBeGreaterThanOrEqual(150 + (chunks.length - 1) * 20);
       await fake.waitForIdle();
@@ -159,14 +165,23 @@ describe('fake OpenAI server driven by the real SDK', () => {
       expect(choice.finish_reason).toBe('tool_calls');
       expect(choice.message.content).toBeNull();
       expect(choice.message.tool_calls).toEqual([
-        { id: 'call_fixed', type: 'function', function: { name: 'record_expense', arguments: '{"amount":12.5,"currency":"EUR"}' } },
+        {
+          id: 'call_fixed',
+          type: 'function',
+          function: { name: 'record_expense', arguments: '{"amount":12.5,"currency":"EUR"}' },
+        },
         { id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'lookup_budget', arguments: '{}' } },
       ]);
     });
 
     it('streams tool-call deltas that the SDK assembles into complete calls', async () => {
       const args = { amount: 42.1, currency: 'USD', category: 'Transport', date: '2025-02-01', tags: ['taxi'] };
-      fake.enqueue({ toolCalls: [{ name: 'record_expense', arguments: args }, { name: 'lookup_budget', arguments: {} }] });
+      fake.enqueue({
+        toolCalls: [
+          { name: 'record_expense', arguments: args },
+          { name: 'lookup_budget', arguments: {} },
+        ],
+      });
 
       const stream = client({ maxRetries: 0 }).chat.completions.stream({ ...user('taxi 42.10 USD'), tools });
       const deltas: ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
@@ -180,7 +195,10 @@ describe('fake OpenAI server driven by the real SDK', () => {
       // Arguments really arrived in fragments, with the id and name only on each call's first delta.
       const firstCall = deltas.filter((d) => d.index === 0);
       expect(firstCall.length).toBeGreaterThan(3);
-      expect(firstCall[0]).toMatchObject({ id: expect.any(String), function: { name: 'record_expense', arguments: '' } });
+      expect(firstCall[0]).toMatchObject({
+        id: expect.any(String),
+        function: { name: 'record_expense', arguments: '' },
+      });
       expect(firstCall.slice(1).every((d) => d.id === undefined && d.function?.name === undefined)).toBe(true);
     });
 
@@ -222,7 +240,12 @@ describe('fake OpenAI server driven by the real SDK', () => {
       },
       properties: {
         title: { type: 'string', maxLength: 40 },
-        period: { type: 'object', properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' } }, required: ['from', 'to'], additionalProperties: false },
+        period: {
+          type: 'object',
+          properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' } },
+          required: ['from', 'to'],
+          additionalProperties: false,
+        },
         total: { $ref: '#/$defs/money' },
         categories: {
           type: 'array',
@@ -240,7 +263,17 @@ describe('fake OpenAI server driven by the real SDK', () => {
             additionalProperties: false,
           },
         },
-        alert: { anyOf: [{ type: 'object', properties: { level: { const: 'warning' }, message: { type: 'string', minLength: 10 } }, required: ['level', 'message'], additionalProperties: false }, { type: 'null' }] },
+        alert: {
+          anyOf: [
+            {
+              type: 'object',
+              properties: { level: { const: 'warning' }, message: { type: 'string', minLength: 10 } },
+              required: ['level', 'message'],
+              additionalProperties: false,
+            },
+            { type: 'null' },
+          ],
+        },
         confidence: { type: ['number', 'null'], minimum: 0, maximum: 1 },
         done: { type: 'boolean' },
       },
@@ -254,14 +287,21 @@ describe('fake OpenAI server driven by the real SDK', () => {
         response_format: { type: 'json_schema', json_schema: { name: 'report', strict: true, schema: reportSchema } },
       });
 
-      const parsed = completion.choices[0].message.parsed as unknown as { title: string; categories: { trend: string }[] };
+      const parsed = completion.choices[0].message.parsed as unknown as {
+        title: string;
+        categories: { trend: string }[];
+      };
       expectValid(reportSchema, parsed);
       expect(parsed.title).toBe('Sample title');
       expect(parsed.categories.map((c) => c.trend)).toEqual(['up', 'down', 'flat']);
     });
 
     it('streams structured output that still validates once assembled', async () => {
-      const schema = { type: 'object', properties: { tips: { type: 'array', items: { type: 'string' }, minItems: 2 } }, required: ['tips'] };
+      const schema = {
+        type: 'object',
+        properties: { tips: { type: 'array', items: { type: 'string' }, minItems: 2 } },
+        required: ['tips'],
+      };
       const stream = client({ maxRetries: 0 }).chat.completions.stream({
         ...user('tips'),
         response_format: { type: 'json_schema', json_schema: { name: 'tips', schema } },
@@ -300,12 +340,19 @@ describe('fake OpenAI server driven by the real SDK', () => {
     it('surfaces a 429 as RateLimitError with the OpenAI error body and headers when retries are off', async () => {
       fake.enqueue({ error: { status: 429, retryAfterSeconds: 2, message: 'slow down' } });
 
-      const error = await client({ maxRetries: 0 }).chat.completions.create(user('hi')).catch((e: unknown) => e);
+      const error = await client({ maxRetries: 0 })
+        .chat.completions.create(user('hi'))
+        .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(OpenAI.RateLimitError);
       const rateLimit = error as InstanceType<typeof OpenAI.RateLimitError>;
       expect(rateLimit.status).toBe(429);
-      expect(rateLimit.error).toEqual({ message: 'slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' });
+      expect(rateLimit.error).toEqual({
+        message: 'slow down',
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
+      });
       expect(rateLimit.headers.get('retry-after')).toBe('2');
       expect(rateLimit.headers.get('retry-after-ms')).toBe('2000');
     });
@@ -365,7 +412,13 @@ describe('fake OpenAI server driven by the real SDK', () => {
   describe('timeouts and cancellation', () => {
     it('hangs until the client times out, which counts as an abort', async () => {
       fake.enqueue({ hang: true });
-      const openai = new OpenAI({ apiKey: 'k', baseURL: fake.baseURL, maxRetries: 0, timeout: 200, fetch: realmSafeFetch });
+      const openai = new OpenAI({
+        apiKey: 'k',
+        baseURL: fake.baseURL,
+        maxRetries: 0,
+        timeout: 200,
+        fetch: realmSafeFetch,
+      });
 
       const started = Date.now();
       await expect(openai.chat.completions.create(user('hi'))).rejects.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
@@ -380,7 +433,9 @@ describe('fake OpenAI server driven by the real SDK', () => {
       // (and its use in app e2e tests) can go.
       fake.enqueue({ hang: true });
 
-      const error = await client({ maxRetries: 0, timeout: 100 }).chat.completions.create(user('hi')).catch((e: unknown) => e);
+      const error = await client({ maxRetries: 0, timeout: 100 })
+        .chat.completions.create(user('hi'))
+        .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
       expect(error).not.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
@@ -471,7 +526,10 @@ describe('fake OpenAI server driven by the real SDK', () => {
     });
 
     it('keeps a matched entry queued while unmatched requests pass it by', async () => {
-      fake.enqueue({ match: matchers.lastUserIncludes('budget'), content: 'budget reply' }, { content: 'generic reply' });
+      fake.enqueue(
+        { match: matchers.lastUserIncludes('budget'), content: 'budget reply' },
+        { content: 'generic reply' },
+      );
       const openai = client({ maxRetries: 0 });
 
       const first = await openai.chat.completions.create(user('weather?'));
@@ -491,7 +549,9 @@ describe('fake OpenAI server driven by the real SDK', () => {
       fake.reset();
       expect(fake.requests).toHaveLength(0);
       expect(fake.stats).toEqual({ completed: 0, aborted: 0, inFlight: 0 });
-      expect((await openai.chat.completions.create(user('ping'))).choices[0].message.content?.startsWith(DEMO_LABEL)).toBe(true);
+      expect(
+        (await openai.chat.completions.create(user('ping'))).choices[0].message.content?.startsWith(DEMO_LABEL),
+      ).toBe(true);
     });
   });
 
@@ -537,7 +597,10 @@ describe('fake OpenAI server driven by the real SDK', () => {
       for await (const model of client({ maxRetries: 0 }).models.list()) models.push(model.id);
 
       expect(models).toEqual(expect.arrayContaining(['gpt-4o-mini', 'gpt-4o']));
-      await expect(client({ maxRetries: 0 }).models.retrieve('gpt-4o')).resolves.toMatchObject({ id: 'gpt-4o', object: 'model' });
+      await expect(client({ maxRetries: 0 }).models.retrieve('gpt-4o')).resolves.toMatchObject({
+        id: 'gpt-4o',
+        object: 'model',
+      });
       await expect(client({ maxRetries: 0 }).models.retrieve('nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     });
 
@@ -551,9 +614,13 @@ describe('fake OpenAI server driven by the real SDK', () => {
       const unknown = await fetch(`${fake.baseURL}/embeddings`, { method: 'POST', headers: auth, body: '{}' });
 
       expect(noAuth.status).toBe(401);
-      expect(await noAuth.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringContaining('API key') } });
+      expect(await noAuth.json()).toMatchObject({
+        error: { type: 'invalid_request_error', message: expect.stringContaining('API key') },
+      });
       expect(badJson.status).toBe(400);
-      expect(await badJson.json()).toMatchObject({ error: { message: expect.stringContaining('parse the JSON body') } });
+      expect(await badJson.json()).toMatchObject({
+        error: { message: expect.stringContaining('parse the JSON body') },
+      });
       expect(noMessages.status).toBe(400);
       expect(await noMessages.json()).toMatchObject({ error: { param: 'messages' } });
       expect(unknown.status).toBe(404);

@@ -100,7 +100,9 @@ function toAnswer(chat: ChatRequest, reply: ContentReply | ToolCallsReply | Json
     finishReason = reply.finishReason ?? 'stop';
   } else {
     // Responders are plain JS at runtime; name the mistake rather than stream `undefined`.
-    throw new Error(`unrecognised reply ${JSON.stringify(reply)}: expected content, toolCalls, json, error, hang or garbage`);
+    throw new Error(
+      `unrecognised reply ${JSON.stringify(reply)}: expected content, toolCalls, json, error, hang or garbage`,
+    );
   }
 
   const generated = (content ?? '') + toolCalls.map((c) => c.name + c.arguments).join('');
@@ -159,7 +161,9 @@ async function streamAnswer(ex: Exchange, chat: ChatRequest, answer: Answer, ids
   for (const piece of splitText(answer.content ?? '', answer.shape.chunkSize)) deltas.push({ content: piece });
   answer.toolCalls.forEach((call, index) => {
     // The first delta of a call carries its identity; later ones only append argument text.
-    deltas.push({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] });
+    deltas.push({
+      tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
+    });
     for (const fragment of splitChars(call.arguments, answer.shape.chunkSize ?? JSON_CHARS_PER_CHUNK)) {
       deltas.push({ tool_calls: [{ index, function: { arguments: fragment } }] });
     }

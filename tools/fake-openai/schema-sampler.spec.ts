@@ -29,91 +29,137 @@ const cases: [string, JsonSchema][] = [
   ['long string', { type: 'string', minLength: 80 }],
   ['string pattern (currency code)', { type: 'string', pattern: '^[A-Z]{3}$' }],
   ['string pattern (digits)', { type: 'string', pattern: '^[0-9]+$' }],
-  ['string formats', {
-    type: 'object',
-    properties: {
-      at: { type: 'string', format: 'date-time' },
-      on: { type: 'string', format: 'date' },
-      email: { type: 'string', format: 'email' },
-      id: { type: 'string', format: 'uuid' },
-      link: { type: 'string', format: 'uri' },
-    },
-    required: ['at', 'on', 'email', 'id', 'link'],
-  }],
-  ['enum and const', {
-    type: 'object',
-    properties: { kind: { const: 'expense' }, level: { type: 'string', enum: ['low', 'medium', 'high'] } },
-    required: ['kind', 'level'],
-    additionalProperties: false,
-  }],
-  ['array bounds and uniqueness', {
-    type: 'array',
-    items: { type: 'string', enum: ['a'] },
-    minItems: 1,
-    maxItems: 4,
-    uniqueItems: true,
-  }],
-  ['array of objects with unique booleans', {
-    type: 'array',
-    items: { type: 'boolean' },
-    minItems: 2,
-    uniqueItems: true,
-  }],
-  ['tuple (draft-07 items array)', {
-    type: 'array',
-    items: [{ type: 'string' }, { type: 'integer' }],
-    additionalItems: false,
-    minItems: 2,
-  }],
-  ['anyOf picks a non-null branch', {
-    anyOf: [{ type: 'null' }, { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] }],
-  }],
-  ['oneOf object variants', {
-    oneOf: [
-      { type: 'object', properties: { kind: { const: 'a' } }, required: ['kind'], additionalProperties: false },
-      { type: 'object', properties: { kind: { const: 'b' } }, required: ['kind'], additionalProperties: false },
-    ],
-  }],
-  ['allOf merges', {
-    allOf: [
-      { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
-      { properties: { b: { type: 'integer', minimum: 100 } }, required: ['b'] },
-    ],
-  }],
-  ['required key without a property schema', {
-    type: 'object',
-    required: ['note'],
-    additionalProperties: { type: 'string' },
-  }],
-  ['minProperties with free-form values', { type: 'object', minProperties: 2 }],
-  ['maxProperties keeps required keys', {
-    type: 'object',
-    properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } },
-    required: ['c'],
-    maxProperties: 1,
-  }],
-  ['$ref to definitions (draft-07 style)', {
-    definitions: { money: { type: 'object', properties: { amount: { type: 'number' }, currency: { type: 'string', maxLength: 3 } }, required: ['amount', 'currency'], additionalProperties: false } },
-    type: 'object',
-    properties: { total: { $ref: '#/definitions/money' } },
-    required: ['total'],
-  }],
-  ['recursive category tree', {
-    $defs: {
-      node: {
-        type: 'object',
-        properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } },
-        required: ['name', 'children'],
-        additionalProperties: false,
+  [
+    'string formats',
+    {
+      type: 'object',
+      properties: {
+        at: { type: 'string', format: 'date-time' },
+        on: { type: 'string', format: 'date' },
+        email: { type: 'string', format: 'email' },
+        id: { type: 'string', format: 'uuid' },
+        link: { type: 'string', format: 'uri' },
       },
+      required: ['at', 'on', 'email', 'id', 'link'],
     },
-    $ref: '#/$defs/node',
-  }],
-  ['recursive root reference', {
-    type: 'object',
-    properties: { label: { type: 'string' }, next: { anyOf: [{ $ref: '#' }, { type: 'null' }] } },
-    required: ['label', 'next'],
-  }],
+  ],
+  [
+    'enum and const',
+    {
+      type: 'object',
+      properties: { kind: { const: 'expense' }, level: { type: 'string', enum: ['low', 'medium', 'high'] } },
+      required: ['kind', 'level'],
+      additionalProperties: false,
+    },
+  ],
+  [
+    'array bounds and uniqueness',
+    {
+      type: 'array',
+      items: { type: 'string', enum: ['a'] },
+      minItems: 1,
+      maxItems: 4,
+      uniqueItems: true,
+    },
+  ],
+  [
+    'array of objects with unique booleans',
+    {
+      type: 'array',
+      items: { type: 'boolean' },
+      minItems: 2,
+      uniqueItems: true,
+    },
+  ],
+  [
+    'tuple (draft-07 items array)',
+    {
+      type: 'array',
+      items: [{ type: 'string' }, { type: 'integer' }],
+      additionalItems: false,
+      minItems: 2,
+    },
+  ],
+  [
+    'anyOf picks a non-null branch',
+    {
+      anyOf: [{ type: 'null' }, { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] }],
+    },
+  ],
+  [
+    'oneOf object variants',
+    {
+      oneOf: [
+        { type: 'object', properties: { kind: { const: 'a' } }, required: ['kind'], additionalProperties: false },
+        { type: 'object', properties: { kind: { const: 'b' } }, required: ['kind'], additionalProperties: false },
+      ],
+    },
+  ],
+  [
+    'allOf merges',
+    {
+      allOf: [
+        { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+        { properties: { b: { type: 'integer', minimum: 100 } }, required: ['b'] },
+      ],
+    },
+  ],
+  [
+    'required key without a property schema',
+    {
+      type: 'object',
+      required: ['note'],
+      additionalProperties: { type: 'string' },
+    },
+  ],
+  ['minProperties with free-form values', { type: 'object', minProperties: 2 }],
+  [
+    'maxProperties keeps required keys',
+    {
+      type: 'object',
+      properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } },
+      required: ['c'],
+      maxProperties: 1,
+    },
+  ],
+  [
+    '$ref to definitions (draft-07 style)',
+    {
+      definitions: {
+        money: {
+          type: 'object',
+          properties: { amount: { type: 'number' }, currency: { type: 'string', maxLength: 3 } },
+          required: ['amount', 'currency'],
+          additionalProperties: false,
+        },
+      },
+      type: 'object',
+      properties: { total: { $ref: '#/definitions/money' } },
+      required: ['total'],
+    },
+  ],
+  [
+    'recursive category tree',
+    {
+      $defs: {
+        node: {
+          type: 'object',
+          properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } },
+          required: ['name', 'children'],
+          additionalProperties: false,
+        },
+      },
+      $ref: '#/$defs/node',
+    },
+  ],
+  [
+    'recursive root reference',
+    {
+      type: 'object',
+      properties: { label: { type: 'string' }, next: { anyOf: [{ $ref: '#' }, { type: 'null' }] } },
+      required: ['label', 'next'],
+    },
+  ],
   ['true schema', true],
 ];
 

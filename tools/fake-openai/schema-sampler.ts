@@ -160,10 +160,10 @@ class Sampler {
     const shallow = ctx.depth >= SHALLOW_DEPTH;
 
     // Required keys first so a maxProperties limit only ever drops optional ones.
-    const keys = [
-      ...[...required],
-      ...Object.keys(properties).filter((key) => !required.has(key) && !shallow),
-    ].slice(0, Math.max(limit, required.size));
+    const keys = [...[...required], ...Object.keys(properties).filter((key) => !required.has(key) && !shallow)].slice(
+      0,
+      Math.max(limit, required.size),
+    );
 
     const out: Record<string, unknown> = {};
     const child = (name: string): Context => ({ name, ordinal: ctx.ordinal, depth: ctx.depth + 1 });
@@ -183,10 +183,11 @@ class Sampler {
 
   private sampleArray(schema: JsonSchemaObject, ctx: Context): unknown[] {
     const tuple = schema.prefixItems ?? (Array.isArray(schema.items) ? schema.items : undefined);
-    const rest: JsonSchema | undefined =
-      schema.prefixItems ? (schema.items as JsonSchema | undefined)
-      : Array.isArray(schema.items) ? schema.additionalItems
-      : schema.items;
+    const rest: JsonSchema | undefined = schema.prefixItems
+      ? (schema.items as JsonSchema | undefined)
+      : Array.isArray(schema.items)
+        ? schema.additionalItems
+        : schema.items;
     const min = schema.minItems ?? 0;
     const max = Math.min(schema.maxItems ?? Infinity, rest === false ? (tuple?.length ?? 0) : Infinity);
     const wanted = ctx.depth >= SHALLOW_DEPTH ? min : clamp(tuple?.length ?? DEFAULT_ARRAY_LENGTH, min, max);
@@ -259,7 +260,9 @@ function sampleString(schema: JsonSchemaObject, ctx: Context): string {
   if (format) return format(ordinal);
 
   const fitToLength = (text: string) => fitLength(text, schema.minLength ?? 0, schema.maxLength ?? Infinity);
-  const readable = fitToLength(`Sample ${describe(schema, ctx)}${ctx.ordinal && ctx.ordinal > 1 ? ` ${ctx.ordinal}` : ''}`);
+  const readable = fitToLength(
+    `Sample ${describe(schema, ctx)}${ctx.ordinal && ctx.ordinal > 1 ? ` ${ctx.ordinal}` : ''}`,
+  );
   if (!schema.pattern) return readable;
 
   const regex = compilePattern(schema.pattern);
@@ -271,7 +274,12 @@ function sampleString(schema: JsonSchemaObject, ctx: Context): string {
 function describe(schema: JsonSchemaObject, ctx: Context): string {
   if (ctx.name) return humanize(ctx.name);
   if (schema.title) return humanize(schema.title);
-  if (schema.description) return schema.description.split(/\s+/).slice(0, 6).join(' ').replace(/[.:;,]+$/, '');
+  if (schema.description)
+    return schema.description
+      .split(/\s+/)
+      .slice(0, 6)
+      .join(' ')
+      .replace(/[.:;,]+$/, '');
   return 'text';
 }
 

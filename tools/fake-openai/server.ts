@@ -170,7 +170,7 @@ class FakeOpenAIServer implements FakeOpenAI {
     if (!parsed.ok) {
       return ex.error(400, {
         message:
-          'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload.)',
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
       });
     }
     const problem = validateChat(parsed.value);
@@ -238,7 +238,9 @@ function validateChat(body: unknown): { message: string; param: string } | undef
   if (!Array.isArray(messages) || messages.length === 0) {
     return { message: "Missing required parameter: 'messages'.", param: 'messages' };
   }
-  const bad = messages.findIndex((m: unknown) => !m || typeof m !== 'object' || typeof (m as { role?: unknown }).role !== 'string');
+  const bad = messages.findIndex(
+    (m: unknown) => !m || typeof m !== 'object' || typeof (m as { role?: unknown }).role !== 'string',
+  );
   if (bad !== -1) return { message: `Invalid message at index ${bad}: a role is required.`, param: `messages[${bad}]` };
   return undefined;
 }

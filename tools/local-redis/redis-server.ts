@@ -34,9 +34,13 @@ export async function startRedisServer(port?: number): Promise<RedisServerHandle
     url: `redis://127.0.0.1:${p}`,
     port: p,
     async start() {
-      child = spawn(binary, ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
-        stdio: 'ignore',
-      });
+      child = spawn(
+        binary,
+        ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
       await waitFor(() => isListening(p), 5000, `redis-server on port ${p} accepting connections`);
     },
     async stop() {

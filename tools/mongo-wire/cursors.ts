@@ -55,7 +55,14 @@ export class CursorManager {
     let id = 0n;
     if (!opts.singleBatch && batch.length < docs.length) {
       id = this.nextId++;
-      this.cursors.set(id, { id, ns: opts.ns, remaining: docs, position: batch.length, session: opts.session, lastUsed: Date.now() });
+      this.cursors.set(id, {
+        id,
+        ns: opts.ns,
+        remaining: docs,
+        position: batch.length,
+        session: opts.session,
+        lastUsed: Date.now(),
+      });
     }
     return { cursor: { firstBatch: batch, id: Long.fromBigInt(id), ns: opts.ns } };
   }
@@ -66,7 +73,10 @@ export class CursorManager {
     const cursor = this.cursors.get(id);
     if (!cursor) throw new CommandError('CursorNotFound', `cursor id ${id} not found`);
     if (cursor.ns !== ns) {
-      throw new CommandError('Unauthorized', `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
+      throw new CommandError(
+        'Unauthorized',
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
     }
     const batch = takeBatch(cursor.remaining, cursor.position, batchSize && batchSize > 0 ? batchSize : Infinity);
     cursor.position += batch.length;
@@ -91,7 +101,8 @@ export class CursorManager {
   }
 
   killSessionCursors(sessions: Set<string>): void {
-    for (const [id, cursor] of this.cursors) if (cursor.session && sessions.has(cursor.session)) this.cursors.delete(id);
+    for (const [id, cursor] of this.cursors)
+      if (cursor.session && sessions.has(cursor.session)) this.cursors.delete(id);
   }
 
   clear(): void {
@@ -107,7 +118,8 @@ export class CursorManager {
 function toCursorId(raw: unknown): bigint {
   if (typeof raw === 'bigint') return raw;
   if (typeof raw === 'number' && Number.isInteger(raw)) return BigInt(raw);
-  if (raw instanceof Long || (raw as { _bsontype?: string } | null)?._bsontype === 'Long') return BigInt((raw as Long).toString());
+  if (raw instanceof Long || (raw as { _bsontype?: string } | null)?._bsontype === 'Long')
+    return BigInt((raw as Long).toString());
   throw new CommandError('TypeMismatch', `cursor id must be a long, found ${typeof raw}`);
 }
 

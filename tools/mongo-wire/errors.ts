@@ -70,9 +70,17 @@ export function toCommandError(err: unknown): CommandError {
   match = /unknown (?:query|top level) operator:? (\$\w+)/.exec(message);
   if (match) return new CommandError('BadValue', `unknown operator: ${match[1]}`);
   match = /updating the path '([^']+)' would create a conflict at '([^']+)'/i.exec(message);
-  if (match) return new CommandError('ConflictingUpdateOperators', `Updating the path '${match[1]}' would create a conflict at '${match[2]}'`);
+  if (match)
+    return new CommandError(
+      'ConflictingUpdateOperators',
+      `Updating the path '${match[1]}' would create a conflict at '${match[2]}'`,
+    );
   match = /Performing an update on the path '([^']+)' would modify the immutable field '([^']+)'/.exec(message);
-  if (match) return new CommandError('ImmutableField', `Performing an update on the path '${match[1]}' would modify the immutable field '${match[2]}'`);
+  if (match)
+    return new CommandError(
+      'ImmutableField',
+      `Performing an update on the path '${match[1]}' would modify the immutable field '${match[2]}'`,
+    );
   match = /(?:accumulator|operator) '?(\$\w+)'? is not registered/.exec(message);
   if (match) return new CommandError('InvalidPipelineOperator', `Unrecognized expression '${match[1]}'`);
   if (isMingo) return new CommandError('BadValue', message);

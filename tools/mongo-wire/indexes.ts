@@ -35,10 +35,16 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
   if (!isPlainObject(raw)) throw new CommandError('TypeMismatch', 'Index specification must be an object');
   const { key, name, v: _version, ...options } = raw;
   if (!isPlainObject(key) || Object.keys(key).length === 0) {
-    throw new CommandError('FailedToParse', `Error in specification ${formatValue(raw)} :: caused by :: The 'key' field must be a non-empty object`);
+    throw new CommandError(
+      'FailedToParse',
+      `Error in specification ${formatValue(raw)} :: caused by :: The 'key' field must be a non-empty object`,
+    );
   }
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-    throw new CommandError('TypeMismatch', `Error in specification ${formatValue(raw)} :: caused by :: The 'name' field must be a non-empty string`);
+    throw new CommandError(
+      'TypeMismatch',
+      `Error in specification ${formatValue(raw)} :: caused by :: The 'name' field must be a non-empty string`,
+    );
   }
   if (options.partialFilterExpression !== undefined && !isPlainObject(options.partialFilterExpression)) {
     throw new CommandError('TypeMismatch', 'partialFilterExpression must be an object');

@@ -4,7 +4,18 @@
  * driver is used where mongoose has no API (killCursors, listDatabases, raw
  * commands, read options such as promoteLongs).
  */
-import { Binary, BSONRegExp, Decimal128, Long, MongoClient, ObjectId, UUID, type Db, type Document, type MongoServerError } from 'mongodb';
+import {
+  Binary,
+  BSONRegExp,
+  Decimal128,
+  Long,
+  MongoClient,
+  ObjectId,
+  UUID,
+  type Db,
+  type Document,
+  type MongoServerError,
+} from 'mongodb';
 import mongoose, { Schema, type Connection } from 'mongoose';
 import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
 import { startMongoWireServer, type MongoWireServer } from './index';
@@ -30,7 +41,9 @@ function freshDb(): Db {
 }
 
 async function mongooseConnection(): Promise<Connection> {
-  return mongoose.createConnection(`${server.uri}/${uniqueDbName('mg')}`, { serverSelectionTimeoutMS: 2_000 }).asPromise();
+  return mongoose
+    .createConnection(`${server.uri}/${uniqueDbName('mg')}`, { serverSelectionTimeoutMS: 2_000 })
+    .asPromise();
 }
 
 /**
@@ -41,7 +54,8 @@ async function serverError(fn: () => Promise<unknown>): Promise<MongoServerError
   try {
     await fn();
   } catch (err) {
-    if ((err as Error).name === 'MongoServerError' || (err as Error).name === 'MongoBulkWriteError') return err as MongoServerError;
+    if ((err as Error).name === 'MongoServerError' || (err as Error).name === 'MongoBulkWriteError')
+      return err as MongoServerError;
     throw err;
   }
   throw new Error('expected a MongoServerError');
@@ -102,7 +116,10 @@ describe('handshake and server identity', () => {
   });
 
   it('negotiates no compression, so clients asking for zlib still talk plain OP_MSG', async () => {
-    const zlibClient = await MongoClient.connect(server.uri, { compressors: ['zlib'], serverSelectionTimeoutMS: 2_000 });
+    const zlibClient = await MongoClient.connect(server.uri, {
+      compressors: ['zlib'],
+      serverSelectionTimeoutMS: 2_000,
+    });
     try {
       const coll = zlibClient.db(uniqueDbName('zlib')).collection('c');
       await coll.insertOne({ text: 'y'.repeat(10_000) });
@@ -113,7 +130,9 @@ describe('handshake and server identity', () => {
   });
 
   it('treats driver plumbing fields (lsid, $clusterTime, apiVersion...) as noise', async () => {
-    const reply = await client.db('x').command({ ping: 1, apiVersion: '1', $readPreference: { mode: 'primary' }, comment: 'hi' });
+    const reply = await client
+      .db('x')
+      .command({ ping: 1, apiVersion: '1', $readPreference: { mode: 'primary' }, comment: 'hi' });
     expect(reply.ok).toBe(1);
   });
 });
@@ -143,7 +162,14 @@ describe('CRUD through mongoose', () => {
   it('creates, reads, updates and deletes documents', async () => {
     const Item = conn.model('CrudItem', itemSchema);
     const owner = new ObjectId();
-    const created = await Item.create({ name: 'pen', qty: 3, price: '1.25', tags: ['a'], owner, meta: { color: 'red', sizes: [1, 2] } });
+    const created = await Item.create({
+      name: 'pen',
+      qty: 3,
+      price: '1.25',
+      tags: ['a'],
+      owner,
+      meta: { color: 'red', sizes: [1, 2] },
+    });
 
     const byId = await Item.findById(created._id).lean();
     expect(byId?.name).toBe('pen');
@@ -160,7 +186,10 @@ describe('CRUD through mongoose', () => {
     expect((await Item.findById(created._id).lean())?.tags).toEqual(['a', 'b']);
     expect((await Item.findById(created._id).lean())?.qty).toBe(7);
 
-    await Item.create([{ name: 'cup', qty: 1 }, { name: 'mug', qty: 10 }]);
+    await Item.create([
+      { name: 'cup', qty: 1 },
+      { name: 'mug', qty: 10 },
+    ]);
     expect(await Item.countDocuments({ qty: { $gte: 5 } })).toBe(2);
     const names = (await Item.find({}, { name: 1, _id: 0 }).sort({ qty: -1 }).lean()).map((d) => d.name);
     expect(names).toEqual(['mug', 'pen', 'cup']);
@@ -175,7 +204,12 @@ describe('CRUD through mongoose', () => {
 
   it('applies update operators like mongod', async () => {
     const Item = conn.model('OpsItem', itemSchema);
-    const { _id } = await Item.create({ name: 'box', qty: 5, tags: ['x', 'y', 'z'], meta: { color: 'blue', sizes: [5, 1] } });
+    const { _id } = await Item.create({
+      name: 'box',
+      qty: 5,
+      tags: ['x', 'y', 'z'],
+      meta: { color: 'blue', sizes: [5, 1] },
+    });
     const before = new Date();
     // typed as a plain Document: the driver's typings reject $push/$pull on schemas without declared arrays
     const update: Document = {
@@ -191,11 +225,21 @@ describe('CRUD through mongoose', () => {
     };
     await Item.collection.updateOne({ _id }, update);
     const doc = await Item.collection.findOne({ _id });
-    expect(doc).toMatchObject({ qty: 7, tags: ['x', 'z'], meta: { color: 'green', sizes: [1, 3, 5, 9] }, extras: ['k', 'm'], low: 4, high: 8 });
+    expect(doc).toMatchObject({
+      qty: 7,
+      tags: ['x', 'z'],
+      meta: { color: 'green', sizes: [1, 3, 5, 9] },
+      extras: ['k', 'm'],
+      low: 4,
+      high: 8,
+    });
     expect(doc).not.toHaveProperty('name');
     expect(doc?.seenAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
 
-    await Item.collection.updateOne({ _id }, { $min: { low: 9 }, $max: { high: 2 }, $mul: { qty: 3 }, $rename: { extras: 'more' } });
+    await Item.collection.updateOne(
+      { _id },
+      { $min: { low: 9 }, $max: { high: 2 }, $mul: { qty: 3 }, $rename: { extras: 'more' } },
+    );
     expect(await Item.collection.findOne({ _id })).toMatchObject({ low: 4, high: 8, qty: 21, more: ['k', 'm'] });
 
     await Item.collection.updateOne({ _id }, { $set: { 'tags.$[t]': 'X' } }, { arrayFilters: [{ t: 'x' }] });
@@ -205,7 +249,11 @@ describe('CRUD through mongoose', () => {
 
   it('reports matched and modified counts, counting no-op updates as unmodified', async () => {
     const Item = conn.model('CountItem', itemSchema);
-    await Item.create([{ name: 'a', qty: 1 }, { name: 'b', qty: 1 }, { name: 'c', qty: 2 }]);
+    await Item.create([
+      { name: 'a', qty: 1 },
+      { name: 'b', qty: 1 },
+      { name: 'c', qty: 2 },
+    ]);
     // raw collection: mongoose would add updatedAt and turn the no-op into a change
     const many = await Item.collection.updateMany({ qty: 1 }, { $set: { qty: 1 } });
     expect(many.matchedCount).toBe(2);
@@ -236,7 +284,10 @@ describe('CRUD through mongoose', () => {
   it('supports pipeline-style updates', async () => {
     const Item = conn.model('PipelineItem', itemSchema);
     const { _id } = await Item.create({ name: 'p', qty: 4 });
-    await Item.collection.updateOne({ _id }, [{ $set: { doubled: { $multiply: ['$qty', 2] }, label: { $concat: ['$name', '-', 'x'] } } }, { $unset: 'qty' }]);
+    await Item.collection.updateOne({ _id }, [
+      { $set: { doubled: { $multiply: ['$qty', 2] }, label: { $concat: ['$name', '-', 'x'] } } },
+      { $unset: 'qty' },
+    ]);
     const doc = await Item.collection.findOne({ _id });
     expect(doc).toMatchObject({ doubled: 8, label: 'p-x' });
     expect(doc).not.toHaveProperty('qty');
@@ -248,7 +299,17 @@ describe('CRUD through mongoose', () => {
     const uuid = new UUID();
     const when = new Date('2024-02-29T12:34:56.789Z');
     const oid = new ObjectId();
-    await coll.insertOne({ _id: 'doc', oid, when, dec: Decimal128.fromString('12.345'), big, small: Long.fromNumber(5), bin: new Binary(Buffer.from('hi')), uuid, nested: { arr: [1, 'two', null] } });
+    await coll.insertOne({
+      _id: 'doc',
+      oid,
+      when,
+      dec: Decimal128.fromString('12.345'),
+      big,
+      small: Long.fromNumber(5),
+      bin: new Binary(Buffer.from('hi')),
+      uuid,
+      nested: { arr: [1, 'two', null] },
+    });
 
     const raw = await coll.findOne({ _id: 'doc' }, { promoteLongs: false });
     expect(raw?.oid).toBeInstanceOf(ObjectId);
@@ -279,7 +340,10 @@ describe('CRUD through mongoose', () => {
 
   it('keeps BSON regex flags JS cannot express and matches with them', async () => {
     const coll = freshDb().collection<AnyDoc>('regex');
-    await coll.insertMany([{ _id: 1, t: 'a\nb', r: new BSONRegExp('a b # spaced', 'ix') }, { _id: 2, t: 'pen' }]);
+    await coll.insertMany([
+      { _id: 1, t: 'a\nb', r: new BSONRegExp('a b # spaced', 'ix') },
+      { _id: 2, t: 'pen' },
+    ]);
     const stored = await coll.findOne({ _id: 1 }, { bsonRegExp: true });
     expect(stored?.r).toEqual(new BSONRegExp('a b # spaced', 'ix'));
     // (a JS /…/s cannot be used here: the bson serializer does not transmit the dotAll flag)
@@ -351,7 +415,11 @@ describe('cursors', () => {
       const Row = conn.model('Row', new Schema({ i: Number }));
       await Row.insertMany(Array.from({ length: 120 }, (_, i) => ({ i })));
       const seen: number[] = [];
-      for await (const row of Row.find({ i: { $gte: 10 } }).sort({ i: 1 }).batchSize(25).cursor()) seen.push(row.i!);
+      for await (const row of Row.find({ i: { $gte: 10 } })
+        .sort({ i: 1 })
+        .batchSize(25)
+        .cursor())
+        seen.push(row.i!);
       expect(seen).toHaveLength(110);
       expect(seen[0]).toBe(10);
       expect(seen[109]).toBe(119);
@@ -376,8 +444,16 @@ describe('cursors', () => {
 
   it('honours filter, sort, projection, skip, limit and singleBatch', async () => {
     const db = freshDb();
-    await db.collection<AnyDoc>('c').insertMany(Array.from({ length: 30 }, (_, i) => ({ i, even: i % 2 === 0, secret: 's' })));
-    const page = await db.collection<AnyDoc>('c').find({ even: true }, { projection: { secret: 0 } }).sort({ i: -1 }).skip(2).limit(3).toArray();
+    await db
+      .collection<AnyDoc>('c')
+      .insertMany(Array.from({ length: 30 }, (_, i) => ({ i, even: i % 2 === 0, secret: 's' })));
+    const page = await db
+      .collection<AnyDoc>('c')
+      .find({ even: true }, { projection: { secret: 0 } })
+      .sort({ i: -1 })
+      .skip(2)
+      .limit(3)
+      .toArray();
     expect(page.map((d) => d.i)).toEqual([24, 22, 20]);
     expect(page[0]).not.toHaveProperty('secret');
     expect(Object.keys(page[0])).toEqual(['_id', 'i', 'even']);
@@ -424,11 +500,22 @@ describe('upserts', () => {
     expect(res.upsertedCount).toBe(1);
     expect(res.upsertedId).toBeInstanceOf(ObjectId);
     const doc = await coll.findOne({ _id: res.upsertedId! });
-    expect(doc).toMatchObject({ email: 'a@x.io', profile: { tier: 'gold' }, region: 'eu', name: 'A', createdBy: 'upsert', visits: 1 });
+    expect(doc).toMatchObject({
+      email: 'a@x.io',
+      profile: { tier: 'gold' },
+      region: 'eu',
+      name: 'A',
+      createdBy: 'upsert',
+      visits: 1,
+    });
     expect(doc).not.toHaveProperty('score');
     expect(Object.keys(doc!)[0]).toBe('_id');
 
-    const again = await coll.updateOne({ email: 'a@x.io' }, { $set: { name: 'B' }, $setOnInsert: { createdBy: 'second' }, $inc: { visits: 1 } }, { upsert: true });
+    const again = await coll.updateOne(
+      { email: 'a@x.io' },
+      { $set: { name: 'B' }, $setOnInsert: { createdBy: 'second' }, $inc: { visits: 1 } },
+      { upsert: true },
+    );
     expect(again.upsertedCount).toBe(0);
     expect(again.matchedCount).toBe(1);
     expect(await coll.findOne({ email: 'a@x.io' })).toMatchObject({ name: 'B', createdBy: 'upsert', visits: 2 });
@@ -452,13 +539,25 @@ describe('upserts', () => {
     const conn = await mongooseConnection();
     try {
       const Counter = conn.model('Counter', new Schema({ key: String, n: Number }));
-      const first = await Counter.findOneAndUpdate({ key: 'hits' }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+      const first = await Counter.findOneAndUpdate(
+        { key: 'hits' },
+        { $inc: { n: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean();
       expect(first).toMatchObject({ key: 'hits', n: 1 });
-      const second = await Counter.findOneAndUpdate({ key: 'hits' }, { $inc: { n: 5 } }, { returnDocument: 'after', projection: { n: 1 } }).lean();
+      const second = await Counter.findOneAndUpdate(
+        { key: 'hits' },
+        { $inc: { n: 5 } },
+        { returnDocument: 'after', projection: { n: 1 } },
+      ).lean();
       expect(second).toEqual({ _id: first!._id, n: 6 });
       const old = await Counter.findOneAndUpdate({ key: 'hits' }, { $set: { n: 0 } }).lean();
       expect(old?.n).toBe(6);
-      const meta = await Counter.findOneAndUpdate({ key: 'other' }, { $set: { n: 1 } }, { upsert: true, includeResultMetadata: true });
+      const meta = await Counter.findOneAndUpdate(
+        { key: 'other' },
+        { $set: { n: 1 } },
+        { upsert: true, includeResultMetadata: true },
+      );
       expect(meta.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false });
       expect(meta.lastErrorObject?.upserted).toBeInstanceOf(ObjectId);
       expect(meta.value).toBeNull();
@@ -472,8 +571,16 @@ describe('upserts', () => {
 
   it('applies findAndModify sort to choose the document', async () => {
     const coll = freshDb().collection<AnyDoc>('fam');
-    await coll.insertMany([{ q: 1, p: 3 }, { q: 1, p: 9 }, { q: 1, p: 5 }]);
-    const top = await coll.findOneAndUpdate({ q: 1 }, { $set: { picked: true } }, { sort: { p: -1 }, returnDocument: 'after' });
+    await coll.insertMany([
+      { q: 1, p: 3 },
+      { q: 1, p: 9 },
+      { q: 1, p: 5 },
+    ]);
+    const top = await coll.findOneAndUpdate(
+      { q: 1 },
+      { $set: { picked: true } },
+      { sort: { p: -1 }, returnDocument: 'after' },
+    );
     expect(top).toMatchObject({ p: 9, picked: true });
   });
 });
@@ -487,7 +594,9 @@ describe('unique indexes', () => {
       await User.create({ email: 'a@x.io', name: 'A' });
       const err = await serverError(() => User.create({ email: 'a@x.io', name: 'B' }));
       expect(err.code).toBe(11000);
-      expect(err.message).toBe(`E11000 duplicate key error collection: ${conn.name}.users index: email_1 dup key: { email: "a@x.io" }`);
+      expect(err.message).toBe(
+        `E11000 duplicate key error collection: ${conn.name}.users index: email_1 dup key: { email: "a@x.io" }`,
+      );
       expect(err.keyPattern).toEqual({ email: 1 });
       expect(err.keyValue).toEqual({ email: 'a@x.io' });
 
@@ -495,7 +604,9 @@ describe('unique indexes', () => {
       await User.create({ email: 'b@x.io' });
       const upd = await serverError(() => User.updateOne({ email: 'b@x.io' }, { $set: { email: 'a@x.io' } }));
       expect(upd.code).toBe(11000);
-      const ups = await serverError(() => User.updateOne({ name: 'nobody' }, { $set: { email: 'b@x.io' } }, { upsert: true }));
+      const ups = await serverError(() =>
+        User.updateOne({ name: 'nobody' }, { $set: { email: 'b@x.io' } }, { upsert: true }),
+      );
       expect(ups.code).toBe(11000);
       expect(await User.countDocuments()).toBe(2);
 
@@ -505,7 +616,9 @@ describe('unique indexes', () => {
       expect(fam.keyValue).toEqual({ email: 'a@x.io' });
 
       // unordered insertMany continues past the duplicate
-      const bulk = await serverError(() => User.insertMany([{ email: 'c@x.io' }, { email: 'a@x.io' }, { email: 'd@x.io' }], { ordered: false }));
+      const bulk = await serverError(() =>
+        User.insertMany([{ email: 'c@x.io' }, { email: 'a@x.io' }, { email: 'd@x.io' }], { ordered: false }),
+      );
       expect(bulk.code).toBe(11000);
       expect(await User.countDocuments()).toBe(4);
     } finally {
@@ -522,7 +635,11 @@ describe('unique indexes', () => {
       const Summary = conn.model('Summary', schema);
       await Summary.syncIndexes();
 
-      await Summary.create([{ userId: 1, month: '2024-01' }, { userId: 1, month: '2024-02' }, { userId: 2, month: '2024-01' }]);
+      await Summary.create([
+        { userId: 1, month: '2024-01' },
+        { userId: 1, month: '2024-02' },
+        { userId: 2, month: '2024-01' },
+      ]);
       const err = await serverError(() => Summary.create({ userId: 1, month: '2024-01' }));
       expect(err.code).toBe(11000);
       expect(err.keyPattern).toEqual({ userId: 1, month: 1 });
@@ -569,7 +686,11 @@ describe('unique indexes', () => {
 
     const partial = db.collection<AnyDoc>('partial');
     await partial.createIndex({ email: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await partial.insertMany([{ email: 'x', active: false }, { email: 'x', active: false }, { email: 'x', active: true }]);
+    await partial.insertMany([
+      { email: 'x', active: false },
+      { email: 'x', active: false },
+      { email: 'x', active: true },
+    ]);
     expect((await serverError(() => partial.insertOne({ email: 'x', active: true }))).code).toBe(11000);
 
     const multikey = db.collection<AnyDoc>('multikey');
@@ -582,11 +703,24 @@ describe('unique indexes', () => {
   it('answers createIndexes like mongod when the index already exists or conflicts', async () => {
     const db = freshDb();
     const first = await db.command({ createIndexes: 'ix', indexes: [{ key: { a: 1 }, name: 'a_1' }] });
-    expect(first).toMatchObject({ numIndexesBefore: 1, numIndexesAfter: 2, createdCollectionAutomatically: true, ok: 1 });
+    expect(first).toMatchObject({
+      numIndexesBefore: 1,
+      numIndexesAfter: 2,
+      createdCollectionAutomatically: true,
+      ok: 1,
+    });
     const again = await db.command({ createIndexes: 'ix', indexes: [{ key: { a: 1 }, name: 'a_1' }] });
     expect(again).toMatchObject({ numIndexesBefore: 2, numIndexesAfter: 2, note: 'all indexes already exist' });
-    expect((await serverError(() => db.command({ createIndexes: 'ix', indexes: [{ key: { a: 1 }, name: 'a_1', unique: true }] }))).code).toBe(85);
-    expect((await serverError(() => db.command({ createIndexes: 'ix', indexes: [{ key: { b: 1 }, name: 'a_1' }] }))).code).toBe(86);
+    expect(
+      (
+        await serverError(() =>
+          db.command({ createIndexes: 'ix', indexes: [{ key: { a: 1 }, name: 'a_1', unique: true }] }),
+        )
+      ).code,
+    ).toBe(85);
+    expect(
+      (await serverError(() => db.command({ createIndexes: 'ix', indexes: [{ key: { b: 1 }, name: 'a_1' }] }))).code,
+    ).toBe(86);
   });
 });
 
@@ -601,8 +735,14 @@ describe('aggregate', () => {
 
   it('groups, sorts, looks up other collections and runs facets', async () => {
     const Category = conn.model('Category', new Schema({ _id: String, label: String }));
-    const Expense = conn.model('Expense', new Schema({ userId: Number, amount: Number, categoryId: String, tags: [String], endDate: Date }));
-    await Category.create([{ _id: 'food', label: 'Food' }, { _id: 'rent', label: 'Rent' }]);
+    const Expense = conn.model(
+      'Expense',
+      new Schema({ userId: Number, amount: Number, categoryId: String, tags: [String], endDate: Date }),
+    );
+    await Category.create([
+      { _id: 'food', label: 'Food' },
+      { _id: 'rent', label: 'Rent' },
+    ]);
     await Expense.create([
       { userId: 1, amount: 10, categoryId: 'food', tags: ['a', 'b'] },
       { userId: 1, amount: 15, categoryId: 'food', tags: ['a'] },
@@ -640,7 +780,12 @@ describe('aggregate', () => {
     ]);
     expect(facets.top).toEqual([{ amount: 500 }]);
 
-    const skipped = await Expense.aggregate([{ $sort: { amount: 1 } }, { $skip: 1 }, { $limit: 2 }, { $addFields: { big: { $gt: ['$amount', 12] } } }]);
+    const skipped = await Expense.aggregate([
+      { $sort: { amount: 1 } },
+      { $skip: 1 },
+      { $limit: 2 },
+      { $addFields: { big: { $gt: ['$amount', 12] } } },
+    ]);
     expect(skipped.map((d) => [d.amount, d.big])).toEqual([
       [10, false],
       [15, true],
@@ -656,7 +801,12 @@ describe('aggregate', () => {
     ]);
     const month = (timezone: string) =>
       Expense.aggregate([
-        { $group: { _id: { $dateToString: { format: '%Y-%m', date: '$endDate', timezone } }, total: { $sum: '$amount' } } },
+        {
+          $group: {
+            _id: { $dateToString: { format: '%Y-%m', date: '$endDate', timezone } },
+            total: { $sum: '$amount' },
+          },
+        },
         { $sort: { _id: 1 } },
       ]);
     expect(await month('Europe/London')).toEqual([
@@ -675,11 +825,21 @@ describe('aggregate', () => {
     ]);
     const parts = await Expense.aggregate([
       { $match: { amount: 1 } },
-      { $project: { _id: 0, m: { $month: { date: '$endDate', timezone: 'Europe/London' } }, h: { $hour: { date: '$endDate', timezone: '+05:30' } } } },
+      {
+        $project: {
+          _id: 0,
+          m: { $month: { date: '$endDate', timezone: 'Europe/London' } },
+          h: { $hour: { date: '$endDate', timezone: '+05:30' } },
+        },
+      },
     ]);
     expect(parts).toEqual([{ m: 4, h: 5 }]);
 
-    const bad = await serverError(() => Expense.aggregate([{ $project: { m: { $dateToString: { date: '$endDate', timezone: 'Mars/Olympus' } } } }]).exec());
+    const bad = await serverError(() =>
+      Expense.aggregate([
+        { $project: { m: { $dateToString: { date: '$endDate', timezone: 'Mars/Olympus' } } } },
+      ]).exec(),
+    );
     expect(bad.code).toBe(40485);
   });
 
@@ -687,16 +847,29 @@ describe('aggregate', () => {
     const db = freshDb();
     await db.collection<AnyDoc>('big').insertMany(Array.from({ length: 230 }, (_, i) => ({ i })));
     const before = server.stats().commands.getMore ?? 0;
-    const rows = await db.collection<AnyDoc>('big').aggregate([{ $match: { i: { $gte: 30 } } }], { batchSize: 60 }).toArray();
+    const rows = await db
+      .collection<AnyDoc>('big')
+      .aggregate([{ $match: { i: { $gte: 30 } } }], { batchSize: 60 })
+      .toArray();
     expect(rows).toHaveLength(200);
     expect((server.stats().commands.getMore ?? 0) - before).toBe(3);
 
     const docs = await db.aggregate([{ $documents: [{ x: 1 }, { x: 2 }] }, { $match: { x: 2 } }]).toArray();
     expect(docs).toEqual([{ x: 2 }]);
 
-    const out = await serverError(() => db.collection<AnyDoc>('big').aggregate([{ $out: 'copy' }]).toArray());
+    const out = await serverError(() =>
+      db
+        .collection<AnyDoc>('big')
+        .aggregate([{ $out: 'copy' }])
+        .toArray(),
+    );
     expect(out.code).toBe(115);
-    const unknown = await serverError(() => db.collection<AnyDoc>('big').aggregate([{ $frobnicate: {} }]).toArray());
+    const unknown = await serverError(() =>
+      db
+        .collection<AnyDoc>('big')
+        .aggregate([{ $frobnicate: {} }])
+        .toArray(),
+    );
     expect(unknown.code).toBe(40324);
     const stream = await serverError(async () => {
       const cs = db.collection<AnyDoc>('big').watch();
@@ -720,7 +893,13 @@ describe('application-shaped queries', () => {
   });
 
   it('runs a usage summary with $cond/$ifNull/$avg/$round over soft-deleted data', async () => {
-    const Usage = conn.model('Usage', new Schema({ feature: String, model: String, success: Boolean, costUsd: Number, latencyMs: Number, isDeleted: Boolean }, { timestamps: true }));
+    const Usage = conn.model(
+      'Usage',
+      new Schema(
+        { feature: String, model: String, success: Boolean, costUsd: Number, latencyMs: Number, isDeleted: Boolean },
+        { timestamps: true },
+      ),
+    );
     await Usage.create([
       { feature: 'chat', model: 'm1', success: true, costUsd: 0.5, latencyMs: 100 },
       { feature: 'chat', model: 'm1', success: false, costUsd: null, latencyMs: 201 },
@@ -740,7 +919,17 @@ describe('application-shaped queries', () => {
           avgLatencyMs: { $avg: '$latencyMs' },
         },
       },
-      { $project: { _id: 0, feature: '$_id.feature', model: '$_id.model', calls: 1, failures: 1, costUsd: 1, avgLatencyMs: { $round: ['$avgLatencyMs', 0] } } },
+      {
+        $project: {
+          _id: 0,
+          feature: '$_id.feature',
+          model: '$_id.model',
+          calls: 1,
+          failures: 1,
+          costUsd: 1,
+          avgLatencyMs: { $round: ['$avgLatencyMs', 0] },
+        },
+      },
       { $sort: { feature: 1, model: 1 } },
     ]);
     expect(rows).toEqual([
@@ -752,7 +941,15 @@ describe('application-shaped queries', () => {
 
   it('populates references, matches regexes, nulls and $expr, and versions array saves', async () => {
     const Author = conn.model('Author', new Schema({ name: String }));
-    const Post = conn.model('Post', new Schema({ title: String, author: { type: Schema.Types.ObjectId, ref: 'Author' }, tags: [String], note: String }));
+    const Post = conn.model(
+      'Post',
+      new Schema({
+        title: String,
+        author: { type: Schema.Types.ObjectId, ref: 'Author' },
+        tags: [String],
+        note: String,
+      }),
+    );
     const [ann, bob] = await Author.create([{ name: 'Ann' }, { name: 'Bob' }]);
     await Post.create([
       { title: 'Hello World', author: ann._id, tags: ['a'] },
@@ -760,7 +957,10 @@ describe('application-shaped queries', () => {
       { title: 'Other', author: ann._id, tags: ['b'] },
     ]);
 
-    const populated = await Post.find({ title: /^hello/i }).sort({ title: 1 }).populate('author').lean();
+    const populated = await Post.find({ title: /^hello/i })
+      .sort({ title: 1 })
+      .populate('author')
+      .lean();
     expect(populated.map((p) => [p.title, (p.author as unknown as { name: string }).name])).toEqual([
       ['Hello World', 'Ann'],
       ['hello again', 'Bob'],
@@ -778,7 +978,14 @@ describe('application-shaped queries', () => {
 
     const joined = await Author.aggregate([
       { $match: { name: 'Ann' } },
-      { $lookup: { from: 'posts', let: { id: '$_id' }, pipeline: [{ $match: { $expr: { $eq: ['$author', '$$id'] } } }, { $project: { _id: 0, title: 1 } }], as: 'posts' } },
+      {
+        $lookup: {
+          from: 'posts',
+          let: { id: '$_id' },
+          pipeline: [{ $match: { $expr: { $eq: ['$author', '$$id'] } } }, { $project: { _id: 0, title: 1 } }],
+          as: 'posts',
+        },
+      },
       { $project: { _id: 0, name: 1, titles: '$posts.title' } },
     ]);
     expect(joined).toEqual([{ name: 'Ann', titles: ['Hello World', 'Other'] }]);
@@ -825,8 +1032,14 @@ describe('collections and databases', () => {
     const all = await db.listCollections().toArray();
     expect(all.map((c) => c.name).sort()).toEqual(['alpha', 'beta']);
     const alpha = all.find((c) => c.name === 'alpha')!;
-    expect(alpha).toMatchObject({ type: 'collection', options: { capped: true, size: 4096 }, info: { readOnly: false } });
-    expect(await db.listCollections({ name: 'beta' }, { nameOnly: true }).toArray()).toEqual([{ name: 'beta', type: 'collection' }]);
+    expect(alpha).toMatchObject({
+      type: 'collection',
+      options: { capped: true, size: 4096 },
+      info: { readOnly: false },
+    });
+    expect(await db.listCollections({ name: 'beta' }, { nameOnly: true }).toArray()).toEqual([
+      { name: 'beta', type: 'collection' },
+    ]);
 
     await db.renameCollection('beta', 'gamma');
     expect(await db.collection<AnyDoc>('gamma').findOne({}, { projection: { _id: 0 } })).toEqual({ b: 1 });
@@ -906,14 +1119,24 @@ describe('errors inside commands', () => {
   it('reports bad query operators as BadValue without dropping the connection', async () => {
     const db = freshDb();
     await db.collection<AnyDoc>('e').insertOne({ x: 1 });
-    const err = await serverError(() => db.collection<AnyDoc>('e').find({ x: { $nope: 1 } }).toArray());
+    const err = await serverError(() =>
+      db
+        .collection<AnyDoc>('e')
+        .find({ x: { $nope: 1 } })
+        .toArray(),
+    );
     expect(err.code).toBe(2);
     expect(err.message).toBe('unknown operator: $nope');
-    const expr = await serverError(() => db.collection<AnyDoc>('e').aggregate([{ $project: { y: { $nope: '$x' } } }]).toArray());
+    const expr = await serverError(() =>
+      db
+        .collection<AnyDoc>('e')
+        .aggregate([{ $project: { y: { $nope: '$x' } } }])
+        .toArray(),
+    );
     expect(expr.code).toBe(168);
     const upd = await serverError(() => db.collection<AnyDoc>('e').updateOne({}, { $frob: { x: 1 } } as never));
     expect(upd.code).toBe(9);
-    expect((await db.collection<AnyDoc>('e').findOne({}, { projection: { _id: 0 } }))).toEqual({ x: 1 });
+    expect(await db.collection<AnyDoc>('e').findOne({}, { projection: { _id: 0 } })).toEqual({ x: 1 });
   });
 
   it('answers server-side problems as ok:0 replies', async () => {

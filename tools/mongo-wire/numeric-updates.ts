@@ -24,7 +24,10 @@ export function resolveWideArithmetic(doc: Doc, modifier: Doc): Doc {
     for (const [path, operand] of Object.entries(spec)) {
       if ((op === '$inc' || op === '$mul') && !isNumeric(operand)) {
         const verb = op === '$inc' ? 'increment' : 'multiply';
-        throw new CommandError('TypeMismatch', `Cannot ${verb} with non-numeric argument: {${path}: ${formatValue(operand)}}`);
+        throw new CommandError(
+          'TypeMismatch',
+          `Cannot ${verb} with non-numeric argument: {${path}: ${formatValue(operand)}}`,
+        );
       }
       if (path.split('.').some((p) => p.startsWith('$'))) continue;
       const current = readPath(doc, path);
@@ -82,7 +85,10 @@ function compute(op: ArithmeticOperator, current: unknown, operand: unknown): un
   if (isDecimal128(base) || isDecimal128(operand)) {
     const a = parseDecimal(base);
     const b = parseDecimal(operand);
-    if (!a || !b) return Decimal128.fromString(String(op === '$inc' ? toNumber(base) + toNumber(operand) : toNumber(base) * toNumber(operand)));
+    if (!a || !b)
+      return Decimal128.fromString(
+        String(op === '$inc' ? toNumber(base) + toNumber(operand) : toNumber(base) * toNumber(operand)),
+      );
     const exact = op === '$inc' ? addDecimal(a, b) : { coef: a.coef * b.coef, exp: a.exp + b.exp };
     return toDecimal128(exact);
   }
@@ -135,7 +141,8 @@ function toDecimal128({ coef, exp }: ExactDecimal): Decimal128 {
   if (exp >= 0) text = `${sign}${digits}E+${exp}`;
   else {
     const point = digits.length + exp;
-    text = point > 0 ? `${sign}${digits.slice(0, point)}.${digits.slice(point)}` : `${sign}0.${'0'.repeat(-point)}${digits}`;
+    text =
+      point > 0 ? `${sign}${digits.slice(0, point)}.${digits.slice(point)}` : `${sign}0.${'0'.repeat(-point)}${digits}`;
   }
   return Decimal128.fromStringWithRounding(text);
 }

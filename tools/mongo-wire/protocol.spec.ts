@@ -148,7 +148,12 @@ function opMsg(requestId: number, command: Document, opts: MsgOptions = {}): Buf
 }
 
 function opQuery(requestId: number, ns: string, query: Document): Buffer {
-  const body = Buffer.concat([Buffer.alloc(4), Buffer.from(`${ns}\0`), Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]), bson(query)]);
+  const body = Buffer.concat([
+    Buffer.alloc(4),
+    Buffer.from(`${ns}\0`),
+    Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]),
+    bson(query),
+  ]);
   return Buffer.concat([header(16 + body.length, requestId, OP_QUERY), body]);
 }
 
@@ -194,10 +199,37 @@ describe('OP_QUERY', () => {
 
 describe('OP_MSG', () => {
   it('merges kind-1 document sequences into insert/update/delete', async () => {
-    raw.write(opMsg(1, { insert: 'seq', $db: 'proto', ordered: true }, { sequences: { documents: [{ _id: 1, v: 'a' }, { _id: 2, v: 'b' }, { _id: 3, v: 'c' }] } }));
+    raw.write(
+      opMsg(
+        1,
+        { insert: 'seq', $db: 'proto', ordered: true },
+        {
+          sequences: {
+            documents: [
+              { _id: 1, v: 'a' },
+              { _id: 2, v: 'b' },
+              { _id: 3, v: 'c' },
+            ],
+          },
+        },
+      ),
+    );
     expect((await raw.next()).doc).toEqual({ n: 3, ok: 1 });
 
-    raw.write(opMsg(2, { update: 'seq', $db: 'proto' }, { sequences: { updates: [{ q: { _id: 1 }, u: { $set: { v: 'A' } } }, { q: { _id: 9 }, u: { $set: { v: 'Z' } }, upsert: true }] } }));
+    raw.write(
+      opMsg(
+        2,
+        { update: 'seq', $db: 'proto' },
+        {
+          sequences: {
+            updates: [
+              { q: { _id: 1 }, u: { $set: { v: 'A' } } },
+              { q: { _id: 9 }, u: { $set: { v: 'Z' } }, upsert: true },
+            ],
+          },
+        },
+      ),
+    );
     expect((await raw.next()).doc).toEqual({ n: 2, nModified: 1, upserted: [{ index: 1, _id: 9 }], ok: 1 });
 
     raw.write(opMsg(3, { delete: 'seq', $db: 'proto' }, { sequences: { deletes: [{ q: { _id: 2 }, limit: 1 }] } }));
@@ -226,7 +258,11 @@ describe('OP_MSG', () => {
 
   it('sends no reply for moreToCome and keeps replies in request order', async () => {
     raw.write(
-      opMsg(21, { insert: 'quiet', $db: 'proto', documents: [{ _id: 'silent' }], writeConcern: { w: 0 } }, { flags: MSG_MORE_TO_COME }),
+      opMsg(
+        21,
+        { insert: 'quiet', $db: 'proto', documents: [{ _id: 'silent' }], writeConcern: { w: 0 } },
+        { flags: MSG_MORE_TO_COME },
+      ),
       opMsg(22, { ping: 1, $db: 'admin' }),
       opMsg(23, { count: 'quiet', $db: 'proto' }),
     );
@@ -238,7 +274,10 @@ describe('OP_MSG', () => {
   });
 
   it('reassembles messages split across TCP segments', async () => {
-    await raw.writeFragmented(opMsg(31, { insert: 'frag', $db: 'proto', documents: [{ _id: 1, text: 'x'.repeat(5_000) }] }), 7);
+    await raw.writeFragmented(
+      opMsg(31, { insert: 'frag', $db: 'proto', documents: [{ _id: 1, text: 'x'.repeat(5_000) }] }),
+      7,
+    );
     expect((await raw.next()).doc).toEqual({ n: 1, ok: 1 });
   });
 
@@ -251,7 +290,10 @@ describe('OP_MSG', () => {
 describe('malformed input', () => {
   it.each([
     ['a length below the header size', header(5, 1, OP_MSG)],
-    ['a field both in the body and in a document sequence', opMsg(2, { insert: 'x', $db: 'p', documents: [] }, { sequences: { documents: [{ a: 1 }] } })],
+    [
+      'a field both in the body and in a document sequence',
+      opMsg(2, { insert: 'x', $db: 'p', documents: [] }, { sequences: { documents: [{ a: 1 }] } }),
+    ],
     ['an unknown required flag bit', opMsg(3, { ping: 1, $db: 'admin' }, { flags: 1 << 3 })],
     ['OP_COMPRESSED without negotiated compression', Buffer.concat([header(25, 4, 2012), Buffer.alloc(9)])],
     ['an unknown opcode', header(16, 5, 2010)],

@@ -35,7 +35,12 @@ const HEADER_SIZE = 16;
  * with their exact type and flags (JS RegExp cannot hold every BSON flag);
  * query-engine.ts converts them for mingo. Int32/double become JS numbers.
  */
-const DESERIALIZE_OPTIONS = { promoteLongs: false, promoteValues: true, promoteBuffers: false, bsonRegExp: true } as const;
+const DESERIALIZE_OPTIONS = {
+  promoteLongs: false,
+  promoteValues: true,
+  promoteBuffers: false,
+  bsonRegExp: true,
+} as const;
 
 /** Thrown for malformed frames; the connection is closed, as mongod does. */
 export class ProtocolError extends Error {}
@@ -114,7 +119,8 @@ export function decodeMessage(message: Buffer): WireRequest {
 function decodeOpMsg(message: Buffer, requestId: number): OpMsgRequest {
   const flags = message.readUInt32LE(HEADER_SIZE);
   const unknownRequired = flags & MSG_REQUIRED_BITS_MASK & ~MSG_KNOWN_REQUIRED_BITS;
-  if (unknownRequired) throw new ProtocolError(`unsupported OP_MSG required flag bits 0x${unknownRequired.toString(16)}`);
+  if (unknownRequired)
+    throw new ProtocolError(`unsupported OP_MSG required flag bits 0x${unknownRequired.toString(16)}`);
 
   let end = message.length;
   if (flags & MSG_CHECKSUM_PRESENT) {
@@ -139,7 +145,8 @@ function decodeOpMsg(message: Buffer, requestId: number): OpMsgRequest {
       const sectionEnd = offset + size;
       if (size < 5 || sectionEnd > end) throw new ProtocolError('OP_MSG document sequence overruns the message');
       const nameEnd = message.indexOf(0, offset + 4);
-      if (nameEnd < 0 || nameEnd >= sectionEnd) throw new ProtocolError('OP_MSG document sequence identifier is not terminated');
+      if (nameEnd < 0 || nameEnd >= sectionEnd)
+        throw new ProtocolError('OP_MSG document sequence identifier is not terminated');
       const identifier = message.toString('utf8', offset + 4, nameEnd);
       const documents: Document[] = [];
       let pos = nameEnd + 1;
@@ -157,7 +164,8 @@ function decodeOpMsg(message: Buffer, requestId: number): OpMsgRequest {
   if (!body) throw new ProtocolError('OP_MSG has no body section');
   for (const [identifier, documents] of sequences) {
     // The spec forbids a field appearing both in the body and as a sequence.
-    if (identifier in body) throw new ProtocolError(`duplicate field '${identifier}' in OP_MSG body and document sequence`);
+    if (identifier in body)
+      throw new ProtocolError(`duplicate field '${identifier}' in OP_MSG body and document sequence`);
     body[identifier] = documents;
   }
   return { kind: 'msg', requestId, flags, moreToCome: (flags & MSG_MORE_TO_COME) !== 0, command: body };

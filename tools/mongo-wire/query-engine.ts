@@ -27,7 +27,9 @@ function tzOffsetOperator(obj: unknown, expr: unknown, options: Parameters<typeo
   return offsetFor(date, timeZone);
 }
 // Cast: mingo's operator union type is too large for the checker to relate a single function to it.
-const EXTRA_OPERATORS = Context.init({ expression: { [TZ_OFFSET_OPERATOR]: tzOffsetOperator } } as unknown as ContextInit);
+const EXTRA_OPERATORS = Context.init({
+  expression: { [TZ_OFFSET_OPERATOR]: tzOffsetOperator },
+} as unknown as ContextInit);
 
 export interface EngineOptions {
   /** `let` variables of the command. */
@@ -45,7 +47,9 @@ function mingoOptions(opts: EngineOptions = {}): MingoOptions {
     context: EXTRA_OPERATORS,
     variables: opts.variables ? toMingoValue(opts.variables) : undefined,
     // Foreign documents are copied: mingo embeds them by reference and later stages may mutate them.
-    collectionResolver: resolveCollection ? (name) => resolveCollection(name).map((d) => cloneDoc(matchView(d))) : undefined,
+    collectionResolver: resolveCollection
+      ? (name) => resolveCollection(name).map((d) => cloneDoc(matchView(d)))
+      : undefined,
   };
 }
 
@@ -58,7 +62,8 @@ export type Predicate = (doc: Doc) => boolean;
 
 export function compileFilter(filter: unknown, opts?: EngineOptions): Predicate {
   if (filter === undefined || filter === null) return () => true;
-  if (!isPlainObject(filter)) throw new CommandError('TypeMismatch', `filter must be an object, found ${typeof filter}`);
+  if (!isPlainObject(filter))
+    throw new CommandError('TypeMismatch', `filter must be an object, found ${typeof filter}`);
   if (Object.keys(filter).length === 0) return () => true;
   const query = new Query(prepare(filter), mingoOptions(opts));
   return (doc) => query.test(matchView(doc));
@@ -70,7 +75,8 @@ function normaliseSort(sort: Doc): Record<string, 1 | -1> {
   for (const [field, dir] of Object.entries(sort)) {
     const n = toInteger(dir, NaN);
     if (n !== 1 && n !== -1) {
-      if (isPlainObject(dir) && '$meta' in dir) throw new CommandError('BadValue', `$meta sort is not supported by the in-process MongoDB test server`);
+      if (isPlainObject(dir) && '$meta' in dir)
+        throw new CommandError('BadValue', `$meta sort is not supported by the in-process MongoDB test server`);
       throw new CommandError('BadValue', '$sort key ordering must be 1 (for ascending) or -1 (for descending)');
     }
     out[field] = n;
@@ -123,7 +129,8 @@ const UNSUPPORTED_STAGES: Record<string, CommandError> = {
 
 /** Runs an aggregation pipeline over stored documents (input is never mutated). */
 export function runPipeline(input: Doc[], pipeline: unknown, opts?: EngineOptions): Document[] {
-  if (!Array.isArray(pipeline)) throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+  if (!Array.isArray(pipeline))
+    throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
   for (const stage of pipeline) {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
       throw new CommandError('Location40324', 'A pipeline stage specification object must contain exactly one field.');
@@ -132,6 +139,9 @@ export function runPipeline(input: Doc[], pipeline: unknown, opts?: EngineOption
     if (UNSUPPORTED_STAGES[name]) throw UNSUPPORTED_STAGES[name];
   }
   if (pipeline.length === 0) return input.map((d) => cloneDoc(d));
-  const aggregator = new Aggregator(prepare(pipeline as Doc[]), { ...mingoOptions(opts), processingMode: ProcessingMode.CLONE_INPUT });
+  const aggregator = new Aggregator(prepare(pipeline as Doc[]), {
+    ...mingoOptions(opts),
+    processingMode: ProcessingMode.CLONE_INPUT,
+  });
   return aggregator.run<Document>(opts?.keepTypes ? input : input.map(matchView));
 }

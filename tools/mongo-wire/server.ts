@@ -150,7 +150,9 @@ function encode(reply: Doc, encoder: (doc: Doc) => Buffer): Buffer {
   try {
     return encoder(reply);
   } catch (err) {
-    return encoder(errorReply(new CommandError('BSONObjectTooLarge', `reply could not be encoded: ${(err as Error).message}`)));
+    return encoder(
+      errorReply(new CommandError('BSONObjectTooLarge', `reply could not be encoded: ${(err as Error).message}`)),
+    );
   }
 }
 

@@ -51,7 +51,8 @@ export class Collection {
   /** Swaps in a new version of a document; `_id` must be unchanged (callers enforce it with mongod's error). */
   replace(oldDoc: Doc, newDoc: Doc): void {
     const idKey = valueKey(oldDoc._id);
-    if (this.docs.get(idKey) !== oldDoc) throw new CommandError('InternalError', 'document changed while it was being updated');
+    if (this.docs.get(idKey) !== oldDoc)
+      throw new CommandError('InternalError', 'document changed while it was being updated');
     for (const index of this.indexes.values()) index.check(newDoc, idKey);
     for (const index of this.indexes.values()) {
       index.remove(oldDoc, idKey);
@@ -82,7 +83,10 @@ export class Collection {
   createIndex(spec: IndexSpec): boolean {
     if (spec.name === ID_INDEX_NAME || valueKey(spec.key) === valueKey({ _id: 1 })) {
       if (spec.name === ID_INDEX_NAME && valueKey(spec.key) !== valueKey({ _id: 1 })) {
-        throw new CommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index but different key: ${ID_INDEX_NAME}`);
+        throw new CommandError(
+          'IndexKeySpecsConflict',
+          `An existing index has the same name as the requested index but different key: ${ID_INDEX_NAME}`,
+        );
       }
       return false;
     }
@@ -109,7 +113,10 @@ export class Collection {
       if (sameIndexOptions(existing.spec, spec)) {
         throw new CommandError('IndexOptionsConflict', `Index already exists with a different name: ${existing.name}`);
       }
-      throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
+      throw new CommandError(
+        'IndexOptionsConflict',
+        `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`,
+      );
     }
     // Build against current data first so a duplicate leaves the collection untouched.
     const index = new Index(spec, this.ns);
@@ -129,11 +136,17 @@ export class Collection {
       index = this.indexes.get(nameOrKey);
       if (!index) throw new CommandError('IndexNotFound', `index not found with name [${nameOrKey}]`);
     } else {
-      if (valueKey(nameOrKey) === valueKey({ _id: 1 })) throw new CommandError('InvalidOptions', 'cannot drop _id index');
+      if (valueKey(nameOrKey) === valueKey({ _id: 1 }))
+        throw new CommandError('InvalidOptions', 'cannot drop _id index');
       const key = valueKey(nameOrKey);
       const matches = [...this.indexes.values()].filter((i) => valueKey(i.spec.key) === key);
-      if (matches.length === 0) throw new CommandError('IndexNotFound', `can't find index with key: ${JSON.stringify(nameOrKey)}`);
-      if (matches.length > 1) throw new CommandError('IndexNotFound', `${matches.length} indexes found for key: ${JSON.stringify(nameOrKey)}, identify by name instead.`);
+      if (matches.length === 0)
+        throw new CommandError('IndexNotFound', `can't find index with key: ${JSON.stringify(nameOrKey)}`);
+      if (matches.length > 1)
+        throw new CommandError(
+          'IndexNotFound',
+          `${matches.length} indexes found for key: ${JSON.stringify(nameOrKey)}, identify by name instead.`,
+        );
       index = matches[0];
     }
     this.indexes.delete(index.name);
@@ -160,7 +173,8 @@ export function validateDbName(name: unknown): string {
 }
 
 export function validateCollectionName(db: string, name: unknown): string {
-  if (typeof name !== 'string') throw new CommandError('InvalidNamespace', `collection name has invalid type ${typeof name}`);
+  if (typeof name !== 'string')
+    throw new CommandError('InvalidNamespace', `collection name has invalid type ${typeof name}`);
   if (name.length === 0 || name.includes('\0') || name.includes('$') || name.startsWith('.')) {
     throw new CommandError('InvalidNamespace', `Invalid namespace specified '${db}.${name}'`);
   }
@@ -195,7 +209,8 @@ export class Store {
       database = new Database(db);
       this.dbs.set(db, database);
     }
-    if (database.collections.has(name)) throw new CommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
+    if (database.collections.has(name))
+      throw new CommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
     const collection = new Collection(db, name, options);
     database.collections.set(name, collection);
     return collection;

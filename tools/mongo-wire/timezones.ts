@@ -17,8 +17,22 @@ export const TZ_OFFSET_OPERATOR = '$__tzOffset';
 
 /** Operators whose argument has the instant to convert in `date`. */
 const DATE_FIELD_OPERATORS = new Set([
-  '$year', '$month', '$dayOfMonth', '$dayOfWeek', '$dayOfYear', '$hour', '$minute', '$second',
-  '$millisecond', '$week', '$isoWeek', '$isoWeekYear', '$isoDayOfWeek', '$dateToString', '$dateToParts', '$dateTrunc',
+  '$year',
+  '$month',
+  '$dayOfMonth',
+  '$dayOfWeek',
+  '$dayOfYear',
+  '$hour',
+  '$minute',
+  '$second',
+  '$millisecond',
+  '$week',
+  '$isoWeek',
+  '$isoWeekYear',
+  '$isoDayOfWeek',
+  '$dateToString',
+  '$dateToParts',
+  '$dateTrunc',
 ]);
 /** Operators whose instant is in `startDate`. */
 const START_DATE_OPERATORS = new Set(['$dateAdd', '$dateSubtract', '$dateDiff']);
@@ -92,7 +106,8 @@ export function formatOffset(minutes: number): string {
 /** Implementation of {@link TZ_OFFSET_OPERATOR} once its arguments are evaluated. */
 export function offsetFor(date: unknown, timeZone: unknown): string | null {
   if (timeZone === null || timeZone === undefined) return null;
-  if (typeof timeZone !== 'string') throw new CommandError('Location40485', `timezone must evaluate to a string, found ${typeof timeZone}`);
+  if (typeof timeZone !== 'string')
+    throw new CommandError('Location40485', `timezone must evaluate to a string, found ${typeof timeZone}`);
   let at = new Date();
   if (date instanceof Date) at = date;
   else if (bsonType(date) === 'ObjectId') at = (date as { getTimestamp(): Date }).getTimestamp();

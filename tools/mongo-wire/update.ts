@@ -8,13 +8,37 @@ import { update as mingoUpdate } from 'mingo';
 import { CommandError } from './errors';
 import { resolveWideArithmetic } from './numeric-updates';
 import { compileFilter, runPipeline } from './query-engine';
-import { bsonType, cloneDoc, isPlainObject, newObjectId, sameValue, setPath, valueKey, valuesAtPath, withIdFirst, type Doc } from './values';
+import {
+  bsonType,
+  cloneDoc,
+  isPlainObject,
+  newObjectId,
+  sameValue,
+  setPath,
+  valueKey,
+  valuesAtPath,
+  withIdFirst,
+  type Doc,
+} from './values';
 
 export type UpdateKind = 'operators' | 'replacement' | 'pipeline';
 
 const UPDATE_OPERATORS = new Set([
-  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll',
-  '$addToSet', '$pop', '$bit', '$currentDate', '$setOnInsert',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$bit',
+  '$currentDate',
+  '$setOnInsert',
 ]);
 const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
 
@@ -31,12 +55,16 @@ export function classifyUpdate(u: unknown): UpdateKind {
     for (const stage of u) {
       const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
       if (!name || !PIPELINE_UPDATE_STAGES.has(name)) {
-        throw new CommandError('InvalidOptions', `${name ?? 'A non-object stage'} is not allowed to be used within an update`);
+        throw new CommandError(
+          'InvalidOptions',
+          `${name ?? 'A non-object stage'} is not allowed to be used within an update`,
+        );
       }
     }
     return 'pipeline';
   }
-  if (!isPlainObject(u)) throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
+  if (!isPlainObject(u))
+    throw new CommandError('FailedToParse', 'Update argument must be either an object or an array');
   const keys = Object.keys(u);
   if (keys.length === 0 || !keys[0].startsWith('$')) {
     const dollar = keys.find((k) => k.startsWith('$'));
@@ -50,10 +78,16 @@ export function classifyUpdate(u: unknown): UpdateKind {
   }
   for (const op of keys) {
     if (!UPDATE_OPERATORS.has(op)) {
-      throw new CommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw new CommandError(
+        'FailedToParse',
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     if (!isPlainObject(u[op])) {
-      throw new CommandError('FailedToParse', `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(u[op])}}`);
+      throw new CommandError(
+        'FailedToParse',
+        `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(u[op])}}`,
+      );
     }
   }
   return 'operators';
@@ -66,7 +100,10 @@ export function applyUpdate(doc: Doc, u: unknown, ctx: UpdateContext, inserting 
   if (kind === 'replacement') {
     const replacement = cloneDoc(u as Doc);
     if ('_id' in replacement && '_id' in doc && !sameValue(replacement._id, doc._id)) {
-      throw new CommandError('ImmutableField', `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(replacement._id)}`);
+      throw new CommandError(
+        'ImmutableField',
+        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(replacement._id)}`,
+      );
     }
     next = '_id' in doc ? { _id: doc._id, ...replacement } : replacement;
   } else if (kind === 'pipeline') {
@@ -77,7 +114,10 @@ export function applyUpdate(doc: Doc, u: unknown, ctx: UpdateContext, inserting 
     next = applyOperators(doc, u as Doc, ctx, inserting);
   }
   if ('_id' in doc && !sameValue(doc._id, next._id)) {
-    throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+    throw new CommandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
   }
   return withIdFirst(next);
 }
@@ -117,7 +157,8 @@ function resolvePositional(doc: Doc, modifier: Doc, filter: Doc): Doc {
           return matches(probe);
         });
       }
-      if (index < 0) throw new CommandError('BadValue', 'The positional operator did not find the match needed from the query.');
+      if (index < 0)
+        throw new CommandError('BadValue', 'The positional operator did not find the match needed from the query.');
       indexes.set(arrayPath, index);
     }
     return index;

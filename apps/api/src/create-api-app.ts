@@ -15,7 +15,10 @@ import { mountOpenApi } from './docs/openapi';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
 /** Builds the api exactly as production runs it; main.ts and the end-to-end tests both use this. */
-export async function createApiApp(config: AppConfig, logger = new JsonLogger('api', config.log.level)): Promise<NestExpressApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  logger = new JsonLogger('api', config.log.level),
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), {
     logger,
     bodyParser: false,
@@ -26,7 +29,10 @@ export async function createApiApp(config: AppConfig, logger = new JsonLogger('a
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.enableCors({ ...corsOptions(config), exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] });
+  app.enableCors({
+    ...corsOptions(config),
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config));

@@ -8,7 +8,10 @@ async function main(): Promise<void> {
   const logger = new JsonLogger('api', config.log.level);
   const app = await createApiApp(config, logger);
   await app.listen(config.http.port, config.http.host);
-  logger.event('info', 'api.listening', { url: await app.getUrl(), modelMode: config.llm.offlineDemo ? 'offline-demo' : 'remote' });
+  logger.event('info', 'api.listening', {
+    url: await app.getUrl(),
+    modelMode: config.llm.offlineDemo ? 'offline-demo' : 'remote',
+  });
 }
 
 main().catch((err: unknown) => {

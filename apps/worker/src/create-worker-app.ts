@@ -6,9 +6,15 @@ import { installConfiguredWorker } from './common/configured-worker';
 import { WorkerModule } from './worker.module';
 
 /** The worker is a Nest application context (no HTTP server) running the BullMQ processors. */
-export async function createWorkerApp(config: AppConfig, logger = new JsonLogger('worker', config.log.level)): Promise<INestApplicationContext> {
+export async function createWorkerApp(
+  config: AppConfig,
+  logger = new JsonLogger('worker', config.log.level),
+): Promise<INestApplicationContext> {
   installConfiguredWorker(config);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
+    logger,
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   return app;
 }

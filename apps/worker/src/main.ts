@@ -7,7 +7,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = new JsonLogger('worker', config.log.level);
   await createWorkerApp(config, logger);
-  logger.event('info', 'worker.started', { concurrency: config.queue.concurrency, modelMode: config.llm.offlineDemo ? 'offline-demo' : 'remote' });
+  logger.event('info', 'worker.started', {
+    concurrency: config.queue.concurrency,
+    modelMode: config.llm.offlineDemo ? 'offline-demo' : 'remote',
+  });
 
   // Nest's shutdown hooks close the workers, which waits for in-flight jobs; past the deadline we exit
   // anyway and BullMQ's stalled-job check hands the unfinished job to another worker.

@@ -45,7 +45,8 @@ export class AuthService {
    * have been blocked or deleted since the handshake. Uses the same short cache as the first check.
    */
   async recheck(user: AuthUser): Promise<void> {
-    if (user.tokenExpiresAt !== null && user.tokenExpiresAt <= Date.now()) throw new AuthError(401, 'token_expired', 'Token has expired');
+    if (user.tokenExpiresAt !== null && user.tokenExpiresAt <= Date.now())
+      throw new AuthError(401, 'token_expired', 'Token has expired');
     const account = await this.loadAccount(user.id);
     if (!account) throw new AuthError(401, 'user_not_found', 'User does not exist');
     if (account.status === 'blocked') throw new AuthError(403, 'user_blocked', 'User account is blocked');

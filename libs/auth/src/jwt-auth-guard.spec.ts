@@ -16,7 +16,8 @@ function slowAccounts(delayMs: Record<string, number>, failing: string[] = []): 
   const authenticateClaims = (claims: MainBackendClaims) =>
     new Promise<AuthUser>((resolve, reject) =>
       setTimeout(() => {
-        if (failing.includes(claims.id)) return reject(Object.assign(new Error('connect ECONNREFUSED'), { name: 'MongoNetworkError' }));
+        if (failing.includes(claims.id))
+          return reject(Object.assign(new Error('connect ECONNREFUSED'), { name: 'MongoNetworkError' }));
         resolve({ id: claims.id, email: null, role: 'USER', isAdmin: false, partnerId: null, tokenExpiresAt: null });
       }, delayMs[claims.id] ?? 0),
     );
@@ -29,7 +30,9 @@ function guardWith(auth: AuthService): JwtAuthGuard {
 }
 
 function requestOf(userId: string) {
-  const req: { headers: Record<string, string>; user?: AuthUser } = { headers: { authorization: `Bearer ${jwt.sign({ id: userId }, SECRET)}` } };
+  const req: { headers: Record<string, string>; user?: AuthUser } = {
+    headers: { authorization: `Bearer ${jwt.sign({ id: userId }, SECRET)}` },
+  };
   const ctx = {
     getHandler: () => undefined,
     getClass: () => undefined,
@@ -39,14 +42,21 @@ function requestOf(userId: string) {
 }
 
 /** The guard's answer, or 'no answer' if it has none within a moment (a request left hanging). */
-const within = (p: Promise<boolean>, ms = 300) => Promise.race([p.then(String, (err: Error) => err.name), new Promise<string>((r) => setTimeout(() => r('no answer'), ms))]);
+const within = (p: Promise<boolean>, ms = 300) =>
+  Promise.race([
+    p.then(String, (err: Error) => err.name),
+    new Promise<string>((r) => setTimeout(() => r('no answer'), ms)),
+  ]);
 
 describe('JwtAuthGuard with requests in flight together', () => {
   it('gives each request its own user, however the account checks interleave', async () => {
     const guard = guardWith(slowAccounts({ [A]: 40, [B]: 5 }));
     const a = requestOf(A);
     const b = requestOf(B);
-    const outcomes = await Promise.all([within(guard.canActivate(a.ctx) as Promise<boolean>), within(guard.canActivate(b.ctx) as Promise<boolean>)]);
+    const outcomes = await Promise.all([
+      within(guard.canActivate(a.ctx) as Promise<boolean>),
+      within(guard.canActivate(b.ctx) as Promise<boolean>),
+    ]);
     expect(outcomes).toEqual(['true', 'true']);
     // B's request must not end up as A once A's slower check completes.
     expect([a.req.user?.id, b.req.user?.id]).toEqual([A, B]);
@@ -56,7 +66,10 @@ describe('JwtAuthGuard with requests in flight together', () => {
     const guard = guardWith(slowAccounts({ [A]: 40, [B]: 5 }, [A]));
     const a = requestOf(A);
     const b = requestOf(B);
-    const outcomes = await Promise.all([within(guard.canActivate(a.ctx) as Promise<boolean>), within(guard.canActivate(b.ctx) as Promise<boolean>)]);
+    const outcomes = await Promise.all([
+      within(guard.canActivate(a.ctx) as Promise<boolean>),
+      within(guard.canActivate(b.ctx) as Promise<boolean>),
+    ]);
     expect(outcomes).toEqual(['MongoNetworkError', 'true']);
     expect(b.req.user?.id).toBe(B);
   });

@@ -36,10 +36,13 @@ export function socketAuthMiddleware(auth: AuthService) {
         next();
       })
       .catch((err: unknown) => {
-        const refusal = new Error(err instanceof AuthError ? err.message : 'Service temporarily unavailable') as Error & {
+        const refusal = new Error(
+          err instanceof AuthError ? err.message : 'Service temporarily unavailable',
+        ) as Error & {
           data: unknown;
         };
-        refusal.data = err instanceof AuthError ? { status: err.status, code: err.code } : { status: 503, code: 'unavailable' };
+        refusal.data =
+          err instanceof AuthError ? { status: err.status, code: err.code } : { status: 503, code: 'unavailable' };
         next(refusal);
       });
   };

@@ -1,6 +1,10 @@
 import { ConfigError, loadConfig, loadConfigOrExit } from './index';
 
-const minimal = { MONGODB_URI: 'mongodb://127.0.0.1:27017/finance', JWT_SECRET: 'a-long-enough-secret', OPENAI_API_KEY: 'sk-test' };
+const minimal = {
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/finance',
+  JWT_SECRET: 'a-long-enough-secret',
+  OPENAI_API_KEY: 'sk-test',
+};
 
 describe('loadConfig', () => {
   it('fills documented defaults around the three required settings', () => {
@@ -40,7 +44,11 @@ describe('loadConfig', () => {
   });
 
   it('parses per-task models and the price table', () => {
-    const c = loadConfig({ ...minimal, OPENAI_TASK_MODELS: '{"chat":"gpt-4o"}', OPENAI_PRICES: '{"gpt-4o":{"input":2.5,"output":10}}' });
+    const c = loadConfig({
+      ...minimal,
+      OPENAI_TASK_MODELS: '{"chat":"gpt-4o"}',
+      OPENAI_PRICES: '{"gpt-4o":{"input":2.5,"output":10}}',
+    });
     expect(c.llm.taskModels).toEqual({ chat: 'gpt-4o' });
     expect(c.llm.prices['gpt-4o']).toEqual({ input: 2.5, output: 10 });
   });

@@ -62,7 +62,8 @@ function isPriceTable(v: unknown): v is AppConfig['llm']['prices'] {
     typeof v === 'object' &&
     !Array.isArray(v) &&
     Object.values(v).every(
-      (p) => !!p && typeof p === 'object' && typeof (p as any).input === 'number' && typeof (p as any).output === 'number',
+      (p) =>
+        !!p && typeof p === 'object' && typeof (p as any).input === 'number' && typeof (p as any).output === 'number',
     )
   );
 }
@@ -75,7 +76,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const read = <T>(name: keyof typeof VARIABLES): T => parseVar(name, VARIABLES[name] as VarSpec, env[name]) as T;
 
   const taskModels = read<unknown>('OPENAI_TASK_MODELS');
-  if (!isStringMap(taskModels)) throw new ConfigError('OPENAI_TASK_MODELS', 'must be a JSON object of task -> model name');
+  if (!isStringMap(taskModels))
+    throw new ConfigError('OPENAI_TASK_MODELS', 'must be a JSON object of task -> model name');
   const prices = read<unknown>('OPENAI_PRICES');
   if (!isPriceTable(prices)) {
     throw new ConfigError('OPENAI_PRICES', 'must be a JSON object of model -> {"input": number, "output": number}');
@@ -86,7 +88,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError('CURRENCY', `must be a 3-letter ISO code, got "${currency}"`);
   for (const name of ['SUGGESTIONS_CRON', 'ALERTS_CRON'] as const) {
     const pattern = read<string>(name);
-    if (!CRON_PATTERN.test(pattern)) throw new ConfigError(name, `must be a cron pattern such as "0 6 * * *", got "${pattern}"`);
+    if (!CRON_PATTERN.test(pattern))
+      throw new ConfigError(name, `must be a cron pattern such as "0 6 * * *", got "${pattern}"`);
   }
   const locale = read<string>('LOCALE');
   try {
@@ -97,7 +100,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const boardUser = read<string | undefined>('BULL_BOARD_USER');
   const boardPassword = read<string | undefined>('BULL_BOARD_PASSWORD');
-  if (!boardUser !== !boardPassword) throw new ConfigError(boardUser ? 'BULL_BOARD_PASSWORD' : 'BULL_BOARD_USER', 'must be set together with its pair');
+  if (!boardUser !== !boardPassword)
+    throw new ConfigError(boardUser ? 'BULL_BOARD_PASSWORD' : 'BULL_BOARD_USER', 'must be set together with its pair');
 
   return {
     env: read('NODE_ENV'),
@@ -115,7 +119,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       jobTimeoutMs: read('JOB_TIMEOUT_MS'),
       lockMs: read('JOB_LOCK_MS'),
       stalledCheckMs: read('JOB_STALLED_CHECK_MS'),
-      modelLimiter: read<number>('MODEL_JOBS_PER_WINDOW') > 0 ? { max: read('MODEL_JOBS_PER_WINDOW'), duration: read('MODEL_JOBS_WINDOW_MS') } : null,
+      modelLimiter:
+        read<number>('MODEL_JOBS_PER_WINDOW') > 0
+          ? { max: read('MODEL_JOBS_PER_WINDOW'), duration: read('MODEL_JOBS_WINDOW_MS') }
+          : null,
     },
     recovery: { sweepMs: read('RECOVERY_SWEEP_MS'), staleMs: read('RECOVERY_STALE_MS') },
     llm: {
@@ -128,7 +135,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       prices,
       offlineDemo: read('LLM_OFFLINE_DEMO'),
     },
-    expenses: { categories, rateLimit: read('EXPENSE_PARSE_RATE_LIMIT'), rateWindowMs: read('EXPENSE_PARSE_RATE_WINDOW_MS') },
+    expenses: {
+      categories,
+      rateLimit: read('EXPENSE_PARSE_RATE_LIMIT'),
+      rateWindowMs: read('EXPENSE_PARSE_RATE_WINDOW_MS'),
+    },
     queueBoard: { basicAuth: boardUser && boardPassword ? { user: boardUser, password: boardPassword } : null },
     chat: {
       assistantName: read('ASSISTANT_NAME'),
@@ -140,8 +151,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       dailyTokenBudget: read('CHAT_DAILY_TOKEN_BUDGET'),
     },
     reports: { cacheWindowMs: read('REPORT_CACHE_WINDOW_MS') },
-    daily: { suggestionsCron: read('SUGGESTIONS_CRON'), alertsCron: read('ALERTS_CRON'), fanOutBatchSize: read('FANOUT_BATCH_SIZE') },
-    suggestions: { refreshLimit: read('SUGGESTIONS_REFRESH_LIMIT'), refreshWindowMs: read('SUGGESTIONS_REFRESH_WINDOW_MS') },
+    daily: {
+      suggestionsCron: read('SUGGESTIONS_CRON'),
+      alertsCron: read('ALERTS_CRON'),
+      fanOutBatchSize: read('FANOUT_BATCH_SIZE'),
+    },
+    suggestions: {
+      refreshLimit: read('SUGGESTIONS_REFRESH_LIMIT'),
+      refreshWindowMs: read('SUGGESTIONS_REFRESH_WINDOW_MS'),
+    },
     locale: { timeZone: read('TIME_ZONE'), currency, locale },
   };
 }

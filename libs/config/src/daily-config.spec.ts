@@ -1,6 +1,10 @@
 import { ConfigError, loadConfig } from './index';
 
-const minimal = { MONGODB_URI: 'mongodb://127.0.0.1:27017/finance', JWT_SECRET: 'a-long-enough-secret', OPENAI_API_KEY: 'sk-test' };
+const minimal = {
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/finance',
+  JWT_SECRET: 'a-long-enough-secret',
+  OPENAI_API_KEY: 'sk-test',
+};
 
 describe('daily job settings', () => {
   it('defaults to suggestions at 06:00 and alerts at 05:00, batches of 500, three refreshes an hour', () => {
@@ -10,7 +14,9 @@ describe('daily job settings', () => {
   });
 
   it('accepts five- and six-field cron patterns', () => {
-    expect(loadConfig({ ...minimal, SUGGESTIONS_CRON: '30 7 * * MON-FRI', ALERTS_CRON: '0 */15 4 * * *' }).daily).toMatchObject({
+    expect(
+      loadConfig({ ...minimal, SUGGESTIONS_CRON: '30 7 * * MON-FRI', ALERTS_CRON: '0 */15 4 * * *' }).daily,
+    ).toMatchObject({
       suggestionsCron: '30 7 * * MON-FRI',
       alertsCron: '0 */15 4 * * *',
     });

@@ -51,7 +51,19 @@ export class AiUsageRepository {
             avgLatencyMs: { $avg: '$latencyMs' },
           },
         },
-        { $project: { _id: 0, feature: '$_id.feature', model: '$_id.model', calls: 1, failures: 1, inputTokens: 1, outputTokens: 1, costUsd: 1, avgLatencyMs: { $round: ['$avgLatencyMs', 0] } } },
+        {
+          $project: {
+            _id: 0,
+            feature: '$_id.feature',
+            model: '$_id.model',
+            calls: 1,
+            failures: 1,
+            inputTokens: 1,
+            outputTokens: 1,
+            costUsd: 1,
+            avgLatencyMs: { $round: ['$avgLatencyMs', 0] },
+          },
+        },
         { $sort: { feature: 1, model: 1 } },
       ])
       .exec();

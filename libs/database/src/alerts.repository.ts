@@ -9,7 +9,16 @@ import { isDuplicateKeyError } from './mongo-errors';
 
 export type NewAlert = Omit<
   AlertDoc,
-  '_id' | 'status' | 'stillFiring' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt' | 'note' | 'createdAt' | 'updatedAt'
+  | '_id'
+  | 'status'
+  | 'stillFiring'
+  | 'acknowledgedBy'
+  | 'acknowledgedAt'
+  | 'resolvedBy'
+  | 'resolvedAt'
+  | 'note'
+  | 'createdAt'
+  | 'updatedAt'
 >;
 
 export interface AlertFilter {
@@ -25,7 +34,10 @@ export class AlertsRepository {
 
   /** The user's alerts that are open or acknowledged: the ones a new screening must not duplicate. */
   unresolvedForUser(userId: string): Promise<AlertDoc[]> {
-    return this.alerts.find({ userId: toObjectId(userId), resolvedAt: null }).lean<AlertDoc[]>().exec();
+    return this.alerts
+      .find({ userId: toObjectId(userId), resolvedAt: null })
+      .lean<AlertDoc[]>()
+      .exec();
   }
 
   /** False when an unresolved alert for the same flag exists already (another screening won the race). */
@@ -43,8 +55,18 @@ export class AlertsRepository {
   async markScreened(userId: string, firingFlagKeys: string[], at: Date): Promise<void> {
     const unresolved = { userId: toObjectId(userId), resolvedAt: null };
     await Promise.all([
-      this.alerts.updateMany({ ...unresolved, flagKey: { $in: firingFlagKeys } }, { $set: { stillFiring: true, lastScreenedAt: at } }).exec(),
-      this.alerts.updateMany({ ...unresolved, flagKey: { $nin: firingFlagKeys } }, { $set: { stillFiring: false, lastScreenedAt: at } }).exec(),
+      this.alerts
+        .updateMany(
+          { ...unresolved, flagKey: { $in: firingFlagKeys } },
+          { $set: { stillFiring: true, lastScreenedAt: at } },
+        )
+        .exec(),
+      this.alerts
+        .updateMany(
+          { ...unresolved, flagKey: { $nin: firingFlagKeys } },
+          { $set: { stillFiring: false, lastScreenedAt: at } },
+        )
+        .exec(),
     ]);
   }
 
@@ -74,7 +96,14 @@ export class AlertsRepository {
     return this.alerts
       .findOneAndUpdate(
         { _id: toObjectId(id), status: 'open' },
-        { $set: { status: 'acknowledged', acknowledgedBy: toObjectId(adminId), acknowledgedAt: at, ...(note !== undefined ? { note } : {}) } },
+        {
+          $set: {
+            status: 'acknowledged',
+            acknowledgedBy: toObjectId(adminId),
+            acknowledgedAt: at,
+            ...(note !== undefined ? { note } : {}),
+          },
+        },
         { returnDocument: 'after' },
       )
       .lean<AlertDoc>()
@@ -86,11 +115,17 @@ export class AlertsRepository {
     return this.alerts
       .findOneAndUpdate(
         { _id: toObjectId(id), status: { $in: ['open', 'acknowledged'] } },
-        { $set: { status: 'resolved', resolvedBy: toObjectId(adminId), resolvedAt: at, ...(note !== undefined ? { note } : {}) } },
+        {
+          $set: {
+            status: 'resolved',
+            resolvedBy: toObjectId(adminId),
+            resolvedAt: at,
+            ...(note !== undefined ? { note } : {}),
+          },
+        },
         { returnDocument: 'after' },
       )
       .lean<AlertDoc>()
       .exec();
   }
 }
-

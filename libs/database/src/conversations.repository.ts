@@ -14,13 +14,21 @@ export class ConversationsRepository {
   ) {}
 
   async create(userId: string, language: string | null): Promise<ConversationDoc> {
-    const doc = await this.conversations.create({ userId: toObjectId(userId), language, lastMessageAt: new Date(), messageCount: 0 });
+    const doc = await this.conversations.create({
+      userId: toObjectId(userId),
+      language,
+      lastMessageAt: new Date(),
+      messageCount: 0,
+    });
     return doc.toObject();
   }
 
   /** Every read is scoped by owner: another user's conversation reads as missing. */
   findForUser(id: string, userId: string): Promise<ConversationDoc | null> {
-    return this.conversations.findOne({ _id: toObjectId(id), userId: toObjectId(userId) }).lean<ConversationDoc>().exec();
+    return this.conversations
+      .findOne({ _id: toObjectId(id), userId: toObjectId(userId) })
+      .lean<ConversationDoc>()
+      .exec();
   }
 
   findById(id: string): Promise<ConversationDoc | null> {
@@ -40,7 +48,11 @@ export class ConversationsRepository {
 
   rename(id: string, userId: string, title: string): Promise<ConversationDoc | null> {
     return this.conversations
-      .findOneAndUpdate({ _id: toObjectId(id), userId: toObjectId(userId) }, { $set: { title, titleSource: 'user' } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: toObjectId(id), userId: toObjectId(userId) },
+        { $set: { title, titleSource: 'user' } },
+        { returnDocument: 'after' },
+      )
       .lean<ConversationDoc>()
       .exec();
   }
@@ -48,13 +60,19 @@ export class ConversationsRepository {
   /** Sets the automatic title unless the user has named the conversation meanwhile. */
   setAutoTitle(id: string, title: string): Promise<ConversationDoc | null> {
     return this.conversations
-      .findOneAndUpdate({ _id: toObjectId(id), titleSource: { $ne: 'user' } }, { $set: { title, titleSource: 'auto' } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: toObjectId(id), titleSource: { $ne: 'user' } },
+        { $set: { title, titleSource: 'auto' } },
+        { returnDocument: 'after' },
+      )
       .lean<ConversationDoc>()
       .exec();
   }
 
   async recordMessages(id: string, count: number, at = new Date()): Promise<void> {
-    await this.conversations.updateOne({ _id: toObjectId(id) }, { $inc: { messageCount: count }, $max: { lastMessageAt: at } }).exec();
+    await this.conversations
+      .updateOne({ _id: toObjectId(id) }, { $inc: { messageCount: count }, $max: { lastMessageAt: at } })
+      .exec();
   }
 
   /** Deletes the conversation and its messages; false when it is not the user's. */

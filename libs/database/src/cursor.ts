@@ -30,7 +30,11 @@ export interface Page<T> {
 }
 
 /** Rows fetched with `limit + 1`: the extra row only says whether another page exists. */
-export function toPage<T extends { _id: Types.ObjectId }>(rows: T[], limit: number, sortedBy: (row: T) => Date): Page<T> {
+export function toPage<T extends { _id: Types.ObjectId }>(
+  rows: T[],
+  limit: number,
+  sortedBy: (row: T) => Date,
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(sortedBy(last), last._id) : null };

@@ -15,7 +15,20 @@ import { SuggestionsRepository } from './suggestions.repository';
 import { UsersRepository } from './users.repository';
 import { UnfinishedWorkRepository } from './unfinished-work.repository';
 
-const REPOSITORIES = [UsersRepository, ExpenseParsesRepository, AiUsageRepository, ConversationsRepository, MessagesRepository, FinanceInputsRepository, FinancialContextService, ActiveUsersRepository, SuggestionsRepository, AlertsRepository, ReportsRepository, UnfinishedWorkRepository];
+const REPOSITORIES = [
+  UsersRepository,
+  ExpenseParsesRepository,
+  AiUsageRepository,
+  ConversationsRepository,
+  MessagesRepository,
+  FinanceInputsRepository,
+  FinancialContextService,
+  ActiveUsersRepository,
+  SuggestionsRepository,
+  AlertsRepository,
+  ReportsRepository,
+  UnfinishedWorkRepository,
+];
 
 @Global()
 @Module({

@@ -15,7 +15,10 @@ export class ExpenseParsesRepository {
 
   /** Scoped by owner: another user's id reads as missing. */
   findForUser(id: string, userId: string): Promise<ExpenseParseDoc | null> {
-    return this.parses.findOne({ _id: toObjectId(id), userId: toObjectId(userId) }).lean<ExpenseParseDoc>().exec();
+    return this.parses
+      .findOne({ _id: toObjectId(id), userId: toObjectId(userId) })
+      .lean<ExpenseParseDoc>()
+      .exec();
   }
 
   findById(id: string | Types.ObjectId): Promise<ExpenseParseDoc | null> {
@@ -29,14 +32,20 @@ export class ExpenseParsesRepository {
   /** Only a still-processing parse is completed, so a retried job cannot overwrite a final state. */
   async complete(id: string, result: ParsedExpense): Promise<boolean> {
     const res = await this.parses
-      .updateOne({ _id: toObjectId(id), status: 'processing' }, { $set: { status: 'completed', result, error: null, completedAt: new Date() } })
+      .updateOne(
+        { _id: toObjectId(id), status: 'processing' },
+        { $set: { status: 'completed', result, error: null, completedAt: new Date() } },
+      )
       .exec();
     return res.modifiedCount === 1;
   }
 
   async fail(id: string, reason: string): Promise<boolean> {
     const res = await this.parses
-      .updateOne({ _id: toObjectId(id), status: 'processing' }, { $set: { status: 'failed', error: reason, completedAt: new Date() } })
+      .updateOne(
+        { _id: toObjectId(id), status: 'processing' },
+        { $set: { status: 'failed', error: reason, completedAt: new Date() } },
+      )
       .exec();
     return res.modifiedCount === 1;
   }

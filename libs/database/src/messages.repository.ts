@@ -39,14 +39,26 @@ export class MessagesRepository {
   }
 
   findByClientMessageId(userId: string, clientMessageId: string): Promise<MessageDoc | null> {
-    return this.messages.findOne({ userId: toObjectId(userId), clientMessageId }).lean<MessageDoc>().exec();
+    return this.messages
+      .findOne({ userId: toObjectId(userId), clientMessageId })
+      .lean<MessageDoc>()
+      .exec();
   }
 
   findReply(userMessageId: Types.ObjectId): Promise<MessageDoc | null> {
-    return this.messages.findOne({ replyTo: userMessageId, role: 'assistant' }).sort({ createdAt: -1 }).lean<MessageDoc>().exec();
+    return this.messages
+      .findOne({ replyTo: userMessageId, role: 'assistant' })
+      .sort({ createdAt: -1 })
+      .lean<MessageDoc>()
+      .exec();
   }
 
-  async startAssistant(input: { conversationId: Types.ObjectId; userId: string; replyTo: Types.ObjectId; model: string }): Promise<MessageDoc> {
+  async startAssistant(input: {
+    conversationId: Types.ObjectId;
+    userId: string;
+    replyTo: Types.ObjectId;
+    model: string;
+  }): Promise<MessageDoc> {
     const doc = await this.messages.create({
       conversationId: input.conversationId,
       userId: toObjectId(input.userId),
@@ -61,15 +73,27 @@ export class MessagesRepository {
 
   async finishAssistant(
     id: Types.ObjectId,
-    update: { status: Exclude<MessageStatus, 'streaming'>; content: string; inputTokens: number; outputTokens: number; error?: string | null },
+    update: {
+      status: Exclude<MessageStatus, 'streaming'>;
+      content: string;
+      inputTokens: number;
+      outputTokens: number;
+      error?: string | null;
+    },
   ): Promise<void> {
-    await this.messages.updateOne({ _id: id, status: 'streaming' }, { $set: { ...update, error: update.error ?? null } }).exec();
+    await this.messages
+      .updateOne({ _id: id, status: 'streaming' }, { $set: { ...update, error: update.error ?? null } })
+      .exec();
   }
 
   /** Newest first; the caller trims to its token budget. Failed replies carry no content worth resending. */
   recent(conversationId: Types.ObjectId, limit: number, excludeId?: Types.ObjectId): Promise<MessageDoc[]> {
     return this.messages
-      .find({ conversationId, status: { $in: ['complete', 'stopped'] }, ...(excludeId ? { _id: { $ne: excludeId } } : {}) })
+      .find({
+        conversationId,
+        status: { $in: ['complete', 'stopped'] },
+        ...(excludeId ? { _id: { $ne: excludeId } } : {}),
+      })
       .sort({ createdAt: -1, _id: -1 })
       .limit(limit)
       .lean<MessageDoc[]>()

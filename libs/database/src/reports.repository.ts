@@ -21,7 +21,13 @@ export class ReportsRepository {
    */
   async createQueued(userId: string, type: ReportType): Promise<{ report: ReportDoc; created: boolean }> {
     try {
-      const doc = await this.reports.create({ userId: toObjectId(userId), type, status: 'queued', progress: 0, activeType: type });
+      const doc = await this.reports.create({
+        userId: toObjectId(userId),
+        type,
+        status: 'queued',
+        progress: 0,
+        activeType: type,
+      });
       return { report: doc.toObject(), created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -32,12 +38,18 @@ export class ReportsRepository {
   }
 
   findActive(userId: string, type: ReportType): Promise<ReportDoc | null> {
-    return this.reports.findOne({ userId: toObjectId(userId), activeType: type }).lean<ReportDoc>().exec();
+    return this.reports
+      .findOne({ userId: toObjectId(userId), activeType: type })
+      .lean<ReportDoc>()
+      .exec();
   }
 
   /** Scoped by owner: another user's report reads as missing. */
   findForUser(id: string, userId: string): Promise<ReportDoc | null> {
-    return this.reports.findOne({ _id: toObjectId(id), userId: toObjectId(userId) }).lean<ReportDoc>().exec();
+    return this.reports
+      .findOne({ _id: toObjectId(id), userId: toObjectId(userId) })
+      .lean<ReportDoc>()
+      .exec();
   }
 
   findById(id: string): Promise<ReportDoc | null> {
@@ -54,7 +66,12 @@ export class ReportsRepository {
   }
 
   /** Newest first, without the heavy figures and insights. */
-  async list(userId: string, filter: { type?: ReportType; status?: ReportStatus }, limit: number, cursor: Cursor | null): Promise<Page<ReportListItem>> {
+  async list(
+    userId: string,
+    filter: { type?: ReportType; status?: ReportStatus },
+    limit: number,
+    cursor: Cursor | null,
+  ): Promise<Page<ReportListItem>> {
     const query: QueryFilter<ReportDoc> = {
       userId: toObjectId(userId),
       ...(filter.type ? { type: filter.type } : {}),
@@ -88,15 +105,31 @@ export class ReportsRepository {
   }
 
   async saveFigures(id: string, figures: object, dataFingerprint: string, progress: number): Promise<void> {
-    await this.reports.updateOne({ _id: toObjectId(id), status: 'running' }, { $set: { figures, dataFingerprint, progress } }).exec();
+    await this.reports
+      .updateOne({ _id: toObjectId(id), status: 'running' }, { $set: { figures, dataFingerprint, progress } })
+      .exec();
   }
 
   /** Only an unfinished report is completed, so a retried job cannot overwrite a final state. */
-  async complete(id: string, result: { summary: string; insights: StoredReportInsight[]; model: string; promptVersion: string }): Promise<boolean> {
+  async complete(
+    id: string,
+    result: { summary: string; insights: StoredReportInsight[]; model: string; promptVersion: string },
+  ): Promise<boolean> {
     const res = await this.reports
       .updateOne(
         { _id: toObjectId(id), status: { $in: UNFINISHED } },
-        { $set: { ...result, status: 'completed', progress: 100, activeType: null, error: null, lastError: null, lastErrorKind: null, completedAt: new Date() } },
+        {
+          $set: {
+            ...result,
+            status: 'completed',
+            progress: 100,
+            activeType: null,
+            error: null,
+            lastError: null,
+            lastErrorKind: null,
+            completedAt: new Date(),
+          },
+        },
       )
       .exec();
     return res.modifiedCount === 1;
@@ -115,7 +148,10 @@ export class ReportsRepository {
   /** Back to queued while BullMQ waits to retry, with the reason the attempt failed. */
   async awaitRetry(id: string, reason: string, kind: string): Promise<void> {
     await this.reports
-      .updateOne({ _id: toObjectId(id), status: 'running' }, { $set: { status: 'queued', progress: 0, lastError: reason, lastErrorKind: kind } })
+      .updateOne(
+        { _id: toObjectId(id), status: 'running' },
+        { $set: { status: 'queued', progress: 0, lastError: reason, lastErrorKind: kind } },
+      )
       .exec();
   }
 }

@@ -22,12 +22,19 @@ export class SuggestionsRepository {
 
   /** A refresh still waiting for the worker: asking again while one is pending reuses it. */
   findPendingRefresh(userId: string): Promise<SuggestionDoc | null> {
-    return this.sets.findOne({ userId: toObjectId(userId), status: 'pending', source: 'refresh' }).sort({ createdAt: -1 }).lean<SuggestionDoc>().exec();
+    return this.sets
+      .findOne({ userId: toObjectId(userId), status: 'pending', source: 'refresh' })
+      .sort({ createdAt: -1 })
+      .lean<SuggestionDoc>()
+      .exec();
   }
 
   /** Scoped by owner: another user's id reads as missing. */
   findForUser(id: string, userId: string): Promise<SuggestionDoc | null> {
-    return this.sets.findOne({ _id: toObjectId(id), userId: toObjectId(userId) }).lean<SuggestionDoc>().exec();
+    return this.sets
+      .findOne({ _id: toObjectId(id), userId: toObjectId(userId) })
+      .lean<SuggestionDoc>()
+      .exec();
   }
 
   findById(id: string | Types.ObjectId): Promise<SuggestionDoc | null> {
@@ -43,7 +50,10 @@ export class SuggestionsRepository {
   }
 
   findDaily(userId: string, dateKey: string): Promise<SuggestionDoc | null> {
-    return this.sets.findOne({ userId: toObjectId(userId), dateKey, source: 'daily' }).lean<SuggestionDoc>().exec();
+    return this.sets
+      .findOne({ userId: toObjectId(userId), dateKey, source: 'daily' })
+      .lean<SuggestionDoc>()
+      .exec();
   }
 
   /** The day's set, created pending if missing. Two workers racing both get the one document the unique index let in. */
@@ -51,7 +61,11 @@ export class SuggestionsRepository {
     const filter = { userId: toObjectId(userId), dateKey, source: 'daily' as const };
     try {
       const doc = await this.sets
-        .findOneAndUpdate(filter, { $setOnInsert: { status: 'pending' } }, { upsert: true, returnDocument: 'after', setDefaultsOnInsert: true })
+        .findOneAndUpdate(
+          filter,
+          { $setOnInsert: { status: 'pending' } },
+          { upsert: true, returnDocument: 'after', setDefaultsOnInsert: true },
+        )
         .lean<SuggestionDoc>()
         .exec();
       if (doc) return doc;
@@ -70,13 +84,18 @@ export class SuggestionsRepository {
   /** Only a pending set is completed, so a retried or duplicated job cannot overwrite a final state. */
   async complete(id: Types.ObjectId, result: CompletedSuggestion): Promise<boolean> {
     const res = await this.sets
-      .updateOne({ _id: id, status: 'pending' }, { $set: { status: 'completed', ...result, error: null, completedAt: new Date() } })
+      .updateOne(
+        { _id: id, status: 'pending' },
+        { $set: { status: 'completed', ...result, error: null, completedAt: new Date() } },
+      )
       .exec();
     return res.modifiedCount === 1;
   }
 
   async fail(id: Types.ObjectId, reason: string): Promise<boolean> {
-    const res = await this.sets.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'failed', error: reason, completedAt: new Date() } }).exec();
+    const res = await this.sets
+      .updateOne({ _id: id, status: 'pending' }, { $set: { status: 'failed', error: reason, completedAt: new Date() } })
+      .exec();
     return res.modifiedCount === 1;
   }
 }

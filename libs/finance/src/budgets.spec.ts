@@ -21,11 +21,38 @@ const data: Partial<FinanceInputs> = {
     budget({ id: 'b-groc-mar', name: 'Groceries', amount: 300, createdAt: d('2026-03-01T12:00:00Z') }),
     budget({ id: 'b-groc-apr', name: 'Groceries ', amount: 320, createdAt: d('2026-04-01T08:00:00Z') }),
     // The partner's household budget counts for both partners.
-    budget({ id: 'b-house', userId: PARTNER, name: 'Household bills', amount: 200, type: 'household', createdAt: d('2025-12-10T00:00:00Z') }),
-    budget({ id: 'b-own-house', name: 'Shared food', amount: 150, type: 'household', createdAt: d('2026-01-05T00:00:00Z') }),
+    budget({
+      id: 'b-house',
+      userId: PARTNER,
+      name: 'Household bills',
+      amount: 200,
+      type: 'household',
+      createdAt: d('2025-12-10T00:00:00Z'),
+    }),
+    budget({
+      id: 'b-own-house',
+      name: 'Shared food',
+      amount: 150,
+      type: 'household',
+      createdAt: d('2026-01-05T00:00:00Z'),
+    }),
     // On-off created at 23:30Z on 31 March = 00:30 on 1 April in London: an April budget.
-    budget({ id: 'b-trip', name: 'Paris trip', amount: 500, frequency: 'on-off', category: CATEGORY_WANTS, createdAt: d('2026-03-31T23:30:00Z') }),
-    budget({ id: 'b-gift', name: 'Gift', amount: 50, frequency: 'on-off', category: CATEGORY_WANTS, createdAt: d('2026-03-10T00:00:00Z') }),
+    budget({
+      id: 'b-trip',
+      name: 'Paris trip',
+      amount: 500,
+      frequency: 'on-off',
+      category: CATEGORY_WANTS,
+      createdAt: d('2026-03-31T23:30:00Z'),
+    }),
+    budget({
+      id: 'b-gift',
+      name: 'Gift',
+      amount: 50,
+      frequency: 'on-off',
+      category: CATEGORY_WANTS,
+      createdAt: d('2026-03-10T00:00:00Z'),
+    }),
     // The partner's personal budget is none of the user's business.
     budget({ id: 'b-golf', userId: PARTNER, name: 'Golf', amount: 80, createdAt: d('2026-01-01T00:00:00Z') }),
   ],
@@ -52,7 +79,13 @@ describe('budgetVsActual', () => {
   it('reports each budget for this month, with the partner household budgets and their spending', () => {
     const r = budgetVsActual(l, { kind: 'this-month' }, { now });
     const byName = Object.fromEntries(r.lines.map((x) => [x.name.trim(), x]));
-    expect(r.lines.map((x) => x.name.trim())).toEqual(['Gift', 'Paris trip', 'Groceries', 'Household bills', 'Shared food']);
+    expect(r.lines.map((x) => x.name.trim())).toEqual([
+      'Gift',
+      'Paris trip',
+      'Groceries',
+      'Household bills',
+      'Shared food',
+    ]);
 
     // Groceries: April copy 32000 budgeted; actual 3000 (against March copy) + 31050 = 34050; over by 2050;
     // 34050 / 32000 = 106.406% -> 106.4
@@ -81,11 +114,29 @@ describe('budgetVsActual', () => {
       percentUsedPct: 110.4,
     });
     // Shared food (own household): 15000; 6000 + 9500 = 15500; over 500; 103.33% -> 103.3
-    expect(byName['Shared food']).toMatchObject({ ownership: 'own', actualMinor: 15500, overrunMinor: 500, percentUsedPct: 103.3 });
+    expect(byName['Shared food']).toMatchObject({
+      ownership: 'own',
+      actualMinor: 15500,
+      overrunMinor: 500,
+      percentUsedPct: 103.3,
+    });
     // Paris trip: on-off, April in London; 45025 of 50000, 4975 left; 90.05% -> 90.1
-    expect(byName['Paris trip']).toMatchObject({ budgetedMinor: 50000, actualMinor: 45025, remainingMinor: 4975, percentUsedPct: 90.1, overrun: false });
+    expect(byName['Paris trip']).toMatchObject({
+      budgetedMinor: 50000,
+      actualMinor: 45025,
+      remainingMinor: 4975,
+      percentUsedPct: 90.1,
+      overrun: false,
+    });
     // Gift: on-off from March, so nothing budgeted in April; spending against it is shown, not called an overrun.
-    expect(byName['Gift']).toMatchObject({ budgetedMinor: 0, actualMinor: 2000, monthsApplied: 0, percentUsedPct: null, overrun: false, overrunMinor: 0 });
+    expect(byName['Gift']).toMatchObject({
+      budgetedMinor: 0,
+      actualMinor: 2000,
+      monthsApplied: 0,
+      percentUsedPct: null,
+      overrun: false,
+      overrunMinor: 0,
+    });
     expect(r.lines.find((x) => x.name === 'Golf')).toBeUndefined();
     expect(r.unbudgetedSpendingMinor).toBe(1200);
     expect(r.partnerSpendIncluded).toBe(true);
@@ -97,17 +148,46 @@ describe('budgetVsActual', () => {
     // 71625 / 67000 = 106.90% -> 106.9
     // Wants: 50000 budgeted; 45025 + 2000 = 47025; 2975 left; 94.05% -> 94.1
     expect(r.byCategory).toEqual([
-      { category: CATEGORY_WANTS, bucket: 'wants', budgetCount: 2, budgetedMinor: 50000, actualMinor: 47025, remainingMinor: 2975, percentUsedPct: 94.1, overrun: false, overrunMinor: 0 },
-      { category: CATEGORY_NEEDS, bucket: 'needs', budgetCount: 3, budgetedMinor: 67000, actualMinor: 71625, remainingMinor: -4625, percentUsedPct: 106.9, overrun: true, overrunMinor: 4625 },
+      {
+        category: CATEGORY_WANTS,
+        bucket: 'wants',
+        budgetCount: 2,
+        budgetedMinor: 50000,
+        actualMinor: 47025,
+        remainingMinor: 2975,
+        percentUsedPct: 94.1,
+        overrun: false,
+        overrunMinor: 0,
+      },
+      {
+        category: CATEGORY_NEEDS,
+        bucket: 'needs',
+        budgetCount: 3,
+        budgetedMinor: 67000,
+        actualMinor: 71625,
+        remainingMinor: -4625,
+        percentUsedPct: 106.9,
+        overrun: true,
+        overrunMinor: 4625,
+      },
     ]);
     // 117000 budgeted, 118650 actual; 118650 / 117000 = 101.41% -> 101.4
-    expect(r.totals).toEqual({ budgetedMinor: 117000, actualMinor: 118650, remainingMinor: -1650, percentUsedPct: 101.4 });
+    expect(r.totals).toEqual({
+      budgetedMinor: 117000,
+      actualMinor: 118650,
+      remainingMinor: -1650,
+      percentUsedPct: 101.4,
+    });
   });
 
   it('applies the creation month in the configured zone', () => {
     // In UTC the trip budget was created in March, so it is not active in April.
     const r = budgetVsActual(ledger(data, 'UTC'), { kind: 'this-month' }, { now });
-    expect(r.lines.find((x) => x.name === 'Paris trip')).toMatchObject({ budgetedMinor: 0, actualMinor: 45025, overrun: false });
+    expect(r.lines.find((x) => x.name === 'Paris trip')).toMatchObject({
+      budgetedMinor: 0,
+      actualMinor: 45025,
+      overrun: false,
+    });
   });
 
   it('counts monthly budgets once per month applied over multi-month periods', () => {
@@ -117,7 +197,13 @@ describe('budgetVsActual', () => {
     // (the April copy does not exist yet) 30000 vs 28000 spent; gift once in March.
     expect(byName['Household bills']).toMatchObject({ monthsApplied: 3, budgetedMinor: 60000, actualMinor: 0 });
     expect(byName['Shared food']).toMatchObject({ monthsApplied: 3, budgetedMinor: 45000 });
-    expect(byName['Groceries']).toMatchObject({ budgetId: 'b-groc-mar', monthsApplied: 1, budgetedMinor: 30000, actualMinor: 28000, remainingMinor: 2000 });
+    expect(byName['Groceries']).toMatchObject({
+      budgetId: 'b-groc-mar',
+      monthsApplied: 1,
+      budgetedMinor: 30000,
+      actualMinor: 28000,
+      remainingMinor: 2000,
+    });
     expect(byName['Gift']).toMatchObject({ monthsApplied: 1, budgetedMinor: 5000, actualMinor: 0 });
     expect(byName['Paris trip']).toBeUndefined();
   });
@@ -125,7 +211,10 @@ describe('budgetVsActual', () => {
   it('says when the partner spending was not provided', () => {
     const r = budgetVsActual(ledger({ ...data, partnerBudgetSpendByMonth: null }, TZ), { kind: 'this-month' }, { now });
     expect(r.partnerSpendIncluded).toBe(false);
-    expect(r.lines.find((x) => x.name === 'Household bills')).toMatchObject({ actualMinor: 12000, partnerActualMinor: 0 });
+    expect(r.lines.find((x) => x.name === 'Household bills')).toMatchObject({
+      actualMinor: 12000,
+      partnerActualMinor: 0,
+    });
   });
 
   it('keeps a single monthly document applying every month from its creation', () => {

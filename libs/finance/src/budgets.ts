@@ -70,7 +70,9 @@ export interface BudgetReport {
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function createdOrder(a: LedgerBudget, b: LedgerBudget): number {
-  return monthsBetween(b.createdMonth, a.createdMonth) || a.createdAt.getTime() - b.createdAt.getTime() || byText(a.id, b.id);
+  return (
+    monthsBetween(b.createdMonth, a.createdMonth) || a.createdAt.getTime() - b.createdAt.getTime() || byText(a.id, b.id)
+  );
 }
 
 /** Budget documents grouped into series (monthly, same owner/type/name) or singletons (on-off and others). */
@@ -102,7 +104,11 @@ export interface BudgetOptions {
   now: Date;
 }
 
-export function budgetVsActual(ledger: Ledger, spec: PeriodSpec | ResolvedPeriod, options: BudgetOptions): BudgetReport {
+export function budgetVsActual(
+  ledger: Ledger,
+  spec: PeriodSpec | ResolvedPeriod,
+  options: BudgetOptions,
+): BudgetReport {
   const period = ensurePeriod(spec, options.now, ledger.timeZone);
   const months = new Set(period.months);
 
@@ -207,7 +213,12 @@ export function budgetVsActual(ledger: Ledger, spec: PeriodSpec | ResolvedPeriod
     period: periodInfo(ledger, period),
     lines,
     byCategory,
-    totals: { budgetedMinor: budgeted, actualMinor: actual, remainingMinor: budgeted - actual, percentUsedPct: pct(actual, budgeted) },
+    totals: {
+      budgetedMinor: budgeted,
+      actualMinor: actual,
+      remainingMinor: budgeted - actual,
+      percentUsedPct: pct(actual, budgeted),
+    },
     unbudgetedSpendingMinor,
     partnerSpendIncluded: ledger.partnerSpend !== null || !ledger.budgets.some((b) => b.isHousehold),
   };

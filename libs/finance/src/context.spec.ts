@@ -7,13 +7,25 @@ describe('buildFinancialContext', () => {
   const ctx = buildFinancialContext(richInputs(), { now, timeZone: 'Europe/London' });
 
   it('assembles the sections with consistent figures', () => {
-    expect(ctx).toMatchObject({ version: 1, userId: USER, timeZone: 'Europe/London', currency: 'GBP', locale: 'en-GB', currentMonth: '2026-04', today: '2026-04-15' });
+    expect(ctx).toMatchObject({
+      version: 1,
+      userId: USER,
+      timeZone: 'Europe/London',
+      currency: 'GBP',
+      locale: 'en-GB',
+      currentMonth: '2026-04',
+      today: '2026-04-15',
+    });
     expect(ctx.currentMonthProgress).toEqual({ day: 15, daysInMonth: 30 });
     // April: income 200000; spending 90000 + 33050 + 4000 + 1099 = 128149; net 71851
     expect(ctx.thisMonth).toMatchObject({ incomeMinor: 200000, spendingMinor: 128149, netCashFlowMinor: 71851 });
     expect(ctx.lastMonth).toMatchObject({ incomeMinor: 200000, spendingMinor: 118000 });
     // Jan-Mar: 90000 + 90000 + 118000 = 298000 spending; 600000 income; one salary a month
-    expect(ctx.last3Months).toMatchObject({ incomeMinor: 600000, spendingMinor: 298000, averagePerMonth: { incomeMinor: 200000 } });
+    expect(ctx.last3Months).toMatchObject({
+      incomeMinor: 600000,
+      spendingMinor: 298000,
+      averagePerMonth: { incomeMinor: 200000 },
+    });
     // Food over by 3050; Home bits 4000 own + 2500 partner of 10000
     expect(ctx.budgetsThisMonth.lines.map((l) => [l.name, l.budgetedMinor, l.actualMinor, l.overrun])).toEqual([
       ['Home bits', 10000, 6500, false],
@@ -51,7 +63,24 @@ describe('buildFinancialContext', () => {
     expect(ctx.dataQuality.items.map((i) => i.code)).toEqual(['debt-apr-estimated', 'current-month-in-progress']);
     expect(ctx.dataQuality.complete).toBe(true);
 
-    const empty = buildFinancialContext(inputs({ partnerId: PARTNER, budgets: [{ id: 'h', userId: USER, name: 'H', amount: 1, type: 'household', frequency: 'monthly', category: null, createdAt: d('2026-01-01T00:00:00Z') }] }), { now });
+    const empty = buildFinancialContext(
+      inputs({
+        partnerId: PARTNER,
+        budgets: [
+          {
+            id: 'h',
+            userId: USER,
+            name: 'H',
+            amount: 1,
+            type: 'household',
+            frequency: 'monthly',
+            category: null,
+            createdAt: d('2026-01-01T00:00:00Z'),
+          },
+        ],
+      }),
+      { now },
+    );
     expect(empty.dataQuality.complete).toBe(false);
     expect(empty.dataQuality.items.map((i) => [i.code, i.level])).toEqual([
       ['no-income-this-month', 'missing'],
@@ -73,26 +102,43 @@ describe('buildFinancialContext', () => {
       richInputs({
         window: { from: '2026-03', to: '2026-04' },
         debts: [{ id: 'dx', name: 'Mystery', amount: 100, monthlyPayment: 10 }],
-        expensesByMonth: [{ month: '2026-04', budgetId: 'gone', name: null, total: 5, count: 1 }, { month: '2025-01', budgetId: null, name: 'x', total: 1, count: 1 }],
+        expensesByMonth: [
+          { month: '2026-04', budgetId: 'gone', name: null, total: 5, count: 1 },
+          { month: '2025-01', budgetId: null, name: 'x', total: 1, count: 1 },
+        ],
       }),
       { now },
     );
     const codes = c.dataQuality.items.map((i) => i.code);
-    expect(codes).toEqual(expect.arrayContaining(['period-not-fetched', 'debt-apr-unknown', 'unknown-budget-ids', 'rows-outside-window-ignored']));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'period-not-fetched',
+        'debt-apr-unknown',
+        'unknown-budget-ids',
+        'rows-outside-window-ignored',
+      ]),
+    );
     expect(c.dataQuality.items.find((i) => i.code === 'period-not-fetched')?.detail.period).toBe('last-3-months');
     expect(c.dataQuality.items.find((i) => i.code === 'unknown-budget-ids')?.detail.budgetIds).toEqual(['gone']);
     expect(c.thisMonth.spendingByCategory[0]).toMatchObject({ category: 'Uncategorised', amountMinor: 500 });
   });
 
   it('applies thresholds and payoff options', () => {
-    const c = buildFinancialContext(richInputs(), { now, thresholds: { debtToIncomeMaxPct: 3 }, payoff: { extraMinor: 10000 } });
+    const c = buildFinancialContext(richInputs(), {
+      now,
+      thresholds: { debtToIncomeMaxPct: 3 },
+      payoff: { extraMinor: 10000 },
+    });
     expect(c.thresholds.debtToIncomeMaxPct).toBe(3);
     expect(c.redFlags.map((f) => f.code)).toContain('debt_to_income_high');
     expect(c.debts.payoff?.avalanche.monthlyBudgetMinor).toBe(17000);
   });
 
   it('uses currency minor digits and rejects a bad now', () => {
-    const c = buildFinancialContext(inputs({ incomeByMonth: [{ month: '2026-04', total: 1200, count: 1 }] }), { now, currency: 'JPY' });
+    const c = buildFinancialContext(inputs({ incomeByMonth: [{ month: '2026-04', total: 1200, count: 1 }] }), {
+      now,
+      currency: 'JPY',
+    });
     expect(c.thisMonth.incomeMinor).toBe(1200);
     expect(() => buildFinancialContext(inputs(), { now: new Date('nope') })).toThrow(RangeError);
   });

@@ -6,8 +6,23 @@ import { fiftyThirtyTwenty, type FiftyThirtyTwenty } from './fifty-thirty-twenty
 import type { FinanceInputs } from './inputs';
 import { buildLedger } from './ledger';
 import { currencyMinorDigits, DEFAULT_CURRENCY, DEFAULT_LOCALE, pct } from './money';
-import { addMonths, daysInMonth, DEFAULT_TIME_ZONE, localDateKey, monthKey, resolvePeriod, type MonthKey } from './periods';
-import { DEFAULT_RED_FLAG_THRESHOLDS, evaluateRedFlags, monthlyIncomeBasis, type IncomeBasis, type RedFlag, type RedFlagThresholds } from './red-flags';
+import {
+  addMonths,
+  daysInMonth,
+  DEFAULT_TIME_ZONE,
+  localDateKey,
+  monthKey,
+  resolvePeriod,
+  type MonthKey,
+} from './periods';
+import {
+  DEFAULT_RED_FLAG_THRESHOLDS,
+  evaluateRedFlags,
+  monthlyIncomeBasis,
+  type IncomeBasis,
+  type RedFlag,
+  type RedFlagThresholds,
+} from './red-flags';
 import { detectRecurring, type RecurringItem, type RecurringOptions } from './recurring';
 import { monthlySavingTargetsMinor, savingGoalsProgress, type SavingGoalProgress } from './saving-goals';
 import { summarisePeriod, type PeriodSummary } from './summary';
@@ -85,7 +100,8 @@ export interface FinancialContext {
 
 export function buildFinancialContext(inputs: FinanceInputs, options: ContextOptions): FinancialContext {
   const now = options.now;
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new RangeError('buildFinancialContext: options.now must be a valid Date');
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw new RangeError('buildFinancialContext: options.now must be a valid Date');
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const currency = (options.currency ?? DEFAULT_CURRENCY).toUpperCase();
   const locale = options.locale ?? DEFAULT_LOCALE;
@@ -108,7 +124,12 @@ export function buildFinancialContext(inputs: FinanceInputs, options: ContextOpt
   const goals = inputs.savingGoals ?? [];
   const monthlyTargetsMinor = monthlySavingTargetsMinor(goals, minorDigits);
 
-  const recurringItems = detectRecurring(inputs.recurringCandidates ?? [], { ...options.recurring, now, timeZone, minorDigits });
+  const recurringItems = detectRecurring(inputs.recurringCandidates ?? [], {
+    ...options.recurring,
+    now,
+    timeZone,
+    minorDigits,
+  });
   const subscriptions = recurringItems.filter((r) => r.likelySubscription && r.active);
 
   const context: FinancialContext = {
@@ -130,13 +151,18 @@ export function buildFinancialContext(inputs: FinanceInputs, options: ContextOpt
       savingTargetsPerMonthMinor: monthlyTargetsMinor,
     }),
     debts: {
-      items: [...debts].sort((a, b) => Number(a.paid) - Number(b.paid) || b.balanceMinor - a.balanceMinor || (a.id < b.id ? -1 : 1)).map(debtView),
+      items: [...debts]
+        .sort((a, b) => Number(a.paid) - Number(b.paid) || b.balanceMinor - a.balanceMinor || (a.id < b.id ? -1 : 1))
+        .map(debtView),
       activeCount: active.length,
       totalBalanceMinor: active.reduce((s, d) => s + d.balanceMinor, 0),
       monthlyPaymentsMinor,
       incomeBasis,
       debtToIncomePct: pct(monthlyPaymentsMinor, incomeBasis.monthlyIncomeMinor),
-      payoff: active.length > 0 ? comparePayoffStrategies(debts, { ...options.payoff, startMonth: addMonths(current, 1) }) : null,
+      payoff:
+        active.length > 0
+          ? comparePayoffStrategies(debts, { ...options.payoff, startMonth: addMonths(current, 1) })
+          : null,
     },
     savingGoals: { items: savingGoalsProgress(goals, now, timeZone, minorDigits), monthlyTargetsMinor },
     recurring: {
@@ -145,7 +171,10 @@ export function buildFinancialContext(inputs: FinanceInputs, options: ContextOpt
       subscriptionsMonthlyCostMinor: subscriptions.reduce((s, r) => s + r.estimatedMonthlyCostMinor, 0),
       subscriptionsYearlyCostMinor: subscriptions.reduce((s, r) => s + r.estimatedYearlyCostMinor, 0),
     },
-    duplicates: findDuplicates(inputs.duplicateCandidates ?? [], { windowDays: options.duplicateWindowDays, minorDigits }),
+    duplicates: findDuplicates(inputs.duplicateCandidates ?? [], {
+      windowDays: options.duplicateWindowDays,
+      minorDigits,
+    }),
     redFlags: evaluateRedFlags(ledger, { now, debts, thresholds }),
     thresholds,
     dataQuality: { complete: true, items: [] },
@@ -174,13 +203,19 @@ function assessDataQuality(
     ['last-month', ctx.lastMonth],
     ['last-3-months', ctx.last3Months],
   ] as const) {
-    if (!s.period.covered) add('period-not-fetched', 'warning', { period: name, months: s.period.months, window: `${ledger.window.from}..${ledger.window.to}` });
+    if (!s.period.covered)
+      add('period-not-fetched', 'warning', {
+        period: name,
+        months: s.period.months,
+        window: `${ledger.window.from}..${ledger.window.to}`,
+      });
   }
   if (ctx.thisMonth.incomeCount === 0) add('no-income-this-month', 'missing', { month: ctx.currentMonth });
   if (ctx.thisMonth.expenseCount === 0) add('no-expenses-this-month', 'missing', { month: ctx.currentMonth });
   if (ctx.lastMonth.incomeCount === 0) add('no-income-last-month', 'missing', { month: ctx.lastMonth.period.label });
   if (ctx.lastMonth.expenseCount === 0) add('no-expenses-last-month', 'missing', { month: ctx.lastMonth.period.label });
-  if (ctx.last3Months.incomeCount === 0) add('no-income-last-3-months', 'missing', { months: ctx.last3Months.period.months });
+  if (ctx.last3Months.incomeCount === 0)
+    add('no-income-last-3-months', 'missing', { months: ctx.last3Months.period.months });
   if (ledger.budgets.length === 0) add('no-budgets', 'missing');
   if ((inputs.debts ?? []).length === 0) add('no-debts', 'info');
   else if (ctx.debts.activeCount === 0) add('all-debts-paid', 'info');
@@ -188,20 +223,30 @@ function assessDataQuality(
 
   const unknown = ctx.debts.items.filter((d) => d.status === 'active' && d.aprSource === 'unknown').map((d) => d.id);
   if (unknown.length) add('debt-apr-unknown', 'warning', { debtIds: unknown, assumedAprPct: 0 });
-  const estimated = ctx.debts.items.filter((d) => d.status === 'active' && d.aprSource === 'estimated').map((d) => d.id);
+  const estimated = ctx.debts.items
+    .filter((d) => d.status === 'active' && d.aprSource === 'estimated')
+    .map((d) => d.id);
   if (estimated.length) add('debt-apr-estimated', 'info', { debtIds: estimated });
-  const noPayment = ctx.debts.items.filter((d) => d.status === 'active' && d.monthlyPaymentMinor === 0).map((d) => d.id);
+  const noPayment = ctx.debts.items
+    .filter((d) => d.status === 'active' && d.monthlyPaymentMinor === 0)
+    .map((d) => d.id);
   if (noPayment.length) add('debt-monthly-payment-missing', 'warning', { debtIds: noPayment });
 
   if (ledger.unknownBudgetIds.length) add('unknown-budget-ids', 'warning', { budgetIds: ledger.unknownBudgetIds });
-  if (ledger.ignoredPartnerBudgetIds.length) add('partner-personal-budgets-ignored', 'info', { budgetIds: ledger.ignoredPartnerBudgetIds });
+  if (ledger.ignoredPartnerBudgetIds.length)
+    add('partner-personal-budgets-ignored', 'info', { budgetIds: ledger.ignoredPartnerBudgetIds });
   if (ledger.partnerId && !ctx.budgetsThisMonth.partnerSpendIncluded) add('partner-household-spend-missing', 'warning');
-  if (ledger.budgetsWithoutCreatedAt.length) add('budget-created-date-missing', 'warning', { budgetIds: ledger.budgetsWithoutCreatedAt });
-  if (ledger.droppedExpenseItems) add('expense-items-without-date-dropped', 'warning', { count: ledger.droppedExpenseItems });
+  if (ledger.budgetsWithoutCreatedAt.length)
+    add('budget-created-date-missing', 'warning', { budgetIds: ledger.budgetsWithoutCreatedAt });
+  if (ledger.droppedExpenseItems)
+    add('expense-items-without-date-dropped', 'warning', { count: ledger.droppedExpenseItems });
   if (ledger.ignoredMonths.length) add('rows-outside-window-ignored', 'warning', { months: ledger.ignoredMonths });
   if ((inputs.recurringCandidates ?? []).length === 0) add('no-recurring-history', 'info');
   if (ctx.thisMonth.period.partial) {
-    add('current-month-in-progress', 'info', { day: ctx.currentMonthProgress.day, daysInMonth: ctx.currentMonthProgress.daysInMonth });
+    add('current-month-in-progress', 'info', {
+      day: ctx.currentMonthProgress.day,
+      daysInMonth: ctx.currentMonthProgress.daysInMonth,
+    });
   }
   return { complete: !items.some((i) => i.level !== 'info'), items };
 }

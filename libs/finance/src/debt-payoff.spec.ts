@@ -59,7 +59,14 @@ describe('debt payoff simulation', () => {
       { id: 'd-store', interestMinor: 273, paymentMinor: 27573, balanceMinor: 0 },
       { id: 'd-loan', interestMinor: 442, paymentMinor: 5903, balanceMinor: 82989 },
     ]);
-    expect(r).toMatchObject({ paysOff: true, reason: null, months: 4, debtFreeMonthKey: '2026-08', totalInterestMinor: 3571, totalPaidMinor: 183571 });
+    expect(r).toMatchObject({
+      paysOff: true,
+      reason: null,
+      months: 4,
+      debtFreeMonthKey: '2026-08',
+      totalInterestMinor: 3571,
+      totalPaidMinor: 183571,
+    });
     expect(r.payoffOrder).toEqual([
       { id: 'd-card', name: 'Card', month: 2, monthKey: '2026-06' },
       { id: 'd-store', name: 'Store', month: 2, monthKey: '2026-06' },
@@ -81,9 +88,18 @@ describe('debt payoff simulation', () => {
       { id: 'd-loan', interestMinor: 450, paymentMinor: 2000, balanceMinor: 88450 },
     ]);
     expect(s.schedule[1].debts[1]).toEqual({ id: 'd-card', interestMinor: 870, paymentMinor: 44370, balanceMinor: 0 });
-    expect(s.schedule[1].debts[2]).toEqual({ id: 'd-loan', interestMinor: 442, paymentMinor: 5630, balanceMinor: 83262 });
+    expect(s.schedule[1].debts[2]).toEqual({
+      id: 'd-loan',
+      interestMinor: 442,
+      paymentMinor: 5630,
+      balanceMinor: 83262,
+    });
     expect(s).toMatchObject({ paysOff: true, months: 4, totalInterestMinor: 3846, totalPaidMinor: 183846 });
-    expect(s.payoffOrder.map((o) => [o.id, o.month])).toEqual([['d-store', 1], ['d-card', 2], ['d-loan', 4]]);
+    expect(s.payoffOrder.map((o) => [o.id, o.month])).toEqual([
+      ['d-store', 1],
+      ['d-card', 2],
+      ['d-loan', 4],
+    ]);
     expect(c.avalancheSavesInterestMinor).toBe(275);
     expect(c.avalancheSavesMonths).toBe(0);
     expect(c.better).toBe('avalanche');
@@ -94,42 +110,81 @@ describe('debt payoff simulation', () => {
     const r = simulatePayoff(debts, 'avalanche', { startMonth: start });
     expect(r.monthlyBudgetMinor).toBe(10000);
     expect(r.paysOff).toBe(true);
-    const override = simulatePayoff(debts, 'avalanche', { startMonth: start, monthlyBudgetMinor: 30000, extraMinor: 20000 });
+    const override = simulatePayoff(debts, 'avalanche', {
+      startMonth: start,
+      monthlyBudgetMinor: 30000,
+      extraMinor: 20000,
+    });
     expect(override.monthlyBudgetMinor).toBe(50000);
     expect(override.totalInterestMinor).toBe(3571);
   });
 
   it('says clearly when payments never beat the interest, without looping forever', () => {
     // £1,000 at 24% accrues £20 a month; paying £15 a month the balance grows.
-    const r = simulatePayoff(prepareDebts([{ id: 'x', name: 'Payday', amount: 1000, monthlyPayment: 15, userInterestRate: 24 }]), 'avalanche', { startMonth: start });
+    const r = simulatePayoff(
+      prepareDebts([{ id: 'x', name: 'Payday', amount: 1000, monthlyPayment: 15, userInterestRate: 24 }]),
+      'avalanche',
+      { startMonth: start },
+    );
     expect(r.paysOff).toBe(false);
     expect(r.reason).toBe('payment-below-interest');
     expect(r.debtFreeMonthKey).toBeNull();
     expect(r.months).toBeLessThanOrEqual(600);
     expect(r.debts[0].payoffMonth).toBeNull();
     expect(r.endingBalanceMinor).toBeGreaterThan(100000);
-    const c = comparePayoffStrategies(prepareDebts([{ id: 'x', name: 'Payday', amount: 1000, monthlyPayment: 15, userInterestRate: 24 }]), { startMonth: start });
+    const c = comparePayoffStrategies(
+      prepareDebts([{ id: 'x', name: 'Payday', amount: 1000, monthlyPayment: 15, userInterestRate: 24 }]),
+      { startMonth: start },
+    );
     expect(c.better).toBe('neither');
     expect(c.avalancheSavesInterestMinor).toBeNull();
   });
 
   it('distinguishes a slow but falling balance from a growing one, and a zero budget', () => {
     // £1,000 at 0% paying £1 a month needs 1000 months: beyond the 600-month cap.
-    const slow = simulatePayoff(prepareDebts([{ id: 's', name: 'Slow', amount: 1000, monthlyPayment: 1, userInterestRate: 0 }]), 'snowball', { startMonth: start });
-    expect(slow).toMatchObject({ paysOff: false, reason: 'exceeds-max-months', months: 600, endingBalanceMinor: 40000 });
-    const none = simulatePayoff(prepareDebts([{ id: 'n', name: 'None', amount: 100, monthlyPayment: 0, userInterestRate: 5 }]), 'snowball', { startMonth: start });
+    const slow = simulatePayoff(
+      prepareDebts([{ id: 's', name: 'Slow', amount: 1000, monthlyPayment: 1, userInterestRate: 0 }]),
+      'snowball',
+      { startMonth: start },
+    );
+    expect(slow).toMatchObject({
+      paysOff: false,
+      reason: 'exceeds-max-months',
+      months: 600,
+      endingBalanceMinor: 40000,
+    });
+    const none = simulatePayoff(
+      prepareDebts([{ id: 'n', name: 'None', amount: 100, monthlyPayment: 0, userInterestRate: 5 }]),
+      'snowball',
+      { startMonth: start },
+    );
     expect(none).toMatchObject({ paysOff: false, reason: 'no-payment', months: 0 });
   });
 
   it('handles zero-rate debts: no interest, straight division', () => {
     // £300 at 0%, £100 a month: 3 months, no interest.
-    const r = simulatePayoff(prepareDebts([{ id: 'z', name: 'Interest-free', amount: 300, monthlyPayment: 100, userInterestRate: 0, interestRepayment: 0 }]), 'avalanche', { startMonth: start });
-    expect(r).toMatchObject({ paysOff: true, months: 3, totalInterestMinor: 0, totalPaidMinor: 30000, debtFreeMonthKey: '2026-07' });
+    const r = simulatePayoff(
+      prepareDebts([
+        { id: 'z', name: 'Interest-free', amount: 300, monthlyPayment: 100, userInterestRate: 0, interestRepayment: 0 },
+      ]),
+      'avalanche',
+      { startMonth: start },
+    );
+    expect(r).toMatchObject({
+      paysOff: true,
+      months: 3,
+      totalInterestMinor: 0,
+      totalPaidMinor: 30000,
+      debtFreeMonthKey: '2026-07',
+    });
   });
 
   it('excludes and lists already-paid debts', () => {
     const c = comparePayoffStrategies(
-      prepareDebts([...threeDebts, { id: 'd-done', name: 'Done', amount: 0, monthlyPayment: 999, userInterestRate: 30 }]),
+      prepareDebts([
+        ...threeDebts,
+        { id: 'd-done', name: 'Done', amount: 0, monthlyPayment: 999, userInterestRate: 30 },
+      ]),
       { startMonth: start, extraMinor: 40000 },
     );
     expect(c.excluded).toEqual([{ id: 'd-done', name: 'Done', reason: 'already-paid' }]);
@@ -158,7 +213,10 @@ describe('debt payoff simulation', () => {
   });
 
   it('flags unknown APRs (simulated at 0%) and budgets below the minimums', () => {
-    const c = comparePayoffStrategies(prepareDebts([{ id: 'u', name: 'Mystery', amount: 500, monthlyPayment: 100 }]), { startMonth: start, monthlyBudgetMinor: 5000 });
+    const c = comparePayoffStrategies(prepareDebts([{ id: 'u', name: 'Mystery', amount: 500, monthlyPayment: 100 }]), {
+      startMonth: start,
+      monthlyBudgetMinor: 5000,
+    });
     expect(c.unknownAprDebtIds).toEqual(['u']);
     expect(c.avalanche.warnings).toEqual(['apr-unknown-treated-as-zero', 'budget-below-minimums']);
     expect(c.avalanche).toMatchObject({ paysOff: true, months: 10, totalInterestMinor: 0 });

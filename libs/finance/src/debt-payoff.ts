@@ -159,14 +159,24 @@ export function simulatePayoff(allDebts: PreparedDebt[], strategy: Strategy, opt
       if (balance[i] <= 0 && payoffMonth[i] === null && debts[i].balanceMinor > 0) {
         payoffMonth[i] = month;
         open -= 1;
-        payoffOrder.push({ id: debts[i].id, name: debts[i].name, month, monthKey: addMonths(options.startMonth, month - 1) });
+        payoffOrder.push({
+          id: debts[i].id,
+          name: debts[i].name,
+          month,
+          monthKey: addMonths(options.startMonth, month - 1),
+        });
       }
     }
     if (month <= scheduleMonths) {
       schedule.push({
         month,
         monthKey: addMonths(options.startMonth, month - 1),
-        debts: debts.map((d, i) => ({ id: d.id, interestMinor: interestThisMonth[i], paymentMinor: paymentThisMonth[i], balanceMinor: balance[i] })),
+        debts: debts.map((d, i) => ({
+          id: d.id,
+          interestMinor: interestThisMonth[i],
+          paymentMinor: paymentThisMonth[i],
+          balanceMinor: balance[i],
+        })),
       });
     }
     if (open > 0 && balance.reduce((s, b) => s + b, 0) > RUNAWAY_FACTOR * startingBalance) {
@@ -239,6 +249,9 @@ export function comparePayoffStrategies(debts: PreparedDebt[], options: PayoffOp
       .filter((d) => d.paid)
       .sort(tieBreak)
       .map((d) => ({ id: d.id, name: d.name, reason: 'already-paid' as const })),
-    unknownAprDebtIds: debts.filter((d) => !d.paid && d.aprSource === 'unknown').map((d) => d.id).sort(),
+    unknownAprDebtIds: debts
+      .filter((d) => !d.paid && d.aprSource === 'unknown')
+      .map((d) => d.id)
+      .sort(),
   };
 }

@@ -3,7 +3,10 @@ import { d } from './fixtures.testing';
 
 describe('APR source', () => {
   it('uses the user rate when set', () => {
-    expect(resolveApr({ amount: 1000, userInterestRate: 19.9, interestRepayment: 5 })).toEqual({ apr: 19.9, source: 'user' });
+    expect(resolveApr({ amount: 1000, userInterestRate: 19.9, interestRepayment: 5 })).toEqual({
+      apr: 19.9,
+      source: 'user',
+    });
   });
 
   it('estimates from the interest repayment against the balance', () => {
@@ -22,18 +25,37 @@ describe('APR source', () => {
   });
 
   it('is unknown (0%) when neither is usable', () => {
-    expect(resolveApr({ amount: 1000, userInterestRate: undefined, interestRepayment: undefined })).toEqual({ apr: 0, source: 'unknown' });
-    expect(resolveApr({ amount: 0, userInterestRate: null, interestRepayment: 20 })).toEqual({ apr: 0, source: 'unknown' });
+    expect(resolveApr({ amount: 1000, userInterestRate: undefined, interestRepayment: undefined })).toEqual({
+      apr: 0,
+      source: 'unknown',
+    });
+    expect(resolveApr({ amount: 0, userInterestRate: null, interestRepayment: 20 })).toEqual({
+      apr: 0,
+      source: 'unknown',
+    });
   });
 });
 
 describe('prepareDebts', () => {
   it('converts to minor units, rounds the APR to basis points and marks paid debts', () => {
     const [a, b] = prepareDebts([
-      { id: 'a', name: 'Card', amount: 1234.56, monthlyPayment: 45.5, userInterestRate: 22.945, payDueDate: d('2026-04-20T00:00:00Z') },
+      {
+        id: 'a',
+        name: 'Card',
+        amount: 1234.56,
+        monthlyPayment: 45.5,
+        userInterestRate: 22.945,
+        payDueDate: d('2026-04-20T00:00:00Z'),
+      },
       { id: 'b', name: 'Old', amount: -0.01, monthlyPayment: 30 },
     ]);
-    expect(a).toMatchObject({ balanceMinor: 123456, minPaymentMinor: 4550, aprBp: 2295, aprSource: 'user', paid: false });
+    expect(a).toMatchObject({
+      balanceMinor: 123456,
+      minPaymentMinor: 4550,
+      aprBp: 2295,
+      aprSource: 'user',
+      paid: false,
+    });
     expect(b).toMatchObject({ balanceMinor: -1, paid: true, aprSource: 'unknown' });
     expect(monthlyDebtPaymentsMinor([a, b])).toBe(4550);
     expect(debtView(a)).toEqual({

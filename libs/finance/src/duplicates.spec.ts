@@ -22,11 +22,43 @@ describe('findDuplicates', () => {
   });
 
   it('uses an inclusive window: exactly 48 hours is a duplicate, 72 hours is not', () => {
-    const at48 = findDuplicates([{ name: 'Gym', amount: 30, occurrences: [{ id: 'a', date: d('2026-04-01T10:00:00Z') }, { id: 'b', date: d('2026-04-03T10:00:00Z') }] }]);
+    const at48 = findDuplicates([
+      {
+        name: 'Gym',
+        amount: 30,
+        occurrences: [
+          { id: 'a', date: d('2026-04-01T10:00:00Z') },
+          { id: 'b', date: d('2026-04-03T10:00:00Z') },
+        ],
+      },
+    ]);
     expect(at48).toHaveLength(1);
-    const at72 = findDuplicates([{ name: 'Gym', amount: 30, occurrences: [{ id: 'a', date: d('2026-04-01T10:00:00Z') }, { id: 'b', date: d('2026-04-04T10:00:00Z') }] }]);
+    const at72 = findDuplicates([
+      {
+        name: 'Gym',
+        amount: 30,
+        occurrences: [
+          { id: 'a', date: d('2026-04-01T10:00:00Z') },
+          { id: 'b', date: d('2026-04-04T10:00:00Z') },
+        ],
+      },
+    ]);
     expect(at72).toEqual([]);
-    expect(findDuplicates([{ name: 'Gym', amount: 30, occurrences: [{ id: 'a', date: d('2026-04-01T10:00:00Z') }, { id: 'b', date: d('2026-04-04T10:00:00Z') }] }], { windowDays: 3 })).toHaveLength(1);
+    expect(
+      findDuplicates(
+        [
+          {
+            name: 'Gym',
+            amount: 30,
+            occurrences: [
+              { id: 'a', date: d('2026-04-01T10:00:00Z') },
+              { id: 'b', date: d('2026-04-04T10:00:00Z') },
+            ],
+          },
+        ],
+        { windowDays: 3 },
+      ),
+    ).toHaveLength(1);
   });
 
   it('anchors clusters on their first entry instead of chaining a daily habit', () => {
@@ -47,13 +79,17 @@ describe('findDuplicates', () => {
   });
 
   it('does not pair different amounts or count an id twice', () => {
-    expect(findDuplicates([
-      { name: 'Shop', amount: 10, occurrences: [{ id: 's1', date: d('2026-04-01T10:00:00Z') }] },
-      { name: 'Shop', amount: 10.01, occurrences: [{ id: 's2', date: d('2026-04-01T10:05:00Z') }] },
-    ])).toEqual([]);
-    expect(findDuplicates([
-      { name: 'Shop', amount: 10, occurrences: [{ id: 's1', date: d('2026-04-01T10:00:00Z') }] },
-      { name: 'SHOP', amount: 10, occurrences: [{ id: 's1', date: d('2026-04-01T10:00:00Z') }] },
-    ])).toEqual([]);
+    expect(
+      findDuplicates([
+        { name: 'Shop', amount: 10, occurrences: [{ id: 's1', date: d('2026-04-01T10:00:00Z') }] },
+        { name: 'Shop', amount: 10.01, occurrences: [{ id: 's2', date: d('2026-04-01T10:05:00Z') }] },
+      ]),
+    ).toEqual([]);
+    expect(
+      findDuplicates([
+        { name: 'Shop', amount: 10, occurrences: [{ id: 's1', date: d('2026-04-01T10:00:00Z') }] },
+        { name: 'SHOP', amount: 10, occurrences: [{ id: 's1', date: d('2026-04-01T10:00:00Z') }] },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -70,5 +70,7 @@ export function findDuplicates(groups: DuplicateCandidateGroup[], options: Dupli
       i = j;
     }
   }
-  return out.sort((a, b) => (a.dates[0] < b.dates[0] ? 1 : a.dates[0] > b.dates[0] ? -1 : a.nameKey < b.nameKey ? -1 : 1));
+  return out.sort((a, b) =>
+    a.dates[0] < b.dates[0] ? 1 : a.dates[0] > b.dates[0] ? -1 : a.nameKey < b.nameKey ? -1 : 1,
+  );
 }

@@ -9,10 +9,31 @@ import { summarisePeriod } from './summary';
 const now = d('2026-04-15T10:00:00Z');
 
 const data: Partial<FinanceInputs> = {
-  incomeByMonth: [{ month: '2026-04', total: 3000, count: 1 }, { month: '2026-03', total: 3000, count: 1 }],
+  incomeByMonth: [
+    { month: '2026-04', total: 3000, count: 1 },
+    { month: '2026-03', total: 3000, count: 1 },
+  ],
   budgets: [
-    { id: 'rent', userId: USER, name: 'Rent', amount: 900, type: 'personal', frequency: 'monthly', category: CATEGORY_NEEDS, createdAt: d('2025-01-01T00:00:00Z') },
-    { id: 'sav', userId: USER, name: 'Pot', amount: 100, type: 'personal', frequency: 'monthly', category: CATEGORY_SAVINGS, createdAt: d('2025-01-01T00:00:00Z') },
+    {
+      id: 'rent',
+      userId: USER,
+      name: 'Rent',
+      amount: 900,
+      type: 'personal',
+      frequency: 'monthly',
+      category: CATEGORY_NEEDS,
+      createdAt: d('2025-01-01T00:00:00Z'),
+    },
+    {
+      id: 'sav',
+      userId: USER,
+      name: 'Pot',
+      amount: 100,
+      type: 'personal',
+      frequency: 'monthly',
+      category: CATEGORY_SAVINGS,
+      createdAt: d('2025-01-01T00:00:00Z'),
+    },
   ],
   expensesByMonth: [
     { month: '2026-04', budgetId: 'rent', name: null, total: 900, count: 1 },
@@ -43,25 +64,55 @@ describe('fiftyThirtyTwenty', () => {
     const f = fiftyThirtyTwenty(summarisePeriod(l, { kind: 'this-month' }, { now }), commitments);
     // needs = rent 90000 + tesco 20010 + debt payments 25000 = 135010; 135010 / 300000 = 45.003% -> 45.0;
     // target 50% of 300000 = 150000; difference -14990
-    expect(f.needs).toEqual({ amountMinor: 135010, spendingMinor: 110010, debtPaymentsMinor: 25000, sharePct: 45, targetPct: 50, targetMinor: 150000, differenceMinor: -14990 });
+    expect(f.needs).toEqual({
+      amountMinor: 135010,
+      spendingMinor: 110010,
+      debtPaymentsMinor: 25000,
+      sharePct: 45,
+      targetPct: 50,
+      targetMinor: 150000,
+      differenceMinor: -14990,
+    });
     // wants = netflix 1099 + uncategorised 5000 = 6099; 2.033% -> 2.0; target 90000
-    expect(f.wants).toEqual({ amountMinor: 6099, spendingMinor: 6099, uncategorisedMinor: 5000, sharePct: 2, targetPct: 30, targetMinor: 90000, differenceMinor: -83901 });
+    expect(f.wants).toEqual({
+      amountMinor: 6099,
+      spendingMinor: 6099,
+      uncategorisedMinor: 5000,
+      sharePct: 2,
+      targetPct: 30,
+      targetMinor: 90000,
+      differenceMinor: -83901,
+    });
     // savings = savings-category spending 10000 + goal target 15000 = 25000; 8.333% -> 8.3; target 60000
-    expect(f.savings).toEqual({ amountMinor: 25000, spendingMinor: 10000, goalTargetsMinor: 15000, sharePct: 8.3, targetPct: 20, targetMinor: 60000, differenceMinor: -35000 });
+    expect(f.savings).toEqual({
+      amountMinor: 25000,
+      spendingMinor: 10000,
+      goalTargetsMinor: 15000,
+      sharePct: 8.3,
+      targetPct: 20,
+      targetMinor: 60000,
+      differenceMinor: -35000,
+    });
     // 300000 - 135010 - 6099 - 25000 = 133891
     expect(f.unallocatedMinor).toBe(133891);
     expect(f.hasIncome).toBe(true);
   });
 
   it('multiplies monthly commitments by the months of the period', () => {
-    const f = fiftyThirtyTwenty(summarisePeriod(l, { kind: 'months', from: '2026-03', to: '2026-04' }, { now }), commitments);
+    const f = fiftyThirtyTwenty(
+      summarisePeriod(l, { kind: 'months', from: '2026-03', to: '2026-04' }, { now }),
+      commitments,
+    );
     expect(f.needs.debtPaymentsMinor).toBe(50000);
     expect(f.savings.goalTargetsMinor).toBe(30000);
     expect(f.incomeMinor).toBe(600000);
   });
 
   it('has no shares without income', () => {
-    const f = fiftyThirtyTwenty(summarisePeriod(ledger({ expensesByMonth: data.expensesByMonth }), { kind: 'this-month' }, { now }), commitments);
+    const f = fiftyThirtyTwenty(
+      summarisePeriod(ledger({ expensesByMonth: data.expensesByMonth }), { kind: 'this-month' }, { now }),
+      commitments,
+    );
     expect(f.hasIncome).toBe(false);
     expect(f.needs.sharePct).toBeNull();
     expect(f.needs.targetMinor).toBe(0);

@@ -64,7 +64,14 @@ export function fiftyThirtyTwenty(summary: PeriodSummary, commitments: Commitmen
   const bucket = (amountMinor: number, spendingMinor: number, targetPct: number): BucketFigures => {
     // Integer maths: income * pct / 100 rounded half up (income is never negative in practice).
     const targetMinor = Math.round((income * targetPct) / 100);
-    return { amountMinor, spendingMinor, sharePct: pct(amountMinor, income), targetPct, targetMinor, differenceMinor: amountMinor - targetMinor };
+    return {
+      amountMinor,
+      spendingMinor,
+      sharePct: pct(amountMinor, income),
+      targetPct,
+      targetMinor,
+      differenceMinor: amountMinor - targetMinor,
+    };
   };
   const needs = needsSpend + debtPaymentsMinor;
   const savings = savingsSpend + goalTargetsMinor;

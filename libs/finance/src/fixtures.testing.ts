@@ -48,24 +48,83 @@ export function richInputs(overrides: Partial<FinanceInputs> = {}): FinanceInput
       { month: '2026-04', budgetId: null, name: 'netflix', total: 10.99, count: 1 },
     ],
     largestExpensesByMonth: [
-      { month: '2026-04', items: [{ id: 'e-rent', name: 'Rent', amount: 900, date: d('2026-04-01T08:00:00Z'), budgetId: null }] },
+      {
+        month: '2026-04',
+        items: [{ id: 'e-rent', name: 'Rent', amount: 900, date: d('2026-04-01T08:00:00Z'), budgetId: null }],
+      },
     ],
     partnerBudgetSpendByMonth: [{ month: '2026-04', budgetId: 'b-home', total: 25, count: 1 }],
     budgets: [
-      { id: 'b-food', userId: USER, name: 'Food', amount: 300, type: 'personal', frequency: 'monthly', category: CATEGORY_NEEDS, createdAt: d('2025-06-01T00:00:00Z') },
-      { id: 'b-home', userId: PARTNER, name: 'Home bits', amount: 100, type: 'household', frequency: 'monthly', category: CATEGORY_WANTS, createdAt: d('2025-06-01T00:00:00Z') },
+      {
+        id: 'b-food',
+        userId: USER,
+        name: 'Food',
+        amount: 300,
+        type: 'personal',
+        frequency: 'monthly',
+        category: CATEGORY_NEEDS,
+        createdAt: d('2025-06-01T00:00:00Z'),
+      },
+      {
+        id: 'b-home',
+        userId: PARTNER,
+        name: 'Home bits',
+        amount: 100,
+        type: 'household',
+        frequency: 'monthly',
+        category: CATEGORY_WANTS,
+        createdAt: d('2025-06-01T00:00:00Z'),
+      },
     ],
     debts: [
-      { id: 'd-card', name: 'Card', amount: 600, monthlyPayment: 50, userInterestRate: 24, payDueDate: d('2026-04-20T00:00:00Z') },
-      { id: 'd-loan', name: 'Loan', amount: 900, monthlyPayment: 20, interestRepayment: 4.5, payDueDate: d('2026-04-10T00:00:00Z') },
+      {
+        id: 'd-card',
+        name: 'Card',
+        amount: 600,
+        monthlyPayment: 50,
+        userInterestRate: 24,
+        payDueDate: d('2026-04-20T00:00:00Z'),
+      },
+      {
+        id: 'd-loan',
+        name: 'Loan',
+        amount: 900,
+        monthlyPayment: 20,
+        interestRepayment: 4.5,
+        payDueDate: d('2026-04-10T00:00:00Z'),
+      },
       { id: 'd-old', name: 'Old', amount: 0, monthlyPayment: 10 },
     ],
-    savingGoals: [{ id: 'g1', name: 'Holiday', totalAmount: 1000, monthlyTarget: 100, savedMoney: 250, completeDate: d('2026-10-01T00:00:00Z'), isCompleted: false }],
+    savingGoals: [
+      {
+        id: 'g1',
+        name: 'Holiday',
+        totalAmount: 1000,
+        monthlyTarget: 100,
+        savedMoney: 250,
+        completeDate: d('2026-10-01T00:00:00Z'),
+        isCompleted: false,
+      },
+    ],
     recurringCandidates: [
-      { name: 'Netflix', occurrences: ['2026-01-03', '2026-02-03', '2026-03-03', '2026-04-03'].map((x, i) => ({ id: `n${i}`, date: d(`${x}T12:00:00Z`), amount: 10.99 })) },
+      {
+        name: 'Netflix',
+        occurrences: ['2026-01-03', '2026-02-03', '2026-03-03', '2026-04-03'].map((x, i) => ({
+          id: `n${i}`,
+          date: d(`${x}T12:00:00Z`),
+          amount: 10.99,
+        })),
+      },
     ],
     duplicateCandidates: [
-      { name: 'Tesco', amount: 45.5, occurrences: [{ id: 't1', date: d('2026-04-02T10:00:00Z') }, { id: 't2', date: d('2026-04-02T10:05:00Z') }] },
+      {
+        name: 'Tesco',
+        amount: 45.5,
+        occurrences: [
+          { id: 't1', date: d('2026-04-02T10:00:00Z') },
+          { id: 't2', date: d('2026-04-02T10:05:00Z') },
+        ],
+      },
     ],
     ...overrides,
   });

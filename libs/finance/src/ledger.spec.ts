@@ -4,13 +4,29 @@ import { buildLedger, windowCovers } from './ledger';
 
 describe('buildLedger', () => {
   it('converts totals to minor units once, merging rows of the same month', () => {
-    const l = ledger({ incomeByMonth: [{ month: '2026-04', total: 0.1, count: 1 }, { month: '2026-04', total: 0.2, count: 1 }] });
+    const l = ledger({
+      incomeByMonth: [
+        { month: '2026-04', total: 0.1, count: 1 },
+        { month: '2026-04', total: 0.2, count: 1 },
+      ],
+    });
     expect(l.income.get('2026-04')).toEqual({ amountMinor: 30, count: 2 });
   });
 
   it('resolves categories: budget first, then the name classifier, Uncategorised for unknown budgets', () => {
     const l = ledger({
-      budgets: [{ id: 'b', userId: USER, name: 'Fun', amount: 10, type: 'personal', frequency: 'monthly', category: CATEGORY_WANTS, createdAt: d('2026-01-01T00:00:00Z') }],
+      budgets: [
+        {
+          id: 'b',
+          userId: USER,
+          name: 'Fun',
+          amount: 10,
+          type: 'personal',
+          frequency: 'monthly',
+          category: CATEGORY_WANTS,
+          createdAt: d('2026-01-01T00:00:00Z'),
+        },
+      ],
       expensesByMonth: [
         { month: '2026-04', budgetId: 'b', name: null, total: 1, count: 1 },
         { month: '2026-04', budgetId: null, name: 'TESCO STORES 22', total: 2, count: 1 },
@@ -28,25 +44,71 @@ describe('buildLedger', () => {
   it('keeps the partner household budgets only, and marks ownership', () => {
     const l = ledger({
       budgets: [
-        { id: 'mine', userId: USER, name: 'A', amount: 1, type: 'personal', frequency: 'monthly', category: null, createdAt: d('2026-01-01T00:00:00Z') },
-        { id: 'ours', userId: PARTNER, name: 'B', amount: 1, type: 'Household', frequency: 'monthly', category: null, createdAt: d('2026-01-01T00:00:00Z') },
-        { id: 'theirs', userId: PARTNER, name: 'C', amount: 1, type: 'personal', frequency: 'monthly', category: null, createdAt: d('2026-01-01T00:00:00Z') },
+        {
+          id: 'mine',
+          userId: USER,
+          name: 'A',
+          amount: 1,
+          type: 'personal',
+          frequency: 'monthly',
+          category: null,
+          createdAt: d('2026-01-01T00:00:00Z'),
+        },
+        {
+          id: 'ours',
+          userId: PARTNER,
+          name: 'B',
+          amount: 1,
+          type: 'Household',
+          frequency: 'monthly',
+          category: null,
+          createdAt: d('2026-01-01T00:00:00Z'),
+        },
+        {
+          id: 'theirs',
+          userId: PARTNER,
+          name: 'C',
+          amount: 1,
+          type: 'personal',
+          frequency: 'monthly',
+          category: null,
+          createdAt: d('2026-01-01T00:00:00Z'),
+        },
       ],
       partnerBudgetSpendByMonth: [
         { month: '2026-04', budgetId: 'ours', total: 5, count: 1 },
         { month: '2026-04', budgetId: 'theirs', total: 7, count: 1 },
       ],
     });
-    expect(l.budgets.map((b) => [b.id, b.ownership, b.category])).toEqual([['mine', 'own', CATEGORY_UNCATEGORISED], ['ours', 'partner', CATEGORY_UNCATEGORISED]]);
+    expect(l.budgets.map((b) => [b.id, b.ownership, b.category])).toEqual([
+      ['mine', 'own', CATEGORY_UNCATEGORISED],
+      ['ours', 'partner', CATEGORY_UNCATEGORISED],
+    ]);
     expect(l.ignoredPartnerBudgetIds).toEqual(['theirs']);
     expect([...(l.partnerSpend ?? new Map()).entries()]).toEqual([['2026-04|ours', 500]]);
   });
 
   it('ignores rows outside the window or with bad month keys, and tolerates missing dates', () => {
     const l = ledger({
-      incomeByMonth: [{ month: '2024-01', total: 1, count: 1 }, { month: 'April', total: 1, count: 1 }],
-      budgets: [{ id: 'nodate', userId: USER, name: 'X', amount: 1, type: 'personal', frequency: 'monthly', category: null, createdAt: new Date('bad') }],
-      largestExpensesByMonth: [{ month: '2026-04', items: [{ id: 'x', name: 'x', amount: 1, date: new Date('bad'), budgetId: null }] }],
+      incomeByMonth: [
+        { month: '2024-01', total: 1, count: 1 },
+        { month: 'April', total: 1, count: 1 },
+      ],
+      budgets: [
+        {
+          id: 'nodate',
+          userId: USER,
+          name: 'X',
+          amount: 1,
+          type: 'personal',
+          frequency: 'monthly',
+          category: null,
+          createdAt: new Date('bad'),
+        },
+      ],
+      largestExpensesByMonth: [
+        { month: '2026-04', items: [{ id: 'x', name: 'x', amount: 1, date: new Date('bad'), budgetId: null }] },
+      ],
     });
     expect(l.income.size).toBe(0);
     expect(l.ignoredMonths).toEqual(['2024-01', 'April']);
@@ -57,6 +119,8 @@ describe('buildLedger', () => {
   });
 
   it('rejects an invalid window', () => {
-    expect(() => buildLedger(inputs({ window: { from: '2026-04', to: '2026-01' } }), { timeZone: 'UTC', minorDigits: 2 })).toThrow(RangeError);
+    expect(() =>
+      buildLedger(inputs({ window: { from: '2026-04', to: '2026-01' } }), { timeZone: 'UTC', minorDigits: 2 }),
+    ).toThrow(RangeError);
   });
 });

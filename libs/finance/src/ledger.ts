@@ -131,7 +131,12 @@ export function buildLedger(inputs: FinanceInputs, options: LedgerOptions): Ledg
       if (b) return { category: b.category, bucket: b.bucket, categorySource: 'budget' as const };
       unknownBudgetIds.add(budgetId);
       // The row was grouped by budget and has no name to classify: it stays Uncategorised, visibly.
-      if (!name) return { category: CATEGORY_UNCATEGORISED, bucket: bucketForCategory(CATEGORY_UNCATEGORISED), categorySource: 'unknown-budget' as const };
+      if (!name)
+        return {
+          category: CATEGORY_UNCATEGORISED,
+          bucket: bucketForCategory(CATEGORY_UNCATEGORISED),
+          categorySource: 'unknown-budget' as const,
+        };
     }
     const c = classifyExpenseName(name).category;
     return { category: c, bucket: bucketForCategory(c), categorySource: 'classifier' as const };

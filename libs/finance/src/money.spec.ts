@@ -1,4 +1,14 @@
-import { currencyMinorDigits, divRound, formatMoney, formatPct, pct, roundPct, sumMinor, toMinor, toMinorOrZero } from './money';
+import {
+  currencyMinorDigits,
+  divRound,
+  formatMoney,
+  formatPct,
+  pct,
+  roundPct,
+  sumMinor,
+  toMinor,
+  toMinorOrZero,
+} from './money';
 
 describe('money', () => {
   it('converts major units to integer minor units', () => {

@@ -157,24 +157,40 @@ describe('local dates without an Intl call per instant', () => {
   const formats = new Map<string, Intl.DateTimeFormat>();
   const reference = (date: Date, timeZone: string): string => {
     let f = formats.get(timeZone);
-    if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+    if (!f)
+      formats.set(
+        timeZone,
+        (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })),
+      );
     return f.format(date);
   };
   // One expect per test (with every disagreement listed) keeps thousands of comparisons fast.
   const disagreements = (instants: Array<[string, Date]>): string[] =>
-    instants.filter(([zone, t]) => localDateKey(t, zone) !== reference(t, zone)).map(([zone, t]) => `${zone} ${t.toISOString()}: ${localDateKey(t, zone)} vs ${reference(t, zone)}`);
+    instants
+      .filter(([zone, t]) => localDateKey(t, zone) !== reference(t, zone))
+      .map(([zone, t]) => `${zone} ${t.toISOString()}: ${localDateKey(t, zone)} vs ${reference(t, zone)}`);
   const zones = [
-    'UTC', 'Europe/London', 'America/New_York', 'America/Sao_Paulo', 'Australia/Lord_Howe', // 30-minute DST
-    'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Africa/Casablanca', 'Pacific/Apia', 'Asia/Dhaka',
+    'UTC',
+    'Europe/London',
+    'America/New_York',
+    'America/Sao_Paulo',
+    'Australia/Lord_Howe', // 30-minute DST
+    'Asia/Kathmandu',
+    'America/St_Johns',
+    'Pacific/Chatham',
+    'Africa/Casablanca',
+    'Pacific/Apia',
+    'Asia/Dhaka',
   ];
 
   it('agrees with Intl for random instants across 1900-2100 in zones with odd offsets and DST rules', () => {
     let seed = 12345;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const from = Date.UTC(1900, 0, 1);
     const to = Date.UTC(2100, 0, 1);
     const instants: Array<[string, Date]> = [];
-    for (const zone of zones) for (let i = 0; i < 2000; i++) instants.push([zone, new Date(from + Math.floor(rand() * (to - from)))]);
+    for (const zone of zones)
+      for (let i = 0; i < 2000; i++) instants.push([zone, new Date(from + Math.floor(rand() * (to - from)))]);
     expect(disagreements(instants)).toEqual([]);
   });
 

@@ -71,7 +71,10 @@ function dayOffsetMs(t: number, timeZone: string): number | null {
   if (offset === undefined) {
     const start = day * DAY_MS;
     const a = intlOffsetMs(start, timeZone);
-    offset = a === intlOffsetMs(start + DAY_MS / 2, timeZone) && a === intlOffsetMs(start + DAY_MS - 1000, timeZone) ? a : null;
+    offset =
+      a === intlOffsetMs(start + DAY_MS / 2, timeZone) && a === intlOffsetMs(start + DAY_MS - 1000, timeZone)
+        ? a
+        : null;
     if (zone.size >= OFFSET_CACHE_DAYS) zone.clear();
     zone.set(day, offset);
   }
@@ -307,12 +310,20 @@ function periodFromMonths(
 }
 
 /** Accepts either a spec or an already resolved period, so callers can resolve once and reuse. */
-export function ensurePeriod(p: PeriodSpec | ResolvedPeriod, now: Date, timeZone: string = DEFAULT_TIME_ZONE): ResolvedPeriod {
+export function ensurePeriod(
+  p: PeriodSpec | ResolvedPeriod,
+  now: Date,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): ResolvedPeriod {
   return 'start' in p ? p : resolvePeriod(p, now, timeZone);
 }
 
 /** The period of equal length immediately before (for month-over-month comparisons). */
-export function previousPeriod(period: ResolvedPeriod, now: Date, timeZone: string = DEFAULT_TIME_ZONE): ResolvedPeriod {
+export function previousPeriod(
+  period: ResolvedPeriod,
+  now: Date,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): ResolvedPeriod {
   const n = period.months.length;
   const from = addMonths(period.months[0], -n);
   const to = addMonths(period.months[0], -1);

@@ -5,7 +5,11 @@ import { detectRecurring, isKnownSubscriptionName } from './recurring';
 const now = d('2026-04-15T10:00:00Z');
 const series = (name: string, dates: string[], amounts: number | number[]): OccurrenceGroup => ({
   name,
-  occurrences: dates.map((date, i) => ({ id: `${name}-${i}`, date: d(`${date}T12:00:00Z`), amount: Array.isArray(amounts) ? amounts[i] : amounts })),
+  occurrences: dates.map((date, i) => ({
+    id: `${name}-${i}`,
+    date: d(`${date}T12:00:00Z`),
+    amount: Array.isArray(amounts) ? amounts[i] : amounts,
+  })),
 });
 
 describe('detectRecurring', () => {
@@ -51,19 +55,40 @@ describe('detectRecurring', () => {
 
   it('detects weekly cadence and converts to a monthly cost (x52/12)', () => {
     // 2000 * 52 / 12 = 8666.67 -> 8667; not a subscription (weekly, unknown name)
-    expect(by['cleaner']).toMatchObject({ cadence: 'weekly', estimatedMonthlyCostMinor: 8667, nextExpectedDate: '2026-04-15', active: true, likelySubscription: false });
+    expect(by['cleaner']).toMatchObject({
+      cadence: 'weekly',
+      estimatedMonthlyCostMinor: 8667,
+      nextExpectedDate: '2026-04-15',
+      active: true,
+      likelySubscription: false,
+    });
     // The year is 52 charges, not 12 rounded months: 2000 * 52 = 104000 (12 * 8667 would say 104004).
     expect(by['cleaner'].estimatedYearlyCostMinor).toBe(104000);
   });
 
   it('detects yearly cadence from two occurrences', () => {
     // gap 364 days; 9500 / 12 = 791.67 -> 792
-    expect(by['amazon prime']).toMatchObject({ cadence: 'yearly', occurrences: 2, estimatedMonthlyCostMinor: 792, nextExpectedDate: '2027-03-09', active: true, subscriptionReason: 'known-name' });
+    expect(by['amazon prime']).toMatchObject({
+      cadence: 'yearly',
+      occurrences: 2,
+      estimatedMonthlyCostMinor: 792,
+      nextExpectedDate: '2027-03-09',
+      active: true,
+      subscriptionReason: 'known-name',
+    });
   });
 
   it('reports variable amounts with the median as the monthly estimate', () => {
     // median 7540; 6010 is 20.3% below it, beyond the 10% tolerance
-    expect(by['british gas']).toMatchObject({ cadence: 'monthly', amountStable: false, typicalAmountMinor: 7540, estimatedMonthlyCostMinor: 7540, minAmountMinor: 6010, maxAmountMinor: 9000, likelySubscription: false });
+    expect(by['british gas']).toMatchObject({
+      cadence: 'monthly',
+      amountStable: false,
+      typicalAmountMinor: 7540,
+      estimatedMonthlyCostMinor: 7540,
+      minAmountMinor: 6010,
+      maxAmountMinor: 9000,
+      likelySubscription: false,
+    });
   });
 
   it('marks a series that stopped as inactive', () => {
@@ -77,24 +102,42 @@ describe('detectRecurring', () => {
   });
 
   it('calls stable small monthly amounts subscriptions, but not needs like rent', () => {
-    expect(by['cloud backup co']).toMatchObject({ likelySubscription: true, subscriptionReason: 'stable-small-amount' });
+    expect(by['cloud backup co']).toMatchObject({
+      likelySubscription: true,
+      subscriptionReason: 'stable-small-amount',
+    });
     expect(by['rent']).toMatchObject({ cadence: 'monthly', likelySubscription: false, subscriptionReason: null });
   });
 
   it('tolerates one late payment and collapses same-day charges', () => {
     // gaps 31, 45, 30, 31: 3 of 4 in band (75%), median 31
-    const late = detectRecurring([series('Phone plan', ['2025-12-01', '2026-01-01', '2026-02-15', '2026-03-17', '2026-04-17'], 15)], { now });
+    const late = detectRecurring(
+      [series('Phone plan', ['2025-12-01', '2026-01-01', '2026-02-15', '2026-03-17', '2026-04-17'], 15)],
+      { now },
+    );
     expect(late[0]).toMatchObject({ cadence: 'monthly', occurrences: 5 });
     // Two charges on 1 Feb count once for cadence: days 02-01, 03-01, 04-01.
-    const sameDay = detectRecurring([series('Patreon', ['2026-02-01', '2026-02-01', '2026-03-01', '2026-04-01'], 5)], { now });
+    const sameDay = detectRecurring([series('Patreon', ['2026-02-01', '2026-02-01', '2026-03-01', '2026-04-01'], 5)], {
+      now,
+    });
     expect(sameDay[0]).toMatchObject({ cadence: 'monthly', occurrences: 4 });
     // Two bad gaps of four: not monthly.
-    expect(detectRecurring([series('Odd', ['2025-12-01', '2026-01-01', '2026-02-20', '2026-04-10', '2026-05-10'], 15)], { now })).toEqual([]);
+    expect(
+      detectRecurring([series('Odd', ['2025-12-01', '2026-01-01', '2026-02-20', '2026-04-10', '2026-05-10'], 15)], {
+        now,
+      }),
+    ).toEqual([]);
   });
 
   it('judges days in the configured zone', () => {
     // 23:30Z on the last day of the month is the 1st in London summer time: gaps become exactly one month.
-    const g: OccurrenceGroup = { name: 'Gym', occurrences: ['2026-04-30T23:30:00Z', '2026-05-31T23:30:00Z', '2026-06-30T23:30:00Z'].map((x) => ({ date: d(x), amount: 30 })) };
+    const g: OccurrenceGroup = {
+      name: 'Gym',
+      occurrences: ['2026-04-30T23:30:00Z', '2026-05-31T23:30:00Z', '2026-06-30T23:30:00Z'].map((x) => ({
+        date: d(x),
+        amount: 30,
+      })),
+    };
     const [r] = detectRecurring([g], { now: d('2026-07-05T00:00:00Z'), timeZone: 'Europe/London' });
     expect(r).toMatchObject({ firstDate: '2026-05-01', lastDate: '2026-07-01', nextExpectedDate: '2026-08-01' });
   });

@@ -28,11 +28,52 @@ export const DEFAULT_CADENCE_RULES: readonly CadenceRule[] = Object.freeze([
 
 /** Merchants that are subscriptions whatever the amount (whole words of the normalised name). */
 export const SUBSCRIPTION_KEYWORDS: readonly string[] = Object.freeze([
-  'netflix', 'spotify', 'disney', 'prime video', 'amazon prime', 'apple', 'icloud', 'youtube', 'google one',
-  'google storage', 'xbox', 'playstation', 'nintendo', 'adobe', 'microsoft', 'office', 'dropbox', 'audible',
-  'now tv', 'sky', 'patreon', 'chatgpt', 'openai', 'notion', 'canva', 'gym', 'puregym', 'gym group', 'fitness',
-  'david lloyd', 'headspace', 'calm', 'duolingo', 'deezer', 'tidal', 'crunchyroll', 'paramount', 'hbo', 'hulu',
-  'dazn', 'britbox', 'linkedin premium', 'strava', 'zwift', 'subscription', 'membership',
+  'netflix',
+  'spotify',
+  'disney',
+  'prime video',
+  'amazon prime',
+  'apple',
+  'icloud',
+  'youtube',
+  'google one',
+  'google storage',
+  'xbox',
+  'playstation',
+  'nintendo',
+  'adobe',
+  'microsoft',
+  'office',
+  'dropbox',
+  'audible',
+  'now tv',
+  'sky',
+  'patreon',
+  'chatgpt',
+  'openai',
+  'notion',
+  'canva',
+  'gym',
+  'puregym',
+  'gym group',
+  'fitness',
+  'david lloyd',
+  'headspace',
+  'calm',
+  'duolingo',
+  'deezer',
+  'tidal',
+  'crunchyroll',
+  'paramount',
+  'hbo',
+  'hulu',
+  'dazn',
+  'britbox',
+  'linkedin premium',
+  'strava',
+  'zwift',
+  'subscription',
+  'membership',
 ]);
 
 export interface RecurringOptions {
@@ -107,12 +148,24 @@ export function isKnownSubscriptionName(name: string): boolean {
 }
 
 /** Merges groups whose names normalise alike; the display name is the one of the latest occurrence. */
-export function mergeOccurrenceGroups(groups: OccurrenceGroup[], minorDigits = 2): Array<{ nameKey: string; name: string; occurrences: Occ[] }> {
-  const merged = new Map<string, { nameKey: string; name: string; latest: number; occurrences: Occ[]; ids: Set<string> }>();
+export function mergeOccurrenceGroups(
+  groups: OccurrenceGroup[],
+  minorDigits = 2,
+): Array<{ nameKey: string; name: string; occurrences: Occ[] }> {
+  const merged = new Map<
+    string,
+    { nameKey: string; name: string; latest: number; occurrences: Occ[]; ids: Set<string> }
+  >();
   for (const g of groups) {
     const nameKey = normaliseName(g.name);
     if (!nameKey) continue;
-    const m = merged.get(nameKey) ?? { nameKey, name: g.name, latest: -Infinity, occurrences: [], ids: new Set<string>() };
+    const m = merged.get(nameKey) ?? {
+      nameKey,
+      name: g.name,
+      latest: -Infinity,
+      occurrences: [],
+      ids: new Set<string>(),
+    };
     for (const o of g.occurrences ?? []) {
       if (!(o.date instanceof Date) || Number.isNaN(o.date.getTime())) continue;
       if (o.id) {
@@ -131,7 +184,9 @@ export function mergeOccurrenceGroups(groups: OccurrenceGroup[], minorDigits = 2
     .map(({ nameKey, name, occurrences }) => ({
       nameKey,
       name,
-      occurrences: occurrences.sort((a, b) => a.date.getTime() - b.date.getTime() || ((a.id ?? '') < (b.id ?? '') ? -1 : 1)),
+      occurrences: occurrences.sort(
+        (a, b) => a.date.getTime() - b.date.getTime() || ((a.id ?? '') < (b.id ?? '') ? -1 : 1),
+      ),
     }))
     .sort((a, b) => (a.nameKey < b.nameKey ? -1 : 1));
 }
@@ -164,14 +219,18 @@ export function detectRecurring(groups: OccurrenceGroup[], options: RecurringOpt
     const typical = Math.round(median(amounts));
     const latest = amounts[amounts.length - 1];
     // |a - median| * 100 <= tolerance * median, in integers (tolerance to 0.01 %).
-    const stable = amounts.every((a) => Math.abs(a - typical) * 10000 <= Math.round(tolerance * 100) * Math.abs(typical));
+    const stable = amounts.every(
+      (a) => Math.abs(a - typical) * 10000 <= Math.round(tolerance * 100) * Math.abs(typical),
+    );
     const base = stable ? latest : typical;
     // The yearly figure comes from the charge itself, not from the rounded monthly one (£10 a week is £520 a year).
     const yearly = base * (rule.cadence === 'weekly' ? 52 : rule.cadence === 'monthly' ? 12 : 1);
     const monthly = rule.cadence === 'monthly' ? base : divRound(yearly, 12);
     const lastDate = days[days.length - 1];
     const nextExpectedDate =
-      rule.cadence === 'weekly' ? addDaysToDateKey(lastDate, 7) : addMonthsToDateKey(lastDate, rule.cadence === 'monthly' ? 1 : 12);
+      rule.cadence === 'weekly'
+        ? addDaysToDateKey(lastDate, 7)
+        : addMonthsToDateKey(lastDate, rule.cadence === 'monthly' ? 1 : 12);
     const active = today - dayNumber(lastDate) <= rule.maxDays * lapse;
 
     let reason: RecurringItem['subscriptionReason'] = null;
@@ -207,5 +266,7 @@ export function detectRecurring(groups: OccurrenceGroup[], options: RecurringOpt
       subscriptionReason: reason,
     });
   }
-  return out.sort((a, b) => b.estimatedMonthlyCostMinor - a.estimatedMonthlyCostMinor || (a.nameKey < b.nameKey ? -1 : 1));
+  return out.sort(
+    (a, b) => b.estimatedMonthlyCostMinor - a.estimatedMonthlyCostMinor || (a.nameKey < b.nameKey ? -1 : 1),
+  );
 }

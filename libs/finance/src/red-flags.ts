@@ -86,7 +86,11 @@ export interface IncomeBasis {
  * Monthly income for ratios: the average over the recent complete months that have income recorded (a month
  * without any income entry is treated as not recorded rather than as zero income), else this month's income.
  */
-export function monthlyIncomeBasis(ledger: Ledger, now: Date, months = DEFAULT_RED_FLAG_THRESHOLDS.incomeBasisMonths): IncomeBasis {
+export function monthlyIncomeBasis(
+  ledger: Ledger,
+  now: Date,
+  months = DEFAULT_RED_FLAG_THRESHOLDS.incomeBasisMonths,
+): IncomeBasis {
   const current = monthKey(now, ledger.timeZone);
   const recorded: MonthKey[] = [];
   let total = 0;
@@ -98,7 +102,8 @@ export function monthlyIncomeBasis(ledger: Ledger, now: Date, months = DEFAULT_R
       total += row.amountMinor;
     }
   }
-  if (recorded.length > 0) return { monthlyIncomeMinor: divRound(total, recorded.length), basis: 'average-recent-months', months: recorded };
+  if (recorded.length > 0)
+    return { monthlyIncomeMinor: divRound(total, recorded.length), basis: 'average-recent-months', months: recorded };
   const thisMonth = ledger.income.get(current)?.amountMinor ?? 0;
   if (thisMonth > 0) return { monthlyIncomeMinor: thisMonth, basis: 'this-month', months: [current] };
   return { monthlyIncomeMinor: 0, basis: 'none', months: [] };
@@ -119,7 +124,11 @@ export function evaluateRedFlags(ledger: Ledger, options: RedFlagOptions): RedFl
   // Debt-to-income.
   const payments = monthlyDebtPaymentsMinor(options.debts);
   const income = monthlyIncomeBasis(ledger, now, t.incomeBasisMonths);
-  if (payments > 0 && income.monthlyIncomeMinor > 0 && abovePct(payments, income.monthlyIncomeMinor, t.debtToIncomeMaxPct)) {
+  if (
+    payments > 0 &&
+    income.monthlyIncomeMinor > 0 &&
+    abovePct(payments, income.monthlyIncomeMinor, t.debtToIncomeMaxPct)
+  ) {
     const severity: Severity = abovePct(payments, income.monthlyIncomeMinor, t.debtToIncomeMaxPct + 20)
       ? 'critical'
       : abovePct(payments, income.monthlyIncomeMinor, t.debtToIncomeMaxPct + 10)
@@ -200,7 +209,11 @@ export function evaluateRedFlags(ledger: Ledger, options: RedFlagOptions): RedFl
     const limitBp = 10000 + roundHalfAwayFromZero(t.budgetOverrunTolerancePct * 100);
     if (!(line.actualMinor * 10000 > line.budgetedMinor * limitBp)) continue;
     const over = line.actualMinor - line.budgetedMinor;
-    const severity: Severity = !abovePct(over, line.budgetedMinor, 10) ? 'low' : !abovePct(over, line.budgetedMinor, 25) ? 'medium' : 'high';
+    const severity: Severity = !abovePct(over, line.budgetedMinor, 10)
+      ? 'low'
+      : !abovePct(over, line.budgetedMinor, 25)
+        ? 'medium'
+        : 'high';
     flags.push({
       code: 'budget_overrun',
       severity,

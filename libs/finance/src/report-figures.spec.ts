@@ -9,7 +9,10 @@ describe('buildReportFigures', () => {
   // Rich inputs plus £60 of restaurants in February, so the last three months have discretionary spending.
   const ctx = buildFinancialContext(
     richInputs({
-      expensesByMonth: [...richInputs().expensesByMonth, { month: '2026-02', budgetId: null, name: 'restaurant', total: 60, count: 2 }],
+      expensesByMonth: [
+        ...richInputs().expensesByMonth,
+        { month: '2026-02', budgetId: null, name: 'restaurant', total: 60, count: 2 },
+      ],
     }),
     opts,
   );
@@ -21,13 +24,32 @@ describe('buildReportFigures', () => {
     expect(f.spendingMinor).toBe(304000);
     expect(f.averageMonthlySpendingMinor).toBe(101333);
     // 6000 / 304000 = 1.97% -> 2.0; 6000 / 3 = 2000 a month
-    expect(f.discretionary).toEqual({ amountMinor: 6000, sharePct: 2, averagePerMonthMinor: 2000, uncategorisedMinor: 0 });
+    expect(f.discretionary).toEqual({
+      amountMinor: 6000,
+      sharePct: 2,
+      averagePerMonthMinor: 2000,
+      uncategorisedMinor: 0,
+    });
     expect(f.subscriptions).toMatchObject({ count: 1, monthlyCostMinor: 1099, yearlyCostMinor: 13188 });
-    expect(f.subscriptions.items[0]).toMatchObject({ name: 'Netflix', cadence: 'monthly', estimatedMonthlyCostMinor: 1099, lastDate: '2026-04-03' });
+    expect(f.subscriptions.items[0]).toMatchObject({
+      name: 'Netflix',
+      cadence: 'monthly',
+      estimatedMonthlyCostMinor: 1099,
+      lastDate: '2026-04-03',
+    });
     expect(f.duplicates).toEqual({
       count: 1,
       extraMinor: 4550,
-      items: [{ name: 'Tesco', amountMinor: 4550, count: 2, extraMinor: 4550, dates: ['2026-04-02T10:00:00.000Z', '2026-04-02T10:05:00.000Z'], expenseIds: ['t1', 't2'] }],
+      items: [
+        {
+          name: 'Tesco',
+          amountMinor: 4550,
+          count: 2,
+          extraMinor: 4550,
+          dates: ['2026-04-02T10:00:00.000Z', '2026-04-02T10:05:00.000Z'],
+          expenseIds: ['t1', 't2'],
+        },
+      ],
     });
     expect(f.topCategories.map((c) => [c.category, c.bucket, c.amountMinor])).toEqual([
       ['Essential(Needs)', 'needs', 298000],
@@ -40,21 +62,47 @@ describe('buildReportFigures', () => {
     const s = f.fiftyThirtyTwenty;
     expect(s.period.label).toBe('2026-03');
     // March: income 200000; needs = rent 90000 + food 28000 + debt payments 7000 = 125000 (62.5%, 25000 over target)
-    expect(s.needs).toMatchObject({ amountMinor: 125000, sharePct: 62.5, targetMinor: 100000, differenceMinor: 25000, debtPaymentsMinor: 7000 });
+    expect(s.needs).toMatchObject({
+      amountMinor: 125000,
+      sharePct: 62.5,
+      targetMinor: 100000,
+      differenceMinor: 25000,
+      debtPaymentsMinor: 7000,
+    });
     expect(s.wants).toMatchObject({ amountMinor: 0, targetMinor: 60000 });
     // savings = the holiday goal's 10000 monthly target; unallocated = 200000 - 125000 - 0 - 10000
     expect(s.savings).toMatchObject({ amountMinor: 10000, sharePct: 5, goalTargetsMinor: 10000 });
     expect(s.unallocatedMinor).toBe(65000);
     // April so far: Food 33050 of 30000 (110.2%, 3050 over); Home bits 6500 of 10000 is 65%, not near its limit.
-    expect(f.budgetsThisMonth).toMatchObject({ day: 15, daysInMonth: 30, budgetCount: 2, budgetedMinor: 40000, actualMinor: 39550, nearLimit: [] });
+    expect(f.budgetsThisMonth).toMatchObject({
+      day: 15,
+      daysInMonth: 30,
+      budgetCount: 2,
+      budgetedMinor: 40000,
+      actualMinor: 39550,
+      nearLimit: [],
+    });
     expect(f.budgetsThisMonth.overruns).toEqual([
-      { name: 'Food', category: 'Essential(Needs)', budgetedMinor: 30000, actualMinor: 33050, percentUsedPct: 110.2, overrunMinor: 3050 },
+      {
+        name: 'Food',
+        category: 'Essential(Needs)',
+        budgetedMinor: 30000,
+        actualMinor: 33050,
+        percentUsedPct: 110.2,
+        overrunMinor: 3050,
+      },
     ]);
   });
 
   it('debt: both strategies from the context, without the month-by-month schedule', () => {
     const f = buildReportFigures('debt', ctx);
-    expect(f).toMatchObject({ activeCount: 2, totalBalanceMinor: 150000, monthlyPaymentsMinor: 7000, monthlyIncomeMinor: 200000, debtToIncomePct: 3.5 });
+    expect(f).toMatchObject({
+      activeCount: 2,
+      totalBalanceMinor: 150000,
+      monthlyPaymentsMinor: 7000,
+      monthlyIncomeMinor: 200000,
+      debtToIncomePct: 3.5,
+    });
     const { schedule: _a, ...avalanche } = ctx.debts.payoff!.avalanche;
     expect(f.payoff?.avalanche).toEqual(avalanche);
     expect(f.payoff?.snowball.strategy).toBe('snowball');

@@ -44,7 +44,12 @@ export interface ExpensesReportFigures extends FiguresBase {
   period: PeriodInfo;
   spendingMinor: number;
   averageMonthlySpendingMinor: number;
-  discretionary: { amountMinor: number; sharePct: number | null; averagePerMonthMinor: number; uncategorisedMinor: number };
+  discretionary: {
+    amountMinor: number;
+    sharePct: number | null;
+    averagePerMonthMinor: number;
+    uncategorisedMinor: number;
+  };
   topCategories: CategoryShare[];
   subscriptions: {
     items: Array<{
@@ -60,7 +65,14 @@ export interface ExpensesReportFigures extends FiguresBase {
     yearlyCostMinor: number;
   };
   duplicates: {
-    items: Array<{ name: string; amountMinor: number; count: number; extraMinor: number; dates: string[]; expenseIds: string[] }>;
+    items: Array<{
+      name: string;
+      amountMinor: number;
+      count: number;
+      extraMinor: number;
+      dates: string[];
+      expenseIds: string[];
+    }>;
     count: number;
     extraMinor: number;
   };
@@ -141,13 +153,20 @@ const base = (ctx: FinancialContext): FiguresBase => ({
   currentMonth: ctx.currentMonth,
 });
 
-const share = (c: CategoryShare): CategoryShare => ({ category: c.category, bucket: c.bucket, amountMinor: c.amountMinor, sharePct: c.sharePct });
+const share = (c: CategoryShare): CategoryShare => ({
+  category: c.category,
+  bucket: c.bucket,
+  amountMinor: c.amountMinor,
+  sharePct: c.sharePct,
+});
 
 function expensesFigures(ctx: FinancialContext): ExpensesReportFigures {
   const s = ctx.last3Months;
   const months = s.period.months.length;
   const wants = s.spendingByCategory.filter((c) => c.bucket === 'wants').reduce((t, c) => t + c.amountMinor, 0);
-  const uncategorised = s.spendingByCategory.filter((c) => c.category === CATEGORY_UNCATEGORISED).reduce((t, c) => t + c.amountMinor, 0);
+  const uncategorised = s.spendingByCategory
+    .filter((c) => c.category === CATEGORY_UNCATEGORISED)
+    .reduce((t, c) => t + c.amountMinor, 0);
   const subscriptions = ctx.recurring.subscriptions;
   const duplicates = ctx.duplicates;
   return {
@@ -188,7 +207,12 @@ function expensesFigures(ctx: FinancialContext): ExpensesReportFigures {
       count: duplicates.length,
       extraMinor: duplicates.reduce((t, d) => t + d.extraMinor, 0),
     },
-    largestExpenses: s.largestExpenses.map((e) => ({ name: e.name, amountMinor: e.amountMinor, date: e.date, category: e.category })),
+    largestExpenses: s.largestExpenses.map((e) => ({
+      name: e.name,
+      amountMinor: e.amountMinor,
+      date: e.date,
+      category: e.category,
+    })),
   };
 }
 

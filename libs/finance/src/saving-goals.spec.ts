@@ -5,10 +5,26 @@ const now = d('2026-04-15T10:00:00Z');
 
 describe('savingGoalsProgress', () => {
   const goals = [
-    { id: 'g1', name: 'Holiday', totalAmount: 1000, monthlyTarget: 100, savedMoney: 250, completeDate: d('2026-10-01T00:00:00Z'), isCompleted: false },
+    {
+      id: 'g1',
+      name: 'Holiday',
+      totalAmount: 1000,
+      monthlyTarget: 100,
+      savedMoney: 250,
+      completeDate: d('2026-10-01T00:00:00Z'),
+      isCompleted: false,
+    },
     { id: 'g2', name: 'Bike', totalAmount: 500, monthlyTarget: 50, savedMoney: 500, isCompleted: true },
     { id: 'g3', name: 'Rainy day', totalAmount: 300, monthlyTarget: null, savedMoney: 0.1 + 0.2, isCompleted: false },
-    { id: 'g4', name: 'Laptop', totalAmount: 800, monthlyTarget: 100, savedMoney: 600, completeDate: d('2026-02-01T00:00:00Z'), isCompleted: false },
+    {
+      id: 'g4',
+      name: 'Laptop',
+      totalAmount: 800,
+      monthlyTarget: 100,
+      savedMoney: 600,
+      completeDate: d('2026-02-01T00:00:00Z'),
+      isCompleted: false,
+    },
   ];
   const p = Object.fromEntries(savingGoalsProgress(goals, now).map((g) => [g.id, g]));
 
@@ -33,9 +49,22 @@ describe('savingGoalsProgress', () => {
   });
 
   it('handles completed goals, goals without date or target, and past dates', () => {
-    expect(p.g2).toMatchObject({ completed: true, remainingMinor: 0, progressPct: 100, onTrack: true, monthsNeededAtTarget: 0 });
+    expect(p.g2).toMatchObject({
+      completed: true,
+      remainingMinor: 0,
+      progressPct: 100,
+      onTrack: true,
+      monthsNeededAtTarget: 0,
+    });
     // saved 0.1 + 0.2 -> 30; 30 / 30000 = 0.1%
-    expect(p.g3).toMatchObject({ savedMinor: 30, progressPct: 0.1, monthsLeft: null, onTrack: null, monthsNeededAtTarget: null, requiredMonthlyMinor: null });
+    expect(p.g3).toMatchObject({
+      savedMinor: 30,
+      progressPct: 0.1,
+      monthsLeft: null,
+      onTrack: null,
+      monthsNeededAtTarget: null,
+      requiredMonthlyMinor: null,
+    });
     // target February, now April: the whole 20000 is needed now
     expect(p.g4).toMatchObject({ monthsLeft: 0, requiredMonthlyMinor: 20000, onTrack: false });
   });

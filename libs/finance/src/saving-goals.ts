@@ -26,7 +26,12 @@ export interface SavingGoalProgress {
   onTrack: boolean | null;
 }
 
-export function savingGoalsProgress(goals: SavingGoalInput[], now: Date, timeZone = DEFAULT_TIME_ZONE, minorDigits = 2): SavingGoalProgress[] {
+export function savingGoalsProgress(
+  goals: SavingGoalInput[],
+  now: Date,
+  timeZone = DEFAULT_TIME_ZONE,
+  minorDigits = 2,
+): SavingGoalProgress[] {
   const nowMonth = monthKey(now, timeZone);
   return goals
     .map((g) => {
@@ -57,12 +62,20 @@ export function savingGoalsProgress(goals: SavingGoalInput[], now: Date, timeZon
         completed,
         targetDate: target ? target.toISOString() : null,
         monthsLeft,
-        monthsNeededAtTarget: completed ? 0 : monthlyTargetMinor > 0 ? Math.ceil(remainingMinor / monthlyTargetMinor) : null,
+        monthsNeededAtTarget: completed
+          ? 0
+          : monthlyTargetMinor > 0
+            ? Math.ceil(remainingMinor / monthlyTargetMinor)
+            : null,
         requiredMonthlyMinor,
         onTrack,
       };
     })
-    .sort((a, b) => Number(a.completed) - Number(b.completed) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+    .sort(
+      (a, b) =>
+        Number(a.completed) - Number(b.completed) ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1),
+    );
 }
 
 /** Monthly targets of goals not completed: the savings commitment used by 50/30/20. */

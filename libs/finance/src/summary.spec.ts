@@ -11,8 +11,26 @@ const salary = (month: string) => ({ month, total: 2500.1, count: 1 });
 const data: Partial<FinanceInputs> = {
   incomeByMonth: [salary('2026-01'), salary('2026-02'), salary('2026-03'), salary('2026-04')],
   budgets: [
-    { id: 'b-groc', userId: USER, name: 'Groceries', amount: 300, type: 'personal', frequency: 'monthly', category: CATEGORY_NEEDS, createdAt: d('2025-06-01T00:00:00Z') },
-    { id: 'b-house', userId: PARTNER, name: 'Home', amount: 100, type: 'household', frequency: 'monthly', category: CATEGORY_NEEDS, createdAt: d('2025-06-01T00:00:00Z') },
+    {
+      id: 'b-groc',
+      userId: USER,
+      name: 'Groceries',
+      amount: 300,
+      type: 'personal',
+      frequency: 'monthly',
+      category: CATEGORY_NEEDS,
+      createdAt: d('2025-06-01T00:00:00Z'),
+    },
+    {
+      id: 'b-house',
+      userId: PARTNER,
+      name: 'Home',
+      amount: 100,
+      type: 'household',
+      frequency: 'monthly',
+      category: CATEGORY_NEEDS,
+      createdAt: d('2025-06-01T00:00:00Z'),
+    },
   ],
   expensesByMonth: [
     { month: '2026-01', budgetId: null, name: 'rent', total: 800, count: 1 },
@@ -69,11 +87,32 @@ describe('summarisePeriod', () => {
     const s = summarisePeriod(l, { kind: 'this-month' }, { now });
     // needs 12020 + 1500 = 13520; 13520 / 14649 = 92.293% -> 92.3
     expect(s.spendingByCategory).toEqual([
-      { category: CATEGORY_NEEDS, bucket: 'needs', amountMinor: 13520, sharePct: 92.3, fromBudgetsMinor: 13520, classifiedMinor: 0 },
+      {
+        category: CATEGORY_NEEDS,
+        bucket: 'needs',
+        amountMinor: 13520,
+        sharePct: 92.3,
+        fromBudgetsMinor: 13520,
+        classifiedMinor: 0,
+      },
       // 1099 / 14649 = 7.502% -> 7.5
-      { category: CATEGORY_WANTS, bucket: 'wants', amountMinor: 1099, sharePct: 7.5, fromBudgetsMinor: 0, classifiedMinor: 1099 },
+      {
+        category: CATEGORY_WANTS,
+        bucket: 'wants',
+        amountMinor: 1099,
+        sharePct: 7.5,
+        fromBudgetsMinor: 0,
+        classifiedMinor: 1099,
+      },
       // 30 / 14649 = 0.2048% -> 0.2
-      { category: CATEGORY_UNCATEGORISED, bucket: 'wants', amountMinor: 30, sharePct: 0.2, fromBudgetsMinor: 0, classifiedMinor: 30 },
+      {
+        category: CATEGORY_UNCATEGORISED,
+        bucket: 'wants',
+        amountMinor: 30,
+        sharePct: 0.2,
+        fromBudgetsMinor: 0,
+        classifiedMinor: 30,
+      },
     ]);
     expect(s.spendingByBudget).toEqual([
       { budgetId: 'b-groc', name: 'Groceries', category: CATEGORY_NEEDS, ownership: 'own', amountMinor: 12020 },
@@ -86,10 +125,20 @@ describe('summarisePeriod', () => {
     const s = summarisePeriod(l, { kind: 'this-month' }, { now });
     // March spending 80000 + 10000 = 90000; change 14649 - 90000 = -75351; -75351 / 90000 = -83.723% -> -83.7
     expect(s.comparison.previous.label).toBe('2026-03');
-    expect(s.comparison.spending).toEqual({ currentMinor: 14649, previousMinor: 90000, changeMinor: -75351, changePct: -83.7 });
+    expect(s.comparison.spending).toEqual({
+      currentMinor: 14649,
+      previousMinor: 90000,
+      changeMinor: -75351,
+      changePct: -83.7,
+    });
     expect(s.comparison.income).toEqual({ currentMinor: 250010, previousMinor: 250010, changeMinor: 0, changePct: 0 });
     // net: 235361 vs 250010 - 90000 = 160010; change 75351; 75351 / 160010 = 47.09% -> 47.1
-    expect(s.comparison.netCashFlow).toEqual({ currentMinor: 235361, previousMinor: 160010, changeMinor: 75351, changePct: 47.1 });
+    expect(s.comparison.netCashFlow).toEqual({
+      currentMinor: 235361,
+      previousMinor: 160010,
+      changeMinor: 75351,
+      changePct: 47.1,
+    });
   });
 
   it('counts materialised monthly salary copies once per month, never three times a month', () => {
@@ -122,7 +171,11 @@ describe('summarisePeriod', () => {
     const two = summarisePeriod(l, { kind: 'months', from: '2026-03', to: '2026-04' }, { now, largestCount: 3 });
     // 80000 (March rent) first; e6 (March) and e1 (April) tie at 6000 and go by date.
     expect(two.largestExpenses.map((e) => e.id)).toEqual(['e5', 'e6', 'e1']);
-    expect(two.largestExpenses[0]).toMatchObject({ name: 'Rent', category: CATEGORY_NEEDS, date: '2026-03-01T09:00:00.000Z' });
+    expect(two.largestExpenses[0]).toMatchObject({
+      name: 'Rent',
+      category: CATEGORY_NEEDS,
+      date: '2026-03-01T09:00:00.000Z',
+    });
   });
 
   it('marks periods outside the fetched window as not covered', () => {
@@ -132,7 +185,11 @@ describe('summarisePeriod', () => {
   });
 
   it('has a null savings rate without income', () => {
-    const s = summarisePeriod(ledger({ expensesByMonth: [{ month: '2026-04', budgetId: null, name: 'x', total: 5, count: 1 }] }), { kind: 'this-month' }, { now });
+    const s = summarisePeriod(
+      ledger({ expensesByMonth: [{ month: '2026-04', budgetId: null, name: 'x', total: 5, count: 1 }] }),
+      { kind: 'this-month' },
+      { now },
+    );
     expect(s.savingsRatePct).toBeNull();
     expect(s.netCashFlowMinor).toBe(-500);
   });

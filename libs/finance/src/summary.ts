@@ -127,7 +127,11 @@ export interface SummaryOptions {
   largestCount?: number;
 }
 
-export function summarisePeriod(ledger: Ledger, spec: PeriodSpec | ResolvedPeriod, options: SummaryOptions): PeriodSummary {
+export function summarisePeriod(
+  ledger: Ledger,
+  spec: PeriodSpec | ResolvedPeriod,
+  options: SummaryOptions,
+): PeriodSummary {
   const period = ensurePeriod(spec, options.now, ledger.timeZone);
   const months = new Set(period.months);
   const perMonth = period.months.map((mk) => monthFigures(ledger, mk));

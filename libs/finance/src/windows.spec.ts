@@ -14,6 +14,8 @@ describe('dataWindows', () => {
   });
 
   it('reaches further back for a longer overspending threshold', () => {
-    expect(dataWindows(d('2026-04-15T10:00:00Z'), 'UTC', { consecutiveOverspendMonths: 5 }).months.from).toBe('2025-06');
+    expect(dataWindows(d('2026-04-15T10:00:00Z'), 'UTC', { consecutiveOverspendMonths: 5 }).months.from).toBe(
+      '2025-06',
+    );
   });
 });

@@ -19,10 +19,17 @@ export interface DataWindowOptions {
   duplicateMonths?: number;
 }
 
-export function dataWindows(now: Date, timeZone: string = DEFAULT_TIME_ZONE, options: DataWindowOptions = {}): DataWindows {
+export function dataWindows(
+  now: Date,
+  timeZone: string = DEFAULT_TIME_ZONE,
+  options: DataWindowOptions = {},
+): DataWindows {
   const current = monthKey(now, timeZone);
   // 3 complete months + the 3 before them for the comparison = 6 back; overspend streaks may need more.
-  const back = Math.max(6, (options.consecutiveOverspendMonths ?? DEFAULT_RED_FLAG_THRESHOLDS.consecutiveOverspendMonths) * 2);
+  const back = Math.max(
+    6,
+    (options.consecutiveOverspendMonths ?? DEFAULT_RED_FLAG_THRESHOLDS.consecutiveOverspendMonths) * 2,
+  );
   const from = addMonths(current, -back);
   const end = monthRange(current, timeZone).end;
   return {

@@ -15,7 +15,12 @@ export class LlmError extends Error {
   }
 
   get retryable(): boolean {
-    return this.kind === 'rate_limited' || this.kind === 'timeout' || this.kind === 'unavailable' || this.kind === 'invalid_output';
+    return (
+      this.kind === 'rate_limited' ||
+      this.kind === 'timeout' ||
+      this.kind === 'unavailable' ||
+      this.kind === 'invalid_output'
+    );
   }
 }
 
@@ -39,14 +44,18 @@ export function classifyLlmError(err: unknown, signal?: AbortSignal): LlmError {
   if (err instanceof LlmError) return err;
   if (err instanceof OpenAI.APIUserAbortError) {
     const deadline = signal?.aborted && (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
-    return deadline ? new LlmError('timeout', 'Model request timed out') : new LlmError('aborted', 'Model request was cancelled');
+    return deadline
+      ? new LlmError('timeout', 'Model request timed out')
+      : new LlmError('aborted', 'Model request was cancelled');
   }
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('timeout', 'Model request timed out');
   if (err instanceof OpenAI.APIConnectionError) return new LlmError('unavailable', 'Model server is unreachable');
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? null;
-    if (status === 429) return new LlmError('rate_limited', 'Model rate limit reached', retryAfterMs(err.headers), status);
-    if (status !== null && status >= 500) return new LlmError('unavailable', `Model server error (${status})`, retryAfterMs(err.headers), status);
+    if (status === 429)
+      return new LlmError('rate_limited', 'Model rate limit reached', retryAfterMs(err.headers), status);
+    if (status !== null && status >= 500)
+      return new LlmError('unavailable', `Model server error (${status})`, retryAfterMs(err.headers), status);
     if (status === 408) return new LlmError('timeout', 'Model request timed out', null, status);
     return new LlmError('rejected', `Model server refused the request (${status ?? 'unknown'})`, null, status);
   }

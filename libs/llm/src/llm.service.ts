@@ -76,11 +76,17 @@ export class LlmService {
           model,
           messages: task.messages,
           temperature: task.temperature ?? 0,
-          response_format: { type: 'json_schema', json_schema: { name: task.schemaName, schema: task.schema, strict: true } },
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: task.schemaName, schema: task.schema, strict: true },
+          },
         },
         { signal: task.signal },
       );
-      usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
+      usage = {
+        inputTokens: completion.usage?.prompt_tokens ?? 0,
+        outputTokens: completion.usage?.completion_tokens ?? 0,
+      };
       const value = parseStructured<T>(completion.choices[0]?.message?.content, task.schema);
       await this.record(task, model, usage, started, null);
       return { value, usage, model };
@@ -118,7 +124,8 @@ export class LlmService {
           text += delta;
           onDelta(delta);
         }
-        if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+        if (chunk.usage)
+          usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
       }
       const final = usage ?? this.estimateUsage(task.messages, text);
       await this.record(task, model, final, started, null);
@@ -137,12 +144,21 @@ export class LlmService {
   }
 
   private estimateUsage(messages: ChatCompletionMessageParam[], output: string): TokenUsage {
-    const input = messages.reduce((n, m) => n + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')), 0);
+    const input = messages.reduce(
+      (n, m) => n + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')),
+      0,
+    );
     return { inputTokens: input, outputTokens: estimateTokens(output) };
   }
 
   /** Usage is accounted even for failures; a usage write failing must not turn a good answer into an error. */
-  private async record(task: Pick<JsonTask, 'feature' | 'userId'>, model: string, usage: TokenUsage, started: number, error: LlmError | null): Promise<void> {
+  private async record(
+    task: Pick<JsonTask, 'feature' | 'userId'>,
+    model: string,
+    usage: TokenUsage,
+    started: number,
+    error: LlmError | null,
+  ): Promise<void> {
     await this.usage
       .record({
         userId: task.userId ?? null,

@@ -20,7 +20,10 @@ export function parseStructured<T>(content: string | null | undefined, schema: o
   }
   if (!validate(value)) {
     const first = validate.errors?.[0];
-    throw new LlmError('invalid_output', `Model answer did not match the schema (${first?.instancePath || '/'} ${first?.message ?? ''})`.trim());
+    throw new LlmError(
+      'invalid_output',
+      `Model answer did not match the schema (${first?.instancePath || '/'} ${first?.message ?? ''})`.trim(),
+    );
   }
   return value as T;
 }

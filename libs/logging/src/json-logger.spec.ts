@@ -10,7 +10,9 @@ describe('JsonLogger', () => {
   it('writes one JSON object per line with time, level, service and fields', () => {
     const { logger, lines } = capture();
     logger.event('info', 'job.completed', { queue: 'titles', ms: 12 });
-    expect(lines).toEqual([{ time: expect.any(String), level: 'info', service: 'api', msg: 'job.completed', queue: 'titles', ms: 12 }]);
+    expect(lines).toEqual([
+      { time: expect.any(String), level: 'info', service: 'api', msg: 'job.completed', queue: 'titles', ms: 12 },
+    ]);
   });
 
   it('never writes tokens, secrets, prompts or credentials', () => {

@@ -39,7 +39,13 @@ export class JsonLogger implements LoggerService {
   event(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
     if (RANK[level] > RANK[this.level]) return;
     this.write(
-      JSON.stringify({ time: new Date().toISOString(), level, service: this.service, msg: redactString(msg), ...(redact(fields) as object) }),
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level,
+        service: this.service,
+        msg: redactString(msg),
+        ...(redact(fields) as object),
+      }),
     );
   }
 

@@ -21,7 +21,8 @@ export function detectLanguage(text: string): DetectedLanguage | null {
   }
   const latin = (text.match(/[A-Za-z]/g) ?? []).length;
   // Latin script alone cannot tell English from Spanish; only plain ASCII prose is called English.
-  if (latin / letters >= 0.9 && /\b(the|and|is|my|how|what|can|i|you|to)\b/i.test(text)) return { tag: 'en', name: 'English' };
+  if (latin / letters >= 0.9 && /\b(the|and|is|my|how|what|can|i|you|to)\b/i.test(text))
+    return { tag: 'en', name: 'English' };
   return null;
 }
 

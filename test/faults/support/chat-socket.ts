@@ -24,7 +24,13 @@ export interface SocketTurn {
 }
 
 /** Sends one chat message (in a new conversation unless one is given) and resolves once it is acknowledged and its reply has ended, either way. */
-export function sendOnSocket(socket: Socket, text: string, clientMessageId: string, conversationId?: string, timeoutMs = 10_000): Promise<SocketTurn> {
+export function sendOnSocket(
+  socket: Socket,
+  text: string,
+  clientMessageId: string,
+  conversationId?: string,
+  timeoutMs = 10_000,
+): Promise<SocketTurn> {
   return new Promise((resolve, reject) => {
     const turn: SocketTurn = { ack: null, error: null, done: null };
     const settle = () => {
@@ -48,9 +54,13 @@ export function sendOnSocket(socket: Socket, text: string, clientMessageId: stri
       socket.off('message:error', onError).off('message:done', onDone);
     };
     socket.on('message:error', onError).on('message:done', onDone);
-    socket.emit('message:send', { text, clientMessageId, ...(conversationId ? { conversationId } : {}) }, (ack: any) => {
-      turn.ack = ack;
-      settle();
-    });
+    socket.emit(
+      'message:send',
+      { text, clientMessageId, ...(conversationId ? { conversationId } : {}) },
+      (ack: any) => {
+        turn.ack = ack;
+        settle();
+      },
+    );
   });
 }

@@ -25,7 +25,11 @@ export async function startFaultMongo(): Promise<FaultMongo> {
   const external = process.env.MONGODB_URI?.trim();
   if (external) return { uri: external, outage: null, stop: async () => undefined };
   const wire = await startMongoWireServer();
-  return { uri: wire.uri, outage: { suspend: () => wire.suspend(), resume: () => wire.resume() }, stop: () => wire.close() };
+  return {
+    uri: wire.uri,
+    outage: { suspend: () => wire.suspend(), resume: () => wire.resume() },
+    stop: () => wire.close(),
+  };
 }
 
 /** Servers a fault suite can break: a private redis-server (stop/start), MongoDB, the fake model. */
@@ -75,7 +79,10 @@ export interface FaultStack {
 }
 
 export async function startFaultStack(infra: FaultInfra, overrides: Record<string, string> = {}): Promise<FaultStack> {
-  const env = testEnv({ mongoUri: infra.mongo.uri, redisUrl: infra.redis.url, model: infra.model }, { ...FAST_FAULT_TIMINGS, ...overrides });
+  const env = testEnv(
+    { mongoUri: infra.mongo.uri, redisUrl: infra.redis.url, model: infra.model },
+    { ...FAST_FAULT_TIMINGS, ...overrides },
+  );
   const config = loadConfig(env);
   const { db, close: closeDb } = await connectDb(config);
   const user = await seedUser(db);
@@ -98,14 +105,29 @@ export async function startFaultStack(infra: FaultInfra, overrides: Record<strin
 }
 
 /** A request and how long it took: a fault must never turn into a hang. */
-export async function timedRequest(s: FaultStack, method: string, path: string, body?: unknown): Promise<JsonResponse & { ms: number }> {
+export async function timedRequest(
+  s: FaultStack,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<JsonResponse & { ms: number }> {
   const started = Date.now();
   const res = await request(s.api.url, method, path, { token: s.token, body });
   return { ...res, ms: Date.now() - started };
 }
 
 /** GET the resource until `done` accepts it; returns its body. */
-export async function pollUntil(s: FaultStack, path: string, done: (body: any) => boolean, timeoutMs = 15_000): Promise<any> {
-  const res = await eventually(() => request(s.api.url, 'GET', path, { token: s.token }), (r) => r.status === 200 && done(r.body), timeoutMs, 100);
+export async function pollUntil(
+  s: FaultStack,
+  path: string,
+  done: (body: any) => boolean,
+  timeoutMs = 15_000,
+): Promise<any> {
+  const res = await eventually(
+    () => request(s.api.url, 'GET', path, { token: s.token }),
+    (r) => r.status === 200 && done(r.body),
+    timeoutMs,
+    100,
+  );
   return res.body;
 }

@@ -22,7 +22,14 @@ export const parsedExpense = (description: string) => ({
 /** States no amount or percentage, so it passes the report's check that the model only words our figures. */
 export const reportWords = {
   summary: 'Your debts are manageable; paying the costliest first saves the most.',
-  insights: [{ title: 'Pay the costliest debt first', detail: 'Put any spare money towards the debt with the highest rate.', impact: 'medium', figureKeys: [] }],
+  insights: [
+    {
+      title: 'Pay the costliest debt first',
+      detail: 'Put any spare money towards the debt with the highest rate.',
+      impact: 'medium',
+      figureKeys: [],
+    },
+  ],
 };
 
 /**

@@ -5,19 +5,39 @@ import { normaliseIndexSpec } from '../indexes';
 import { compileFilter } from '../query-engine';
 import { validateCollectionName } from '../storage';
 import { isPlainObject, toInteger, type Doc } from '../values';
-import { collectionName, existingCollection, optionalObject, requiredArray, type CommandContext, type CommandHandler } from './context';
+import {
+  collectionName,
+  existingCollection,
+  optionalObject,
+  requiredArray,
+  type CommandContext,
+  type CommandHandler,
+} from './context';
 
 /** Fields every command may carry that are not collection options. */
 const GENERIC_FIELDS = new Set([
-  '$db', 'lsid', '$clusterTime', '$readPreference', 'txnNumber', 'autocommit', 'startTransaction', 'apiVersion',
-  'apiStrict', 'apiDeprecationErrors', 'writeConcern', 'readConcern', 'maxTimeMS', 'comment',
+  '$db',
+  'lsid',
+  '$clusterTime',
+  '$readPreference',
+  'txnNumber',
+  'autocommit',
+  'startTransaction',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
+  'writeConcern',
+  'readConcern',
+  'maxTimeMS',
+  'comment',
 ]);
 
 function create(ctx: CommandContext): Doc {
   const name = collectionName(ctx);
   const options: Doc = {};
   for (const [k, v] of Object.entries(ctx.command)) if (k !== 'create' && !GENERIC_FIELDS.has(k)) options[k] = v;
-  if (options.viewOn !== undefined) throw new CommandError('CommandNotSupported', 'views are not supported by the in-process MongoDB test server');
+  if (options.viewOn !== undefined)
+    throw new CommandError('CommandNotSupported', 'views are not supported by the in-process MongoDB test server');
   ctx.server.store.createCollection(ctx.db, name, options);
   return {};
 }
@@ -52,11 +72,16 @@ function listCollections(ctx: CommandContext): Doc {
   const filter = compileFilter(optionalObject(ctx, 'filter'));
   entries = entries.filter(filter);
   if (ctx.command.nameOnly === true) entries = entries.map(({ name, type }) => ({ name, type }));
-  return ctx.server.cursors.open(entries, { ns: `${ctx.db}.$cmd.listCollections`, batchSize: cursorBatchSize(ctx), session: ctx.session });
+  return ctx.server.cursors.open(entries, {
+    ns: `${ctx.db}.$cmd.listCollections`,
+    batchSize: cursorBatchSize(ctx),
+    session: ctx.session,
+  });
 }
 
 function listDatabases(ctx: CommandContext): Doc {
-  if (ctx.db !== 'admin') throw new CommandError('Unauthorized', 'listDatabases may only be run against the admin database.');
+  if (ctx.db !== 'admin')
+    throw new CommandError('Unauthorized', 'listDatabases may only be run against the admin database.');
   let databases: Doc[] = ctx.server.store.databases().map((db) => {
     let sizeOnDisk = 0;
     for (const c of db.collections.values()) for (const d of c.documents()) sizeOnDisk += BSON.calculateObjectSize(d);
@@ -96,7 +121,11 @@ function createIndexes(ctx: CommandContext): Doc {
 function listIndexes(ctx: CommandContext): Doc {
   const collection = existingCollection(ctx);
   if (!collection) throw new CommandError('NamespaceNotFound', `ns does not exist: ${ctx.db}.${collectionName(ctx)}`);
-  return ctx.server.cursors.open(collection.indexSpecs(), { ns: collection.ns, batchSize: cursorBatchSize(ctx), session: ctx.session });
+  return ctx.server.cursors.open(collection.indexSpecs(), {
+    ns: collection.ns,
+    batchSize: cursorBatchSize(ctx),
+    session: ctx.session,
+  });
 }
 
 function dropIndexes(ctx: CommandContext): Doc {
@@ -109,18 +138,23 @@ function dropIndexes(ctx: CommandContext): Doc {
     return { nIndexesWas, msg: 'non-_id indexes dropped for collection' };
   }
   if (Array.isArray(target)) {
-    for (const n of target) if (typeof n !== 'string') throw new CommandError('TypeMismatch', 'dropIndexes index names must be strings');
+    for (const n of target)
+      if (typeof n !== 'string') throw new CommandError('TypeMismatch', 'dropIndexes index names must be strings');
     for (const n of target as string[]) collection.dropIndex(n);
   } else if (typeof target === 'string' || isPlainObject(target)) {
     collection.dropIndex(target);
   } else {
-    throw new CommandError('TypeMismatch', "BSON field 'dropIndexes.index' must be a string, an object or an array of strings");
+    throw new CommandError(
+      'TypeMismatch',
+      "BSON field 'dropIndexes.index' must be a string, an object or an array of strings",
+    );
   }
   return { nIndexesWas };
 }
 
 function renameCollection(ctx: CommandContext): Doc {
-  if (ctx.db !== 'admin') throw new CommandError('Unauthorized', 'renameCollection may only be run against the admin database.');
+  if (ctx.db !== 'admin')
+    throw new CommandError('Unauthorized', 'renameCollection may only be run against the admin database.');
   const split = (ns: unknown): [string, string] => {
     const text = typeof ns === 'string' ? ns : '';
     const dot = text.indexOf('.');

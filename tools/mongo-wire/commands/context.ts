@@ -55,14 +55,23 @@ export function existingCollection(ctx: CommandContext): Collection | undefined 
 export function optionalObject(ctx: CommandContext, field: string): Doc | undefined {
   const v = ctx.command[field];
   if (v === undefined || v === null) return undefined;
-  if (!isPlainObject(v)) throw new CommandError('TypeMismatch', `BSON field '${ctx.name}.${field}' is the wrong type '${Array.isArray(v) ? 'array' : typeof v}', expected type 'object'`);
+  if (!isPlainObject(v))
+    throw new CommandError(
+      'TypeMismatch',
+      `BSON field '${ctx.name}.${field}' is the wrong type '${Array.isArray(v) ? 'array' : typeof v}', expected type 'object'`,
+    );
   return v;
 }
 
 export function requiredArray(ctx: CommandContext, field: string): unknown[] {
   const v = ctx.command[field];
-  if (v === undefined) throw new CommandError('FailedToParse', `BSON field '${ctx.name}.${field}' is missing but a required field`);
-  if (!Array.isArray(v)) throw new CommandError('TypeMismatch', `BSON field '${ctx.name}.${field}' is the wrong type '${typeof v}', expected type 'array'`);
+  if (v === undefined)
+    throw new CommandError('FailedToParse', `BSON field '${ctx.name}.${field}' is missing but a required field`);
+  if (!Array.isArray(v))
+    throw new CommandError(
+      'TypeMismatch',
+      `BSON field '${ctx.name}.${field}' is the wrong type '${typeof v}', expected type 'array'`,
+    );
   return v;
 }
 
@@ -79,7 +88,11 @@ export function engineOptions(ctx: CommandContext, variables?: unknown): EngineO
  * value (or `$in` list) look documents up directly instead of scanning,
  * which keeps findById/save-style traffic cheap on bigger collections.
  */
-export function findMatching(collection: Collection, filter: unknown, opts: EngineOptions & { limit?: number } = {}): Doc[] {
+export function findMatching(
+  collection: Collection,
+  filter: unknown,
+  opts: EngineOptions & { limit?: number } = {},
+): Doc[] {
   const predicate = compileFilter(filter, opts);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
   let candidates: Iterable<Doc> = collection.documents();
@@ -111,6 +124,11 @@ function directIds(idFilter: unknown): unknown[] | undefined {
   if (keys.length !== 1) return undefined;
   if (keys[0] === '$eq') return directIds(idFilter.$eq);
   const list = idFilter.$in;
-  if (keys[0] === '$in' && Array.isArray(list) && list.every((v) => !Array.isArray(v) && !isPattern(v) && !isPlainObject(v))) return list;
+  if (
+    keys[0] === '$in' &&
+    Array.isArray(list) &&
+    list.every((v) => !Array.isArray(v) && !isPattern(v) && !isPlainObject(v))
+  )
+    return list;
   return undefined;
 }

@@ -17,7 +17,9 @@ const handlers = new Map<string, CommandHandler>(
   Object.entries({ ...handshakeCommands, ...readCommands, ...writeCommands, ...adminCommands, ...sessionCommands }),
 );
 
-export const HANDSHAKE_COMMANDS = new Set(Object.keys(handshakeCommands).filter((n) => n !== 'ping' && n !== 'buildInfo'));
+export const HANDSHAKE_COMMANDS = new Set(
+  Object.keys(handshakeCommands).filter((n) => n !== 'ping' && n !== 'buildInfo'),
+);
 
 export function runCommand(server: ServerState, connection: ConnectionInfo, db: string, command: Doc): Doc {
   const name = Object.keys(command)[0] ?? '';

@@ -31,7 +31,8 @@ function find(ctx: CommandContext): Doc {
     singleBatch = true;
   }
   const skip = nonNegative(ctx, 'skip', toInteger(command.skip, 0));
-  const batchSize = command.batchSize === undefined ? undefined : nonNegative(ctx, 'batchSize', toInteger(command.batchSize, 0));
+  const batchSize =
+    command.batchSize === undefined ? undefined : nonNegative(ctx, 'batchSize', toInteger(command.batchSize, 0));
 
   let docs = collection ? findMatching(collection, filter, engineOptions(ctx, command.let)) : [];
   docs = sortDocuments(docs, command.sort);
@@ -42,7 +43,8 @@ function find(ctx: CommandContext): Doc {
 
 function getMore(ctx: CommandContext): Doc {
   const collection = ctx.command.collection;
-  if (typeof collection !== 'string') throw new CommandError('FailedToParse', "BSON field 'getMore.collection' is missing but a required field");
+  if (typeof collection !== 'string')
+    throw new CommandError('FailedToParse', "BSON field 'getMore.collection' is missing but a required field");
   const batchSize = ctx.command.batchSize === undefined ? undefined : toInteger(ctx.command.batchSize, 0);
   return ctx.server.cursors.getMore(ctx.command.getMore, `${ctx.db}.${collection}`, batchSize);
 }
@@ -65,7 +67,8 @@ function count(ctx: CommandContext): Doc {
 
 function distinct(ctx: CommandContext): Doc {
   const key = ctx.command.key;
-  if (typeof key !== 'string') throw new CommandError('FailedToParse', "BSON field 'distinct.key' is missing but a required field");
+  if (typeof key !== 'string')
+    throw new CommandError('FailedToParse', "BSON field 'distinct.key' is missing but a required field");
   const collection = existingCollection(ctx);
   const query = optionalObject(ctx, 'query') ?? {};
   const values = new Map<string, unknown>();
@@ -83,9 +86,14 @@ function distinct(ctx: CommandContext): Doc {
 function aggregate(ctx: CommandContext): Doc {
   const { command } = ctx;
   const target = command.aggregate;
-  if (command.explain) throw new CommandError('CommandNotSupported', 'explain is not supported by the in-process MongoDB test server');
+  if (command.explain)
+    throw new CommandError('CommandNotSupported', 'explain is not supported by the in-process MongoDB test server');
   const cursor = command.cursor;
-  if (!isPlainObject(cursor)) throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+  if (!isPlainObject(cursor))
+    throw new CommandError(
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   let input: Doc[] = [];
   let ns = `${ctx.db}.$cmd.aggregate`;
   if (typeof target === 'string') {
@@ -96,7 +104,8 @@ function aggregate(ctx: CommandContext): Doc {
     throw new CommandError('FailedToParse', "Invalid 'aggregate' field: must be a collection name or 1");
   }
   const results = runPipeline(input, command.pipeline, engineOptions(ctx, command.let));
-  const batchSize = cursor.batchSize === undefined ? undefined : nonNegative(ctx, 'batchSize', toInteger(cursor.batchSize, 0));
+  const batchSize =
+    cursor.batchSize === undefined ? undefined : nonNegative(ctx, 'batchSize', toInteger(cursor.batchSize, 0));
   return ctx.server.cursors.open(results, { ns, batchSize, session: ctx.session });
 }
 

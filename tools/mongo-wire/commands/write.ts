@@ -10,12 +10,23 @@ import { MAX_WRITE_BATCH_SIZE } from '../protocol';
 import { projectDocuments, sortDocuments } from '../query-engine';
 import { applyUpdate, buildUpsertDocument, classifyUpdate, type UpdateContext } from '../update';
 import { bsonType, isPlainObject, newObjectId, sameValue, toInteger, withIdFirst, type Doc } from '../values';
-import { collectionName, engineOptions, findMatching, optionalObject, requiredArray, type CommandContext, type CommandHandler } from './context';
+import {
+  collectionName,
+  engineOptions,
+  findMatching,
+  optionalObject,
+  requiredArray,
+  type CommandContext,
+  type CommandHandler,
+} from './context';
 
 function batch(ctx: CommandContext, field: string): unknown[] {
   const items = requiredArray(ctx, field);
   if (items.length === 0 || items.length > MAX_WRITE_BATCH_SIZE) {
-    throw new CommandError('BadValue', `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${items.length} operations.`);
+    throw new CommandError(
+      'BadValue',
+      `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${items.length} operations.`,
+    );
   }
   return items;
 }
@@ -39,7 +50,13 @@ function prepareForInsert(raw: unknown): Doc {
   if (!isPlainObject(raw)) throw new CommandError('TypeMismatch', 'document to insert must be an object');
   if ('_id' in raw) {
     const id = raw._id;
-    const badType = Array.isArray(id) ? 'array' : id instanceof RegExp || bsonType(id) === 'BSONRegExp' ? 'regex' : id === undefined ? 'undefined' : undefined;
+    const badType = Array.isArray(id)
+      ? 'array'
+      : id instanceof RegExp || bsonType(id) === 'BSONRegExp'
+        ? 'regex'
+        : id === undefined
+          ? 'undefined'
+          : undefined;
     if (badType) throw new CommandError('InvalidIdField', `The '_id' value cannot be of type ${badType}`);
     return withIdFirst(raw);
   }
@@ -78,7 +95,12 @@ function runUpdateStatement(ctx: CommandContext, name: string, raw: Doc): Update
   };
   const collection = ctx.server.store.collection(ctx.db, name);
   const sorted = !multi && isPlainObject(raw.sort);
-  let matches = collection ? findMatching(collection, filter, { ...engineOptions(ctx, ctx.command.let), limit: multi || sorted ? undefined : 1 }) : [];
+  let matches = collection
+    ? findMatching(collection, filter, {
+        ...engineOptions(ctx, ctx.command.let),
+        limit: multi || sorted ? undefined : 1,
+      })
+    : [];
   if (sorted) matches = sortDocuments(matches, raw.sort).slice(0, 1);
 
   let nModified = 0;
@@ -102,14 +124,27 @@ function parseStatements(ctx: CommandContext, field: 'updates' | 'deletes'): Doc
   const statements = batch(ctx, field);
   const required = field === 'updates' ? ['q', 'u'] : ['q', 'limit'];
   for (const statement of statements) {
-    if (!isPlainObject(statement)) throw new CommandError('TypeMismatch', `BSON field '${ctx.name}.${field}' must be an array of objects`);
+    if (!isPlainObject(statement))
+      throw new CommandError('TypeMismatch', `BSON field '${ctx.name}.${field}' must be an array of objects`);
     for (const key of required) {
-      if (statement[key] === undefined) throw new CommandError('FailedToParse', `BSON field '${ctx.name}.${field}.${key}' is missing but a required field`);
+      if (statement[key] === undefined)
+        throw new CommandError(
+          'FailedToParse',
+          `BSON field '${ctx.name}.${field}.${key}' is missing but a required field`,
+        );
     }
-    if (!isPlainObject(statement.q)) throw new CommandError('TypeMismatch', `BSON field '${ctx.name}.${field}.q' is the wrong type, expected type 'object'`);
+    if (!isPlainObject(statement.q))
+      throw new CommandError(
+        'TypeMismatch',
+        `BSON field '${ctx.name}.${field}.q' is the wrong type, expected type 'object'`,
+      );
     if (field === 'deletes') {
       const limit = toInteger(statement.limit, NaN);
-      if (limit !== 0 && limit !== 1) throw new CommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${String(statement.limit)}`);
+      if (limit !== 0 && limit !== 1)
+        throw new CommandError(
+          'FailedToParse',
+          `The limit field in delete objects must be 0 or 1. Got ${String(statement.limit)}`,
+        );
     }
   }
   return statements as Doc[];
@@ -140,7 +175,10 @@ function deleteCommand(ctx: CommandContext): Doc {
   const writeErrors = eachStatement(ctx, statements, (raw) => {
     const { q, limit } = raw as Doc;
     if (!collection) return;
-    for (const doc of findMatching(collection, q, { ...engineOptions(ctx, ctx.command.let), limit: toInteger(limit, 0) })) {
+    for (const doc of findMatching(collection, q, {
+      ...engineOptions(ctx, ctx.command.let),
+      limit: toInteger(limit, 0),
+    })) {
       collection.remove(doc);
       n++;
     }
@@ -155,15 +193,23 @@ function findAndModify(ctx: CommandContext): Doc {
   const remove = command.remove === true;
   const hasUpdate = command.update !== undefined;
   if (remove && hasUpdate) throw new CommandError('FailedToParse', 'Cannot specify both an update and remove=true');
-  if (!remove && !hasUpdate) throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
-  if (remove && command.upsert === true) throw new CommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
-  if (remove && command.new === true) throw new CommandError('FailedToParse', 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+  if (!remove && !hasUpdate)
+    throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
+  if (remove && command.upsert === true)
+    throw new CommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
+  if (remove && command.new === true)
+    throw new CommandError(
+      'FailedToParse',
+      "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+    );
 
   const fields = optionalObject(ctx, 'fields');
   const project = (doc: Doc | null): Doc | null => (doc ? projectDocuments([doc], fields, query)[0] : null);
   const collection = ctx.server.store.collection(ctx.db, name);
   const sorted = isPlainObject(command.sort) && Object.keys(command.sort).length > 0;
-  let matches = collection ? findMatching(collection, query, { ...engineOptions(ctx, command.let), limit: sorted ? undefined : 1 }) : [];
+  let matches = collection
+    ? findMatching(collection, query, { ...engineOptions(ctx, command.let), limit: sorted ? undefined : 1 })
+    : [];
   if (sorted) matches = sortDocuments(matches, command.sort);
   const doc = matches[0];
 
@@ -184,7 +230,10 @@ function findAndModify(ctx: CommandContext): Doc {
   if (command.upsert === true) {
     const inserted = buildUpsertDocument(command.update, updateCtx);
     ctx.server.store.ensureCollection(ctx.db, name).insert(inserted);
-    return { lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id }, value: project(command.new === true ? inserted : null) };
+    return {
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id },
+      value: project(command.new === true ? inserted : null),
+    };
   }
   classifyUpdate(command.update); // an invalid update is an error even when nothing matched
   return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };

@@ -16,15 +16,29 @@ function sameSecret(a: string, b: string): boolean {
 export function queueBoardAuth(auth: AuthService, config: AppConfig) {
   const basic = config.queueBoard.basicAuth;
   const refuse = (res: Response, status: number, code: string, message: string) => {
-    if (status === 401 && basic) res.setHeader('WWW-Authenticate', 'Basic realm="finance-ai-brain queues", charset="UTF-8"');
-    res.status(status).json({ statusCode: status, error: status === 401 ? 'Unauthorized' : 'Forbidden', code, message, timestamp: new Date().toISOString() });
+    if (status === 401 && basic)
+      res.setHeader('WWW-Authenticate', 'Basic realm="finance-ai-brain queues", charset="UTF-8"');
+    res
+      .status(status)
+      .json({
+        statusCode: status,
+        error: status === 401 ? 'Unauthorized' : 'Forbidden',
+        code,
+        message,
+        timestamp: new Date().toISOString(),
+      });
   };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization ?? '';
     if (/^Basic /i.test(header) && basic) {
       const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
       const sep = decoded.indexOf(':');
-      if (sep > 0 && sameSecret(decoded.slice(0, sep), basic.user) && sameSecret(decoded.slice(sep + 1), basic.password)) return next();
+      if (
+        sep > 0 &&
+        sameSecret(decoded.slice(0, sep), basic.user) &&
+        sameSecret(decoded.slice(sep + 1), basic.password)
+      )
+        return next();
       return refuse(res, 401, 'bad_credentials', 'Wrong user or password');
     }
     if (/^Bearer /i.test(header)) {

@@ -13,7 +13,9 @@ export class AdminAlertsController {
   constructor(private readonly alerts: AdminAlertsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Red-flag alerts from the daily screening, newest first (admins only); filters and cursor pages' })
+  @ApiOperation({
+    summary: 'Red-flag alerts from the daily screening, newest first (admins only); filters and cursor pages',
+  })
   list(@Query() query: ListAlertsQueryDto) {
     return this.alerts.list(query);
   }

@@ -65,7 +65,12 @@ export class AdminAlertsService {
 
   async list(q: ListAlertsQueryDto): Promise<Page<AlertView>> {
     const cursor = cursorFrom(q.cursor);
-    const filter = { severity: q.severity, category: q.category, status: q.status, userId: q.userId?.toLowerCase() } as AlertFilter;
+    const filter = {
+      severity: q.severity,
+      category: q.category,
+      status: q.status,
+      userId: q.userId?.toLowerCase(),
+    } as AlertFilter;
     const page = await this.alerts.list(filter, q.limit ?? DEFAULT_PAGE, cursor);
     return { items: page.items.map(toView), nextCursor: page.nextCursor };
   }
@@ -76,11 +81,16 @@ export class AdminAlertsService {
    */
   async update(id: string, adminId: string, dto: UpdateAlertDto): Promise<AlertView> {
     const updated =
-      dto.status === 'acknowledged' ? await this.alerts.acknowledge(id, adminId, dto.note) : await this.alerts.resolve(id, adminId, dto.note);
+      dto.status === 'acknowledged'
+        ? await this.alerts.acknowledge(id, adminId, dto.note)
+        : await this.alerts.resolve(id, adminId, dto.note);
     if (updated) return toView(updated);
     const current = await this.alerts.findById(id);
     if (!current) throw new NotFoundException({ code: 'not_found', message: 'Alert not found' });
     if (current.status === dto.status) return toView(current);
-    throw new ConflictException({ code: 'invalid_transition', message: `A ${current.status} alert cannot be marked ${dto.status}` });
+    throw new ConflictException({
+      code: 'invalid_transition',
+      message: `A ${current.status} alert cannot be marked ${dto.status}`,
+    });
   }
 }

@@ -6,7 +6,15 @@ import { IsCleanText } from '../common/clean-text';
 import { PageQueryDto } from '../common/page-query.dto';
 
 /** `?severity=high,critical` and `?severity=high&severity=critical` both read as a list. */
-const list = () => Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value));
+const list = () =>
+  Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value,
+  );
 
 export class ListAlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'One or more, comma-separated', example: 'high,critical' })
@@ -23,7 +31,10 @@ export class ListAlertsQueryDto extends PageQueryDto {
   @IsIn(ALERT_CATEGORIES, { each: true })
   category?: string[];
 
-  @ApiPropertyOptional({ description: 'One or more, comma-separated; all statuses when absent', example: 'open,acknowledged' })
+  @ApiPropertyOptional({
+    description: 'One or more, comma-separated; all statuses when absent',
+    example: 'open,acknowledged',
+  })
   @IsOptional()
   @list()
   @IsArray()

@@ -28,13 +28,21 @@ export class ChatLimitsService {
     const { rateLimit, rateWindowMs, dailyTokenBudget } = this.config.chat;
     const decision = await this.limiter.consume('chat', userId, rateLimit, rateWindowMs);
     if (!decision.allowed) {
-      throw new TooManyRequestsException(decision.resetMs, 'rate_limited', `Too many messages; try again in ${Math.ceil(decision.resetMs / 1000)} s`);
+      throw new TooManyRequestsException(
+        decision.resetMs,
+        'rate_limited',
+        `Too many messages; try again in ${Math.ceil(decision.resetMs / 1000)} s`,
+      );
     }
     if (dailyTokenBudget > 0) {
       const used = Number((await this.redis.get(this.budgetKey(userId))) ?? 0);
       if (used >= dailyTokenBudget) {
         const wait = msUntilLocalMidnight(new Date(), this.config.locale.timeZone);
-        throw new TooManyRequestsException(wait, 'token_budget_exhausted', "Today's chat allowance is used up; it renews at midnight");
+        throw new TooManyRequestsException(
+          wait,
+          'token_budget_exhausted',
+          "Today's chat allowance is used up; it renews at midnight",
+        );
       }
     }
     return decision;
@@ -43,7 +51,11 @@ export class ChatLimitsService {
   async spend(userId: string, tokens: number): Promise<void> {
     if (this.config.chat.dailyTokenBudget <= 0 || tokens <= 0) return;
     const key = this.budgetKey(userId);
-    await this.redis.multi().incrby(key, tokens).expire(key, 2 * 24 * 3600).exec();
+    await this.redis
+      .multi()
+      .incrby(key, tokens)
+      .expire(key, 2 * 24 * 3600)
+      .exec();
   }
 
   private budgetKey(userId: string): string {

@@ -31,11 +31,21 @@ export class ChatMessagesController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a message and get the whole reply (non-streaming)' })
-  async send(@CurrentUser() user: AuthUser, @Body() dto: SendMessageDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async send(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: SendMessageDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     setRateLimitHeaders(res, await this.limits.admit(user.id));
     const aborted = new AbortController();
     res.on('close', () => !res.writableEnded && aborted.abort());
-    const result = await this.chat.turn(user, dto, { accepted: () => undefined, delta: () => undefined }, aborted.signal);
+    const result = await this.chat.turn(
+      user,
+      dto,
+      { accepted: () => undefined, delta: () => undefined },
+      aborted.signal,
+    );
     if (!result.duplicate) await this.limits.spend(user.id, result.usage.inputTokens + result.usage.outputTokens);
     return resultView(result);
   }
@@ -43,7 +53,12 @@ export class ChatMessagesController {
   @Post('stream')
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Send a message; the reply streams as SSE events: accepted, delta..., then done or error' })
-  async stream(@CurrentUser() user: AuthUser, @Body() dto: SendMessageDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async stream(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: SendMessageDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     // Limits are checked before the stream opens, so a refusal is still a plain 429 with Retry-After.
     setRateLimitHeaders(res, await this.limits.admit(user.id));
     res.status(200).setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -56,7 +71,12 @@ export class ChatMessagesController {
     const aborted = new AbortController();
     res.on('close', () => !res.writableEnded && aborted.abort());
     try {
-      const result = await this.chat.turn(user, dto, { accepted: (info) => send('accepted', info), delta: (d) => send('delta', d) }, aborted.signal);
+      const result = await this.chat.turn(
+        user,
+        dto,
+        { accepted: (info) => send('accepted', info), delta: (d) => send('delta', d) },
+        aborted.signal,
+      );
       if (!result.duplicate) await this.limits.spend(user.id, result.usage.inputTokens + result.usage.outputTokens);
       send('done', resultView(result));
     } catch (err) {

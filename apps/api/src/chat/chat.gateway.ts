@@ -66,12 +66,27 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   }
 
   @SubscribeMessage('message:send')
-  async send(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack<{ conversationId: string | null; clientMessageId: string; userMessageId: string | null; created: boolean; duplicate: boolean }> | Refusal> {
+  async send(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<
+    | Ack<{
+        conversationId: string | null;
+        clientMessageId: string;
+        userMessageId: string | null;
+        created: boolean;
+        duplicate: boolean;
+      }>
+    | Refusal
+  > {
     const user = socket.data.user as AuthUser;
     const clientMessageId = (payload as { clientMessageId?: unknown })?.clientMessageId;
     const refuse = (err: unknown): Refusal => {
       const error = toSocketError(err);
-      socket.emit('message:error', { clientMessageId: typeof clientMessageId === 'string' ? clientMessageId : null, ...error });
+      socket.emit('message:error', {
+        clientMessageId: typeof clientMessageId === 'string' ? clientMessageId : null,
+        ...error,
+      });
       return { ok: false, error };
     };
 
@@ -79,7 +94,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     try {
       await this.stillAllowed(socket);
       dto = await validated(SendMessageDto, payload);
-      if (!dto.clientMessageId) throw new BadRequestException({ code: 'validation_failed', message: 'clientMessageId is required' });
+      if (!dto.clientMessageId)
+        throw new BadRequestException({ code: 'validation_failed', message: 'clientMessageId is required' });
       await this.limits.admit(user.id);
     } catch (err) {
       return refuse(err);
@@ -89,7 +105,15 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     const sockets = this.inFlight.get(socket)!;
     const running = sockets.get(cmid);
     // The same message resent on this socket while its reply streams: the running reply answers it.
-    if (running) return { ok: true, conversationId: running.conversationId, clientMessageId: cmid, userMessageId: null, created: false, duplicate: true };
+    if (running)
+      return {
+        ok: true,
+        conversationId: running.conversationId,
+        clientMessageId: cmid,
+        userMessageId: null,
+        created: false,
+        duplicate: true,
+      };
     const flight: InFlight = { controller: new AbortController(), conversationId: dto.conversationId ?? null };
     sockets.set(cmid, flight);
 
@@ -123,7 +147,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
           if (!result.duplicate) await this.spend(user.id, result.usage.inputTokens + result.usage.outputTokens);
         })
         .catch((err: unknown) => {
-          if (toSocketError(err).status >= 500) this.logger.event('warn', 'chat.turn_failed', { userId: user.id, error: err });
+          if (toSocketError(err).status >= 500)
+            this.logger.event('warn', 'chat.turn_failed', { userId: user.id, error: err });
           const refusal = refuse(err);
           if (!acknowledged) resolveAck(refusal);
         })
@@ -146,16 +171,24 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
   /** The reply is already delivered: a failure to count its tokens is logged, not shown as an error. */
   private async spend(userId: string, tokens: number): Promise<void> {
-    await this.limits.spend(userId, tokens).catch((err: unknown) => this.logger.event('warn', 'chat.token_accounting_failed', { userId, error: err }));
+    await this.limits
+      .spend(userId, tokens)
+      .catch((err: unknown) => this.logger.event('warn', 'chat.token_accounting_failed', { userId, error: err }));
   }
 
   @SubscribeMessage('message:stop')
-  async stop(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack<{ stopped: number }> | Refusal> {
+  async stop(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() payload: unknown,
+  ): Promise<Ack<{ stopped: number }> | Refusal> {
     let dto: StopMessageDto;
     try {
       dto = await validated(StopMessageDto, payload);
       if (!dto.clientMessageId && !dto.conversationId) {
-        throw new BadRequestException({ code: 'validation_failed', message: 'clientMessageId or conversationId is required' });
+        throw new BadRequestException({
+          code: 'validation_failed',
+          message: 'clientMessageId or conversationId is required',
+        });
       }
     } catch (err) {
       return { ok: false, error: toSocketError(err) };

@@ -1,11 +1,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, ConflictException, GatewayTimeoutException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  GatewayTimeoutException,
+  HttpException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { AuthUser } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ConversationDoc, ConversationsRepository, FinancialContextService, MessageDoc, MessagesRepository } from '@app/database';
+import {
+  ConversationDoc,
+  ConversationsRepository,
+  FinancialContextService,
+  MessageDoc,
+  MessagesRepository,
+} from '@app/database';
 import { localDateKey } from '@app/finance';
 import { estimateTokens, LlmError, LlmService, TokenUsage } from '@app/llm';
 import { JsonLogger } from '@app/logging';
@@ -21,7 +36,13 @@ export interface TurnInput {
 /** Callbacks a transport (socket, SSE, plain HTTP) gives a turn to hear about it as it happens. */
 export interface TurnSink {
   /** The message is stored and the reply is starting (or, for a resend, already known). */
-  accepted(info: { conversationId: string; clientMessageId: string; userMessageId: string; created: boolean; duplicate: boolean }): void;
+  accepted(info: {
+    conversationId: string;
+    clientMessageId: string;
+    userMessageId: string;
+    created: boolean;
+    duplicate: boolean;
+  }): void;
   delta(info: { conversationId: string; clientMessageId: string; messageId: string; delta: string; seq: number }): void;
 }
 
@@ -45,11 +66,20 @@ const HISTORY_FETCH_LIMIT = 60;
 export function llmFailureToHttp(err: LlmError): HttpException {
   switch (err.kind) {
     case 'timeout':
-      return new GatewayTimeoutException({ code: 'model_timeout', message: 'The assistant took too long to answer; please try again' });
+      return new GatewayTimeoutException({
+        code: 'model_timeout',
+        message: 'The assistant took too long to answer; please try again',
+      });
     case 'rate_limited':
-      return new ServiceUnavailableException({ code: 'model_busy', message: 'The assistant is busy right now; please try again shortly' });
+      return new ServiceUnavailableException({
+        code: 'model_busy',
+        message: 'The assistant is busy right now; please try again shortly',
+      });
     default:
-      return new ServiceUnavailableException({ code: 'model_unavailable', message: 'The assistant is unavailable right now; please try again' });
+      return new ServiceUnavailableException({
+        code: 'model_unavailable',
+        message: 'The assistant is unavailable right now; please try again',
+      });
   }
 }
 
@@ -74,7 +104,10 @@ export class ChatService {
     const text = input.text.trim();
     if (!text) throw new BadRequestException({ code: 'empty_message', message: 'Message text is empty' });
     if (text.length > this.config.chat.maxMessageChars) {
-      throw new BadRequestException({ code: 'message_too_long', message: `Message is longer than ${this.config.chat.maxMessageChars} characters` });
+      throw new BadRequestException({
+        code: 'message_too_long',
+        message: `Message is longer than ${this.config.chat.maxMessageChars} characters`,
+      });
     }
     const clientMessageId = input.clientMessageId ?? randomUUID();
 
@@ -85,7 +118,13 @@ export class ChatService {
       // Its reply failed or was lost: answer the stored message again, in its own conversation.
       const own = await this.conversations.findForUser(String(earlier.conversationId), user.id);
       if (!own) throw new NotFoundException({ code: 'not_found', message: 'Conversation not found' });
-      sink.accepted({ conversationId: String(own._id), clientMessageId, userMessageId: String(earlier._id), created: false, duplicate: false });
+      sink.accepted({
+        conversationId: String(own._id),
+        clientMessageId,
+        userMessageId: String(earlier._id),
+        created: false,
+        duplicate: false,
+      });
       return this.reply(user, own, earlier, clientMessageId, sink, signal);
     }
 
@@ -100,7 +139,12 @@ export class ChatService {
       created = true;
     }
 
-    const stored = await this.messages.insertUserMessage({ conversationId: conversation._id, userId: user.id, content: text, clientMessageId });
+    const stored = await this.messages.insertUserMessage({
+      conversationId: conversation._id,
+      userId: user.id,
+      content: text,
+      clientMessageId,
+    });
     if (stored.duplicate) {
       // Lost a race with a simultaneous delivery of the same message: that delivery answers it.
       if (created) await this.conversations.delete(String(conversation._id), user.id);
@@ -112,26 +156,50 @@ export class ChatService {
     await this.conversations.recordMessages(String(conversation._id), 1, userMessage.createdAt);
 
     const conversationId = String(conversation._id);
-    sink.accepted({ conversationId, clientMessageId, userMessageId: String(userMessage._id), created, duplicate: false });
+    sink.accepted({
+      conversationId,
+      clientMessageId,
+      userMessageId: String(userMessage._id),
+      created,
+      duplicate: false,
+    });
     return this.reply(user, conversation, userMessage, clientMessageId, sink, signal);
   }
 
   /** A known clientMessageId: replay the stored answer, report one in progress, or null to answer again. */
   private async resend(message: MessageDoc, clientMessageId: string, sink: TurnSink): Promise<TurnResult | null> {
     const reply = await this.messages.findReply(message._id);
-    const base = { conversationId: String(message.conversationId), clientMessageId, userMessageId: String(message._id), duplicate: true };
+    const base = {
+      conversationId: String(message.conversationId),
+      clientMessageId,
+      userMessageId: String(message._id),
+      duplicate: true,
+    };
     if (reply && (reply.status === 'complete' || reply.status === 'stopped')) {
       sink.accepted({ ...base, created: false });
-      return { ...base, messageId: String(reply._id), text: reply.content, status: reply.status, usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens } };
+      return {
+        ...base,
+        messageId: String(reply._id),
+        text: reply.content,
+        status: reply.status,
+        usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens },
+      };
     }
     const startedAt = (reply?.createdAt ?? message.createdAt).getTime();
     const inFlight = (!reply || reply.status === 'streaming') && Date.now() - startedAt < LOST_REPLY_AFTER_MS;
     if (inFlight) {
       sink.accepted({ ...base, created: false });
-      return { ...base, messageId: reply ? String(reply._id) : null, text: '', status: 'in_progress', usage: { inputTokens: 0, outputTokens: 0 } };
+      return {
+        ...base,
+        messageId: reply ? String(reply._id) : null,
+        text: '',
+        status: 'in_progress',
+        usage: { inputTokens: 0, outputTokens: 0 },
+      };
     }
     // Its instance died mid-reply: close the orphan so it stops reading as "streaming", then answer again.
-    if (reply?.status === 'streaming') await this.failReply(reply._id, String(message.conversationId), 'Reply was interrupted');
+    if (reply?.status === 'streaming')
+      await this.failReply(reply._id, String(message.conversationId), 'Reply was interrupted');
     return null;
   }
 
@@ -149,7 +217,12 @@ export class ChatService {
     const [context, recentRead, started] = await Promise.allSettled([
       this.finance.forUser(user.id),
       this.messages.recent(conversation._id, HISTORY_FETCH_LIMIT, userMessage._id),
-      this.messages.startAssistant({ conversationId: conversation._id, userId: user.id, replyTo: userMessage._id, model: this.llm.modelFor('chat') }),
+      this.messages.startAssistant({
+        conversationId: conversation._id,
+        userId: user.id,
+        replyTo: userMessage._id,
+        model: this.llm.modelFor('chat'),
+      }),
     ]);
     if (started.status === 'rejected') throw started.reason;
     const assistant = started.value;
@@ -181,7 +254,11 @@ export class ChatService {
         {
           feature: 'chat',
           userId: user.id,
-          messages: buildChatMessages({ system, history: history.map((m) => ({ role: m.role, content: m.content })), userText: userMessage.content }),
+          messages: buildChatMessages({
+            system,
+            history: history.map((m) => ({ role: m.role, content: m.content })),
+            userText: userMessage.content,
+          }),
           maxOutputTokens: this.config.chat.maxOutputTokens,
           signal,
         },
@@ -209,7 +286,9 @@ export class ChatService {
 
   /** Best effort: the caller is already reporting an error, which this must not replace. */
   private async failReply(messageId: Types.ObjectId, conversationId: string, reason: string): Promise<void> {
-    await this.messages.finishAssistant(messageId, { status: 'failed', content: '', inputTokens: 0, outputTokens: 0, error: reason }).catch(() => undefined);
+    await this.messages
+      .finishAssistant(messageId, { status: 'failed', content: '', inputTokens: 0, outputTokens: 0, error: reason })
+      .catch(() => undefined);
     await this.conversations.recordMessages(conversationId, 1).catch(() => undefined);
   }
 

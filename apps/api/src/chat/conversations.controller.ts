@@ -34,7 +34,11 @@ export class ConversationsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Rename (1-100 characters); an automatic title never replaces it afterwards' })
-  async rename(@CurrentUser() user: AuthUser, @Param('id', ObjectIdPipe) id: string, @Body() dto: RenameConversationDto) {
+  async rename(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ObjectIdPipe) id: string,
+    @Body() dto: RenameConversationDto,
+  ) {
     const c = await this.conversations.rename(id, user.id, dto.title);
     if (!c) throw notFound();
     return conversationView(c);
@@ -48,7 +52,9 @@ export class ConversationsController {
   }
 
   @Get(':id/messages')
-  @ApiOperation({ summary: 'Messages, newest page first; each page in chronological order; nextCursor pages back in time' })
+  @ApiOperation({
+    summary: 'Messages, newest page first; each page in chronological order; nextCursor pages back in time',
+  })
   async messagesPage(@CurrentUser() user: AuthUser, @Param('id', ObjectIdPipe) id: string, @Query() q: PageQueryDto) {
     const c = await this.conversations.findForUser(id, user.id);
     if (!c) throw notFound();

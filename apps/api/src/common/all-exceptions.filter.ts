@@ -16,10 +16,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const c = classifyError(err);
     if (c.unexpected) {
-      this.logger.event('error', 'request.failed', { path: req.path, method: req.method, status: c.status, requestId: req.headers['x-request-id'], error: err });
+      this.logger.event('error', 'request.failed', {
+        path: req.path,
+        method: req.method,
+        status: c.status,
+        requestId: req.headers['x-request-id'],
+        error: err,
+      });
     }
     if (res.headersSent) return;
-    if (err instanceof TooManyRequestsException) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+    if (err instanceof TooManyRequestsException)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
     const body: ErrorBody = {
       statusCode: c.status,
       error: reasonPhrase(c.status),

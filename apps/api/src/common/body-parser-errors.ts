@@ -7,8 +7,11 @@ import type { NextFunction, Request, Response } from 'express';
  */
 export function bodyParserErrors(err: unknown, _req: Request, _res: Response, next: NextFunction): void {
   const type = (err as { type?: unknown })?.type;
-  if (type === 'entity.parse.failed') return next(new BadRequestException({ code: 'invalid_json', message: 'Request body is not valid JSON' }));
-  if (type === 'entity.too.large') return next(new PayloadTooLargeException({ code: 'payload_too_large', message: 'Request body is too large' }));
-  if (typeof type === 'string') return next(new HttpException({ code: 'unreadable_body', message: 'Request body could not be read' }, 400));
+  if (type === 'entity.parse.failed')
+    return next(new BadRequestException({ code: 'invalid_json', message: 'Request body is not valid JSON' }));
+  if (type === 'entity.too.large')
+    return next(new PayloadTooLargeException({ code: 'payload_too_large', message: 'Request body is too large' }));
+  if (typeof type === 'string')
+    return next(new HttpException({ code: 'unreadable_body', message: 'Request body could not be read' }, 400));
   next(err);
 }

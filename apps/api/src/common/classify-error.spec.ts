@@ -9,12 +9,21 @@ describe('classifyError: dependencies going away', () => {
   });
 
   it('answers 503, not 500, for a bare socket error the MongoDB driver rethrows unwrapped', () => {
-    expect(classifyError(socketError('EPIPE', 'This socket has been ended by the other party'))).toMatchObject({ status: 503, code: 'database_unavailable' });
-    expect(classifyError(socketError('ECONNRESET', 'read ECONNRESET'))).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect(classifyError(socketError('EPIPE', 'This socket has been ended by the other party'))).toMatchObject({
+      status: 503,
+      code: 'database_unavailable',
+    });
+    expect(classifyError(socketError('ECONNRESET', 'read ECONNRESET'))).toMatchObject({
+      status: 503,
+      code: 'database_unavailable',
+    });
   });
 
   it('answers 503 queue_unavailable for ioredis refusing commands while Redis is down', () => {
-    expect(classifyError(new Error("Stream isn't writeable and enableOfflineQueue options is false"))).toMatchObject({ status: 503, code: 'queue_unavailable' });
+    expect(classifyError(new Error("Stream isn't writeable and enableOfflineQueue options is false"))).toMatchObject({
+      status: 503,
+      code: 'queue_unavailable',
+    });
   });
 
   it('keeps anything else a 500', () => {

@@ -7,7 +7,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
 
 export function isCleanText(value: unknown, singleLine = false): boolean {
-  return typeof value === 'string' && !CONTROL.test(value) && !LONE_SURROGATE.test(value) && !(singleLine && LINE_BREAK.test(value));
+  return (
+    typeof value === 'string' &&
+    !CONTROL.test(value) &&
+    !LONE_SURROGATE.test(value) &&
+    !(singleLine && LINE_BREAK.test(value))
+  );
 }
 
 /**

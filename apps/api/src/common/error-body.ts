@@ -32,5 +32,7 @@ export function reasonPhrase(status: number): string {
 }
 
 export function defaultCode(status: number): string {
-  return reasonPhrase(status).toLowerCase().replace(/[^a-z]+/g, '_');
+  return reasonPhrase(status)
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '_');
 }

@@ -23,7 +23,9 @@ export function jsonDepth(value: unknown, limit: number): number {
  */
 export function limitJsonDepth(req: Request, _res: Response, next: NextFunction): void {
   if (req.body !== undefined && jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    return next(new BadRequestException({ code: 'too_deep', message: `Request body nests deeper than ${MAX_JSON_DEPTH} levels` }));
+    return next(
+      new BadRequestException({ code: 'too_deep', message: `Request body nests deeper than ${MAX_JSON_DEPTH} levels` }),
+    );
   }
   next();
 }

@@ -7,8 +7,12 @@ import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 @Injectable()
 export class NoBodyPipe implements PipeTransform {
   transform(value: unknown): undefined {
-    const empty = value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
-    if (!empty) throw new BadRequestException({ code: 'validation_failed', message: 'This route takes no request body' });
+    const empty =
+      value === undefined ||
+      value === null ||
+      (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
+    if (!empty)
+      throw new BadRequestException({ code: 'validation_failed', message: 'This route takes no request body' });
     return undefined;
   }
 }

@@ -5,7 +5,8 @@ import { isObjectIdHex } from '@app/database';
 @Injectable()
 export class ObjectIdPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
-    if (!isObjectIdHex(value)) throw new BadRequestException({ code: 'invalid_id', message: 'id must be a 24-character hexadecimal ObjectId' });
+    if (!isObjectIdHex(value))
+      throw new BadRequestException({ code: 'invalid_id', message: 'id must be a 24-character hexadecimal ObjectId' });
     return value.toLowerCase();
   }
 }

@@ -6,7 +6,7 @@ export function mountOpenApi(app: INestApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('finance-ai-brain')
-      .setDescription('AI features beside the personal-finance main backend. Authenticate with the main backend\'s JWT.')
+      .setDescription("AI features beside the personal-finance main backend. Authenticate with the main backend's JWT.")
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -26,7 +26,12 @@ export class ExpensesController {
   @ApiTooManyRequestsResponse({ description: 'Too many parses; Retry-After says when to try again' })
   async parse(@CurrentUser() user: AuthUser, @Body() dto: ParseExpenseDto, @Res({ passthrough: true }) res: Response) {
     // Each parse is a model call: the limit bounds what one user can spend.
-    const decision = await this.limiter.consume('expense-parse', user.id, this.config.expenses.rateLimit, this.config.expenses.rateWindowMs);
+    const decision = await this.limiter.consume(
+      'expense-parse',
+      user.id,
+      this.config.expenses.rateLimit,
+      this.config.expenses.rateWindowMs,
+    );
     setRateLimitHeaders(res, decision);
     enforce(decision, 'expense parses');
     const view = await this.parsing.submit(user.id, dto.text);

@@ -32,7 +32,10 @@ export interface HealthReport {
 const CHECK_TIMEOUT_MS = 1500;
 
 function withTimeout<T>(p: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 async function timed(check: () => Promise<unknown>): Promise<CheckResult> {
@@ -75,14 +78,17 @@ export class HealthService {
     await Promise.all(
       this.queues.map(async (q) => {
         try {
-          const [counts, workers] = await withTimeout(Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed'), q.getWorkersCount()]));
+          const [counts, workers] = await withTimeout(
+            Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed'), q.getWorkersCount()]),
+          );
           queues[q.name] = { status: 'up', ...counts, workers };
         } catch (err) {
           queues[q.name] = { status: 'down', error: failureCode(err) };
         }
       }),
     );
-    const allUp = mongo.status === 'up' && redis.status === 'up' && Object.values(queues).every((q) => q.status === 'up');
+    const allUp =
+      mongo.status === 'up' && redis.status === 'up' && Object.values(queues).every((q) => q.status === 'up');
     return {
       status: allUp ? 'ok' : 'unavailable',
       checks: { mongo, redis, queues },

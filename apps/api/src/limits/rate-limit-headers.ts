@@ -10,5 +10,10 @@ export function setRateLimitHeaders(res: Response, d: RateDecision): void {
 
 /** Throws the 429 a refused decision means; the filter adds Retry-After from it. */
 export function enforce(d: RateDecision, what = 'requests'): void {
-  if (!d.allowed) throw new TooManyRequestsException(d.resetMs, 'rate_limited', `Too many ${what}; try again in ${Math.ceil(d.resetMs / 1000)} s`);
+  if (!d.allowed)
+    throw new TooManyRequestsException(
+      d.resetMs,
+      'rate_limited',
+      `Too many ${what}; try again in ${Math.ceil(d.resetMs / 1000)} s`,
+    );
 }

@@ -22,10 +22,20 @@ export class RateLimiterService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async consume(scope: string, userId: string, limit: number, windowMs: number, now = Date.now()): Promise<RateDecision> {
+  async consume(
+    scope: string,
+    userId: string,
+    limit: number,
+    windowMs: number,
+    now = Date.now(),
+  ): Promise<RateDecision> {
     const window = Math.floor(now / windowMs);
     const key = `${this.config.queue.prefix}:rl:${scope}:${userId}:${window}`;
-    const results = await this.redis.multi().incr(key).pexpire(key, windowMs * 2).exec();
+    const results = await this.redis
+      .multi()
+      .incr(key)
+      .pexpire(key, windowMs * 2)
+      .exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     return {
       allowed: count <= limit,

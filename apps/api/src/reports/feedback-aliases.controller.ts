@@ -17,7 +17,11 @@ export class FeedbackAliasesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Alias of POST /reports { "type": "expenses" }' })
   @ApiAcceptedResponse({ description: 'As POST /reports' })
-  async expenses(@CurrentUser() user: AuthUser, @Body(NoBodyPipe) _body: undefined, @Res({ passthrough: true }) res: Response) {
+  async expenses(
+    @CurrentUser() user: AuthUser,
+    @Body(NoBodyPipe) _body: undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return answerRequest(res, await this.reports.request(user.id, 'expenses'));
   }
 
@@ -25,7 +29,11 @@ export class FeedbackAliasesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Alias of POST /reports { "type": "budget" }' })
   @ApiAcceptedResponse({ description: 'As POST /reports' })
-  async budget(@CurrentUser() user: AuthUser, @Body(NoBodyPipe) _body: undefined, @Res({ passthrough: true }) res: Response) {
+  async budget(
+    @CurrentUser() user: AuthUser,
+    @Body(NoBodyPipe) _body: undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return answerRequest(res, await this.reports.request(user.id, 'budget'));
   }
 
@@ -33,7 +41,11 @@ export class FeedbackAliasesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Alias of POST /reports { "type": "debt" }' })
   @ApiAcceptedResponse({ description: 'As POST /reports' })
-  async debt(@CurrentUser() user: AuthUser, @Body(NoBodyPipe) _body: undefined, @Res({ passthrough: true }) res: Response) {
+  async debt(
+    @CurrentUser() user: AuthUser,
+    @Body(NoBodyPipe) _body: undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return answerRequest(res, await this.reports.request(user.id, 'debt'));
   }
 }

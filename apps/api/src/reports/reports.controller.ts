@@ -16,8 +16,13 @@ export class ReportsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Request an optimisation report (expenses, budget or debt)' })
-  @ApiAcceptedResponse({ description: '{ id, type, status, progress, cached: false }: queued, or the unfinished report of that type; poll GET /reports/:id' })
-  @ApiOkResponse({ description: 'The stored report (cached: true): same request on unchanged data within REPORT_CACHE_WINDOW_MS' })
+  @ApiAcceptedResponse({
+    description:
+      '{ id, type, status, progress, cached: false }: queued, or the unfinished report of that type; poll GET /reports/:id',
+  })
+  @ApiOkResponse({
+    description: 'The stored report (cached: true): same request on unchanged data within REPORT_CACHE_WINDOW_MS',
+  })
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateReportDto, @Res({ passthrough: true }) res: Response) {
     return answerRequest(res, await this.reports.request(user.id, dto.type));
   }
@@ -29,7 +34,9 @@ export class ReportsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'queued | running (with progress) | completed (figures, summary, insights) | failed (with error)' })
+  @ApiOperation({
+    summary: 'queued | running (with progress) | completed (figures, summary, insights) | failed (with error)',
+  })
   get(@CurrentUser() user: AuthUser, @Param('id', ObjectIdPipe) id: string) {
     return this.reports.get(user.id, id);
   }

@@ -35,10 +35,16 @@ export class ReportsService {
     const { report, created } = await this.reports.createQueued(userId, type);
     if (!created) return { kind: 'in-progress', report };
     try {
-      await this.queue.add('generate', { reportId: String(report._id), userId }, { jobId: jobIds.report(String(report._id)) });
+      await this.queue.add(
+        'generate',
+        { reportId: String(report._id), userId },
+        { jobId: jobIds.report(String(report._id)) },
+      );
     } catch (err) {
       // Never a 202 for work that was not queued; failing the record frees the type for the next request.
-      await this.reports.fail(String(report._id), 'Could not queue the report; please try again').catch(() => undefined);
+      await this.reports
+        .fail(String(report._id), 'Could not queue the report; please try again')
+        .catch(() => undefined);
       throw err;
     }
     return { kind: 'queued', report };

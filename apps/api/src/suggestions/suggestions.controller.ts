@@ -27,10 +27,16 @@ export class SuggestionsController {
 
   @Post('refresh')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue a new set for the caller (rate limited); the "suggestions:ready" socket event says when it is done' })
+  @ApiOperation({
+    summary: 'Queue a new set for the caller (rate limited); the "suggestions:ready" socket event says when it is done',
+  })
   @ApiAcceptedResponse({ description: '{ id, status: "pending" }; poll GET /suggestions/:id' })
   @ApiTooManyRequestsResponse({ description: 'Too many refreshes; Retry-After says when to try again' })
-  async refresh(@CurrentUser() user: AuthUser, @Body(NoBodyPipe) _body: undefined, @Res({ passthrough: true }) res: Response) {
+  async refresh(
+    @CurrentUser() user: AuthUser,
+    @Body(NoBodyPipe) _body: undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { refreshLimit, refreshWindowMs } = this.config.suggestions;
     const decision = await this.limiter.consume('suggestions-refresh', user.id, refreshLimit, refreshWindowMs);
     setRateLimitHeaders(res, decision);

@@ -40,7 +40,11 @@ export class SuggestionsService {
 
   async latest(userId: string): Promise<SuggestionSetView> {
     const doc = await this.sets.latestCompleted(userId);
-    if (!doc) throw new NotFoundException({ code: 'not_found', message: 'No suggestions yet: they are made daily, or ask for a refresh' });
+    if (!doc)
+      throw new NotFoundException({
+        code: 'not_found',
+        message: 'No suggestions yet: they are made daily, or ask for a refresh',
+      });
     return toView(doc);
   }
 
@@ -56,12 +60,18 @@ export class SuggestionsService {
    */
   async refresh(userId: string): Promise<SuggestionSetView> {
     const pending = await this.sets.findPendingRefresh(userId);
-    const doc = pending ?? (await this.sets.createRefresh(userId, localDateKey(new Date(), this.config.locale.timeZone)));
+    const doc =
+      pending ?? (await this.sets.createRefresh(userId, localDateKey(new Date(), this.config.locale.timeZone)));
     const suggestionId = String(doc._id);
     try {
-      await this.queue.add(DAILY_JOB_NAMES.suggest, { userId, dateKey: doc.dateKey, suggestionId }, { jobId: jobIds.suggestionRefresh(suggestionId) });
+      await this.queue.add(
+        DAILY_JOB_NAMES.suggest,
+        { userId, dateKey: doc.dateKey, suggestionId },
+        { jobId: jobIds.suggestionRefresh(suggestionId) },
+      );
     } catch (err) {
-      if (!pending) await this.sets.fail(doc._id, 'Could not queue the request; please try again').catch(() => undefined);
+      if (!pending)
+        await this.sets.fail(doc._id, 'Could not queue the request; please try again').catch(() => undefined);
       throw err;
     }
     return toView(doc);

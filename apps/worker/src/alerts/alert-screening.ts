@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AlertsRepository, FinanceUserNotFoundError, FinancialContextService, toObjectId } from '@app/database';
 import { LlmService } from '@app/llm';
-import { ALERT_WORDING_PROMPT_VERSION, AlertWordingAnswer, alertWordingSchema, buildAlertWordingMessages } from '@app/prompts';
+import {
+  ALERT_WORDING_PROMPT_VERSION,
+  AlertWordingAnswer,
+  alertWordingSchema,
+  buildAlertWordingMessages,
+} from '@app/prompts';
 import { flagFacts, flagKey, flagToWord, toWording } from './flag-wording';
 
 export interface ScreeningResult {
@@ -34,7 +39,11 @@ export class AlertScreening {
     const now = new Date();
     const flags = context.redFlags.map((flag) => ({ flag, key: flagKey(flag) }));
     const known = new Set((await this.alerts.unresolvedForUser(userId)).map((a) => a.flagKey));
-    await this.alerts.markScreened(userId, flags.map((f) => f.key), now);
+    await this.alerts.markScreened(
+      userId,
+      flags.map((f) => f.key),
+      now,
+    );
 
     const fresh = flags.filter((f) => !known.has(f.key));
     if (fresh.length === 0) return { status: 'screened', flags: flags.length, created: 0 };
@@ -50,7 +59,11 @@ export class AlertScreening {
       messages: buildAlertWordingMessages(fresh.map((f, i) => flagToWord(f.flag, promptKeys[i], format))),
       signal,
     });
-    const wording = toWording(value, fresh.map((f, i) => flagFacts(f.flag, promptKeys[i])), format);
+    const wording = toWording(
+      value,
+      fresh.map((f, i) => flagFacts(f.flag, promptKeys[i])),
+      format,
+    );
 
     let created = 0;
     for (const [i, { flag, key }] of fresh.entries()) {

@@ -9,7 +9,11 @@ import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { AlertScreening, ScreeningResult } from './alert-screening';
 
 export function alertScreenJob(userId: string, dateKey: string): PerUserJob<AlertScreenJobData> {
-  return { name: DAILY_JOB_NAMES.screen, data: { userId, dateKey }, opts: { jobId: jobIds.alertScreen(userId, dateKey) } };
+  return {
+    name: DAILY_JOB_NAMES.screen,
+    data: { userId, dateKey },
+    opts: { jobId: jobIds.alertScreen(userId, dateKey) },
+  };
 }
 
 /**
@@ -48,6 +52,12 @@ export class AlertsProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', { queue: QUEUES.alerts, name: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+    this.logger.event('warn', 'job.failed', {
+      queue: QUEUES.alerts,
+      name: job?.name,
+      jobId: job?.id,
+      attemptsMade: job?.attemptsMade,
+      error: err.message,
+    });
   }
 }

@@ -49,7 +49,8 @@ export function flagToWord(flag: RedFlag, key: string, f: FigureFormat): FlagToW
 /** The amounts and percentages a flag's wording may state: its figures and its threshold. */
 export function flagFacts(flag: RedFlag, key: string): ReportFact {
   const numbers: Array<[string, number]> = [];
-  for (const [k, v] of [...Object.entries(flag.figures), [flag.threshold.name, flag.threshold.value]]) if (typeof v === 'number') numbers.push([k as string, v]);
+  for (const [k, v] of [...Object.entries(flag.figures), [flag.threshold.name, flag.threshold.value]])
+    if (typeof v === 'number') numbers.push([k as string, v]);
   return {
     key,
     text: flag.code,
@@ -69,7 +70,11 @@ const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
  * Every flag worded exactly once, stating no amount or percentage beyond the flag's own, or the answer is
  * `invalid_output` (retried).
  */
-export function toWording(answer: AlertWordingAnswer, facts: ReportFact[], money: { currency: string; locale: string }): Map<string, Wording> {
+export function toWording(
+  answer: AlertWordingAnswer,
+  facts: ReportFact[],
+  money: { currency: string; locale: string },
+): Map<string, Wording> {
   const keys = facts.map((f) => f.key);
   const out = new Map<string, Wording>();
   for (const a of answer.alerts) {
@@ -79,9 +84,11 @@ export function toWording(answer: AlertWordingAnswer, facts: ReportFact[], money
     if (!title || !message) throw new LlmError('invalid_output', 'Model returned an empty alert');
     const fact = facts.find((f) => f.key === a.key);
     const invented = fact ? uncitedFigures([title, message], [fact], money) : [];
-    if (invented.length > 0) throw new LlmError('invalid_output', `Model stated figures it was not given (${invented.join(', ')})`);
+    if (invented.length > 0)
+      throw new LlmError('invalid_output', `Model stated figures it was not given (${invented.join(', ')})`);
     out.set(a.key, { title, message });
   }
-  if (keys.some((k) => !out.has(k)) || out.size !== keys.length) throw new LlmError('invalid_output', 'Model did not word every flag');
+  if (keys.some((k) => !out.has(k)) || out.size !== keys.length)
+    throw new LlmError('invalid_output', 'Model did not word every flag');
   return out;
 }

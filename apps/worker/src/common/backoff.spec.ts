@@ -5,7 +5,9 @@ const job = (delay: number) => ({ opts: { backoff: { type: 'retry-after-aware', 
 
 describe('retryAfterAwareBackoff', () => {
   it('doubles the job delay each attempt', () => {
-    expect([1, 2, 3, 4].map((n) => retryAfterAwareBackoff(n, undefined, new Error('x'), job(100)))).toEqual([100, 200, 400, 800]);
+    expect([1, 2, 3, 4].map((n) => retryAfterAwareBackoff(n, undefined, new Error('x'), job(100)))).toEqual([
+      100, 200, 400, 800,
+    ]);
   });
 
   it("never retries sooner than the model's Retry-After", () => {

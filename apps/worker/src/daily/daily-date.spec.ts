@@ -1,6 +1,7 @@
 import { fanOutDateKey } from './daily-date';
 
-const job = (data: object, opts: object = {}, timestamp = Date.parse('2026-01-01T00:00:00Z')) => ({ data, opts, timestamp }) as any;
+const job = (data: object, opts: object = {}, timestamp = Date.parse('2026-01-01T00:00:00Z')) =>
+  ({ data, opts, timestamp }) as any;
 
 describe('fanOutDateKey', () => {
   it('uses a day given by hand', () => {

@@ -26,7 +26,14 @@ export interface FanOutResult {
 
 function resumePoint(progress: unknown, dateKey: string): FanOutProgress | null {
   const p = progress as Partial<FanOutProgress> | null;
-  if (!p || typeof p !== 'object' || p.dateKey !== dateKey || !isObjectIdHex(p.lastUserId) || typeof p.queued !== 'number') return null;
+  if (
+    !p ||
+    typeof p !== 'object' ||
+    p.dateKey !== dateKey ||
+    !isObjectIdHex(p.lastUserId) ||
+    typeof p.queued !== 'number'
+  )
+    return null;
   return p as FanOutProgress;
 }
 
@@ -44,7 +51,11 @@ export class DailyFanOut {
     private readonly logger: JsonLogger,
   ) {}
 
-  async run<T>(job: Job<DailyFanOutJobData>, queue: Queue, perUser: (userId: string, dateKey: string) => PerUserJob<T>): Promise<FanOutResult> {
+  async run<T>(
+    job: Job<DailyFanOutJobData>,
+    queue: Queue,
+    perUser: (userId: string, dateKey: string) => PerUserJob<T>,
+  ): Promise<FanOutResult> {
     const started = Date.now();
     const dateKey = fanOutDateKey(job, this.config.locale.timeZone);
     const batchSize = this.config.daily.fanOutBatchSize;
@@ -62,7 +73,13 @@ export class DailyFanOut {
       if (ids.length < batchSize) break;
     }
 
-    this.logger.event('info', 'daily.fanned_out', { queue: queue.name, dateKey, queued, resumed: resume !== null, ms: Date.now() - started });
+    this.logger.event('info', 'daily.fanned_out', {
+      queue: queue.name,
+      dateKey,
+      queued,
+      resumed: resume !== null,
+      ms: Date.now() - started,
+    });
     return { dateKey, queued };
   }
 }

@@ -25,8 +25,16 @@ export class DailySchedules implements OnApplicationBootstrap {
     const tz = this.config.locale.timeZone;
     const { suggestionsCron, alertsCron } = this.config.daily;
     await Promise.all([
-      this.suggestions.upsertJobScheduler(DAILY_SCHEDULERS.suggestions, { pattern: suggestionsCron, tz }, { name: DAILY_JOB_NAMES.fanOut, data: {} }),
-      this.alerts.upsertJobScheduler(DAILY_SCHEDULERS.alerts, { pattern: alertsCron, tz }, { name: DAILY_JOB_NAMES.fanOut, data: {} }),
+      this.suggestions.upsertJobScheduler(
+        DAILY_SCHEDULERS.suggestions,
+        { pattern: suggestionsCron, tz },
+        { name: DAILY_JOB_NAMES.fanOut, data: {} },
+      ),
+      this.alerts.upsertJobScheduler(
+        DAILY_SCHEDULERS.alerts,
+        { pattern: alertsCron, tz },
+        { name: DAILY_JOB_NAMES.fanOut, data: {} },
+      ),
     ]);
     this.logger.event('info', 'daily.scheduled', { suggestionsCron, alertsCron, timeZone: tz });
   }

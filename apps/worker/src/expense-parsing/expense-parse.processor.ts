@@ -58,6 +58,11 @@ export class ExpenseParseProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<ExpenseParseJobData> | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', { queue: QUEUES.expenseParsing, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+    this.logger.event('warn', 'job.failed', {
+      queue: QUEUES.expenseParsing,
+      jobId: job?.id,
+      attemptsMade: job?.attemptsMade,
+      error: err.message,
+    });
   }
 }

@@ -1,12 +1,25 @@
 import { LlmError } from '@app/llm';
 import { numbersIn, toParsedExpense } from './parsed-expense';
 
-const answer = { amount: 45.5, currency: 'USD', category: 'Groceries', description: ' Walmart groceries ', date: '2026-11-24', unparseableReason: null };
+const answer = {
+  amount: 45.5,
+  currency: 'USD',
+  category: 'Groceries',
+  description: ' Walmart groceries ',
+  date: '2026-11-24',
+  unparseableReason: null,
+};
 const note = 'Bought groceries at Walmart for $45.50';
 
 describe('toParsedExpense', () => {
   it('keeps an amount the user wrote, in minor units of its currency, and trims the description', () => {
-    expect(toParsedExpense(answer, note)).toEqual({ amount: 45.5, currency: 'USD', category: 'Groceries', description: 'Walmart groceries', date: '2026-11-24' });
+    expect(toParsedExpense(answer, note)).toEqual({
+      amount: 45.5,
+      currency: 'USD',
+      category: 'Groceries',
+      description: 'Walmart groceries',
+      date: '2026-11-24',
+    });
     // Yen has no minor unit; dinar has three.
     expect(toParsedExpense({ ...answer, amount: 1200, currency: 'JPY' }, 'ramen ¥1,200').amount).toBe(1200);
     expect(toParsedExpense({ ...answer, amount: 1.235, currency: 'BHD' }, 'tea 1.235 BHD').amount).toBe(1.235);
@@ -44,7 +57,9 @@ describe('toParsedExpense', () => {
 
 describe('numbersIn', () => {
   it('reads both decimal conventions and thousands separators', () => {
-    expect(numbersIn('£45.50 and 1,234.56 then 45,5 and 2 items')).toEqual(expect.arrayContaining([45.5, 1234.56, 45.5, 2]));
+    expect(numbersIn('£45.50 and 1,234.56 then 45,5 and 2 items')).toEqual(
+      expect.arrayContaining([45.5, 1234.56, 45.5, 2]),
+    );
     expect(numbersIn('1.234,50 €')).toContain(1234.5);
     expect(numbersIn('¥1,200')).toContain(1200);
   });

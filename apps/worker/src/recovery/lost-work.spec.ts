@@ -12,7 +12,15 @@ function queueWith(state: string | undefined) {
 
 function work() {
   const failures: string[] = [];
-  return { work: { jobId: 'expense-parse-abc', name: 'parse', data: { parseId: 'abc', userId: 'u1' }, fail: async (reason: string) => void failures.push(reason) }, failures };
+  return {
+    work: {
+      jobId: 'expense-parse-abc',
+      name: 'parse',
+      data: { parseId: 'abc', userId: 'u1' },
+      fail: async (reason: string) => void failures.push(reason),
+    },
+    failures,
+  };
 }
 
 describe('recoverAcceptedWork', () => {
@@ -24,19 +32,25 @@ describe('recoverAcceptedWork', () => {
     expect(failures).toEqual([]);
   });
 
-  it.each(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'unknown'])('leaves a job that is %s to BullMQ', async (state) => {
-    const { queue, added } = queueWith(state);
-    const { work: w, failures } = work();
-    expect(await recoverAcceptedWork(queue, w)).toBe('queued');
-    expect(added).toEqual([]);
-    expect(failures).toEqual([]);
-  });
+  it.each(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'unknown'])(
+    'leaves a job that is %s to BullMQ',
+    async (state) => {
+      const { queue, added } = queueWith(state);
+      const { work: w, failures } = work();
+      expect(await recoverAcceptedWork(queue, w)).toBe('queued');
+      expect(added).toEqual([]);
+      expect(failures).toEqual([]);
+    },
+  );
 
-  it.each(['completed', 'failed'])('fails the work with a reason when its job is %s but the record never became final', async (state) => {
-    const { queue, added } = queueWith(state);
-    const { work: w, failures } = work();
-    expect(await recoverAcceptedWork(queue, w)).toBe('failed');
-    expect(failures).toEqual([INTERRUPTED_REASON]);
-    expect(added).toEqual([]);
-  });
+  it.each(['completed', 'failed'])(
+    'fails the work with a reason when its job is %s but the record never became final',
+    async (state) => {
+      const { queue, added } = queueWith(state);
+      const { work: w, failures } = work();
+      expect(await recoverAcceptedWork(queue, w)).toBe('failed');
+      expect(failures).toEqual([INTERRUPTED_REASON]);
+      expect(added).toEqual([]);
+    },
+  );
 });

@@ -28,7 +28,10 @@ export type Recovery = 'queued' | 'requeued' | 'failed';
  * database was unreachable through all its attempts, or it stalled too often): it will never run again, so
  * the work is failed with a reason instead of staying "processing" forever. Anything else is BullMQ's to run.
  */
-export async function recoverAcceptedWork<Data>(queue: RecoveryQueue<Data>, work: AcceptedWork<Data>): Promise<Recovery> {
+export async function recoverAcceptedWork<Data>(
+  queue: RecoveryQueue<Data>,
+  work: AcceptedWork<Data>,
+): Promise<Recovery> {
   const job = await queue.getJob(work.jobId);
   if (!job) {
     await queue.add(work.name, work.data, { jobId: work.jobId });

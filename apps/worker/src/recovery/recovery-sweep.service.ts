@@ -75,7 +75,13 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
         data: { reportId, userId },
         fail: async (reason) => {
           // Told like any other final failure, so a client waiting on report:done is not left hanging.
-          if (await this.reports.fail(reportId, reason)) this.events.toUser(userId, 'report:done', { id: reportId, type: report.type, status: 'failed', error: reason });
+          if (await this.reports.fail(reportId, reason))
+            this.events.toUser(userId, 'report:done', {
+              id: reportId,
+              type: report.type,
+              status: 'failed',
+              error: reason,
+            });
         },
       };
       counts[await this.recover(this.reportQueue, work)]++;
@@ -83,9 +89,13 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
     return counts;
   }
 
-  private async recover<Data>(queue: RecoveryQueue<Data> & { name: string }, work: AcceptedWork<Data>): Promise<Recovery> {
+  private async recover<Data>(
+    queue: RecoveryQueue<Data> & { name: string },
+    work: AcceptedWork<Data>,
+  ): Promise<Recovery> {
     const outcome = await recoverAcceptedWork(queue, work);
-    if (outcome !== 'queued') this.logger.event('warn', `recovery.${outcome}`, { queue: queue.name, jobId: work.jobId });
+    if (outcome !== 'queued')
+      this.logger.event('warn', `recovery.${outcome}`, { queue: queue.name, jobId: work.jobId });
     return outcome;
   }
 

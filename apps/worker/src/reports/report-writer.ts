@@ -24,11 +24,18 @@ export interface ReportWords {
  * Checks what a JSON schema cannot: the wording cites only figures we computed. Each insight carries the facts it
  * relies on as we formatted them, so the client shows our figures, not the model's rendering of them.
  */
-export function toStoredWords(answer: ReportModelAnswer, facts: ReportFact[], money: { currency: string; locale: string }): Omit<ReportWords, 'model' | 'promptVersion'> {
+export function toStoredWords(
+  answer: ReportModelAnswer,
+  facts: ReportFact[],
+  money: { currency: string; locale: string },
+): Omit<ReportWords, 'model' | 'promptVersion'> {
   const texts = [answer.summary, ...answer.insights.flatMap((i) => [i.title, i.detail])];
   const uncited = uncitedFigures(texts, facts, money);
   if (uncited.length) {
-    throw new LlmError('invalid_output', `Model answer used figures that are not in the report (${uncited.slice(0, 5).join(', ')})`);
+    throw new LlmError(
+      'invalid_output',
+      `Model answer used figures that are not in the report (${uncited.slice(0, 5).join(', ')})`,
+    );
   }
   const factText = new Map(facts.map((f) => [f.key, f.text]));
   return {
@@ -37,7 +44,9 @@ export function toStoredWords(answer: ReportModelAnswer, facts: ReportFact[], mo
       title: i.title.trim(),
       detail: i.detail.trim(),
       impact: i.impact,
-      figures: [...new Set(i.figureKeys)].flatMap((key) => (factText.has(key) ? [{ key, text: factText.get(key) as string }] : [])),
+      figures: [...new Set(i.figureKeys)].flatMap((key) =>
+        factText.has(key) ? [{ key, text: factText.get(key) as string }] : [],
+      ),
     })),
   };
 }
@@ -47,7 +56,12 @@ export class ReportWriter {
   constructor(private readonly llm: LlmService) {}
 
   /** `previousProblem`: why the model's last answer was refused, so the retry does not repeat it. */
-  async write(input: { userId: string; figures: ReportFigures; previousProblem: string | null; signal: AbortSignal }): Promise<ReportWords> {
+  async write(input: {
+    userId: string;
+    figures: ReportFigures;
+    previousProblem: string | null;
+    signal: AbortSignal;
+  }): Promise<ReportWords> {
     const { figures } = input;
     const facts = reportFacts(figures);
     const { value, model } = await this.llm.completeJson<ReportModelAnswer>({

@@ -2,7 +2,13 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { figuresFingerprint, FinanceUserNotFoundError, FinancialContextService, ReportDoc, ReportsRepository } from '@app/database';
+import {
+  figuresFingerprint,
+  FinanceUserNotFoundError,
+  FinancialContextService,
+  ReportDoc,
+  ReportsRepository,
+} from '@app/database';
 import { buildReportFigures } from '@app/finance';
 import { LlmError } from '@app/llm';
 import { JsonLogger } from '@app/logging';
@@ -53,7 +59,12 @@ export class ReportProcessor extends WorkerHost {
       await this.step(job, report, REPORT_PROGRESS.answered);
 
       if (await this.reports.complete(reportId, words)) {
-        this.events.toUser(userId, 'report:done', { id: reportId, type: report.type, status: 'completed', error: null });
+        this.events.toUser(userId, 'report:done', {
+          id: reportId,
+          type: report.type,
+          status: 'completed',
+          error: null,
+        });
       }
       return { status: 'completed' };
     } catch (err) {
@@ -90,11 +101,21 @@ export class ReportProcessor extends WorkerHost {
 
   private async announce(job: Job, report: ReportDoc, progress: number): Promise<void> {
     await job.updateProgress(progress);
-    this.events.toUser(String(report.userId), 'report:progress', { id: String(report._id), type: report.type, status: 'running', progress });
+    this.events.toUser(String(report.userId), 'report:progress', {
+      id: String(report._id),
+      type: report.type,
+      status: 'running',
+      progress,
+    });
   }
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<ReportJobData> | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', { queue: QUEUES.reports, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+    this.logger.event('warn', 'job.failed', {
+      queue: QUEUES.reports,
+      jobId: job?.id,
+      attemptsMade: job?.attemptsMade,
+      error: err.message,
+    });
   }
 }

@@ -3,7 +3,12 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { SUGGESTION_CATEGORIES, SuggestionTip } from '@app/database';
 import type { FinancialContext } from '@app/finance';
 import { LlmService } from '@app/llm';
-import { buildSuggestionsMessages, SUGGESTIONS_PROMPT_VERSION, SuggestionsModelAnswer, suggestionsSchema } from '@app/prompts';
+import {
+  buildSuggestionsMessages,
+  SUGGESTIONS_PROMPT_VERSION,
+  SuggestionsModelAnswer,
+  suggestionsSchema,
+} from '@app/prompts';
 import { OfferedFigure } from './tip-figures';
 import { toTips } from './to-tips';
 
@@ -21,7 +26,12 @@ export class SuggestionWriter {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async write(userId: string, context: FinancialContext, offered: OfferedFigure[], signal: AbortSignal): Promise<WrittenTips> {
+  async write(
+    userId: string,
+    context: FinancialContext,
+    offered: OfferedFigure[],
+    signal: AbortSignal,
+  ): Promise<WrittenTips> {
     const figures = offered.map((o) => o.figure);
     const gaps = context.dataQuality.items.filter((i) => i.code.startsWith('no-')).map((i) => i.code);
     const { value, model } = await this.llm.completeJson<SuggestionsModelAnswer>({
@@ -39,6 +49,10 @@ export class SuggestionWriter {
       temperature: 0.4,
       signal,
     });
-    return { tips: toTips(value, offered, { currency: context.currency, locale: context.locale }), model, promptVersion: SUGGESTIONS_PROMPT_VERSION };
+    return {
+      tips: toTips(value, offered, { currency: context.currency, locale: context.locale }),
+      model,
+      promptVersion: SUGGESTIONS_PROMPT_VERSION,
+    };
   }
 }

@@ -4,7 +4,14 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FinanceUserNotFoundError, FinancialContextService, SuggestionDoc, SuggestionsRepository } from '@app/database';
 import { JsonLogger } from '@app/logging';
-import { DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES, SuggestionJobData, UserEventsPublisher } from '@app/queue';
+import {
+  DAILY_JOB_NAMES,
+  DailyFanOutJobData,
+  jobIds,
+  QUEUES,
+  SuggestionJobData,
+  UserEventsPublisher,
+} from '@app/queue';
 import { rethrowForQueue, shouldFailNow, userFacingReason } from '../common/job-failure';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { SuggestionWriter } from './suggestion-writer';
@@ -81,7 +88,12 @@ export class SuggestionsProcessor extends WorkerHost {
     const pending = set;
     await this.sets.recordAttempt(pending._id);
     try {
-      const written = await this.writer.write(userId, context, tipFigures(context), AbortSignal.timeout(this.config.queue.jobTimeoutMs));
+      const written = await this.writer.write(
+        userId,
+        context,
+        tipFigures(context),
+        AbortSignal.timeout(this.config.queue.jobTimeoutMs),
+      );
       if (await this.sets.complete(pending._id, written)) {
         this.events.toUser(userId, 'suggestions:ready', { id: String(pending._id), count: written.tips.length });
       }
@@ -95,11 +107,18 @@ export class SuggestionsProcessor extends WorkerHost {
   /** Only the job that stored the failure tells the user, and only about a refresh they asked for. */
   private async fail(set: SuggestionDoc, reason: string): Promise<void> {
     const stored = await this.sets.fail(set._id, reason);
-    if (stored && set.source === 'refresh') this.events.toUser(String(set.userId), 'suggestions:failed', { id: String(set._id), error: reason });
+    if (stored && set.source === 'refresh')
+      this.events.toUser(String(set.userId), 'suggestions:failed', { id: String(set._id), error: reason });
   }
 
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', { queue: QUEUES.suggestions, name: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+    this.logger.event('warn', 'job.failed', {
+      queue: QUEUES.suggestions,
+      name: job?.name,
+      jobId: job?.id,
+      attemptsMade: job?.attemptsMade,
+      error: err.message,
+    });
   }
 }

@@ -7,8 +7,14 @@ const TOP_GOALS = 3;
 
 /** True when the user has recorded anything at all; without data there is nothing to base a tip on. */
 export function hasFinancialData(ctx: FinancialContext): boolean {
-  const recorded = ctx.thisMonth.incomeCount + ctx.thisMonth.expenseCount + ctx.last3Months.incomeCount + ctx.last3Months.expenseCount;
-  return recorded > 0 || ctx.budgetsThisMonth.lines.length > 0 || ctx.debts.items.length > 0 || ctx.savingGoals.items.length > 0;
+  const recorded =
+    ctx.thisMonth.incomeCount + ctx.thisMonth.expenseCount + ctx.last3Months.incomeCount + ctx.last3Months.expenseCount;
+  return (
+    recorded > 0 ||
+    ctx.budgetsThisMonth.lines.length > 0 ||
+    ctx.debts.items.length > 0 ||
+    ctx.savingGoals.items.length > 0
+  );
 }
 
 /** A figure offered to the model, with every amount and percentage its text shows (for checking the answer). */
@@ -37,11 +43,21 @@ export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
     also: { amountsMinor?: number[]; percents?: Array<number | null> } = {},
   ): void => {
     if (value === null || !Number.isFinite(value)) return;
-    const shown = text ?? (unit === 'money' ? money(value) : unit === 'percent' ? percent(value) : unit === 'months' ? `${value} months` : String(value));
+    const shown =
+      text ??
+      (unit === 'money'
+        ? money(value)
+        : unit === 'percent'
+          ? percent(value)
+          : unit === 'months'
+            ? `${value} months`
+            : String(value));
     figures.push({
       figure: { key, label, value, unit, text: shown },
       amountsMinor: [...(unit === 'money' ? [value] : []), ...(also.amountsMinor ?? [])],
-      percents: [...(unit === 'percent' ? [value] : []), ...(also.percents ?? [])].filter((p): p is number => p !== null),
+      percents: [...(unit === 'percent' ? [value] : []), ...(also.percents ?? [])].filter(
+        (p): p is number => p !== null,
+      ),
     });
   };
   const category = (c: string): string => (isKnownCategory(c) ? c : quoteUserText(c));
@@ -50,18 +66,28 @@ export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
   const soFar = `so far (day ${ctx.currentMonthProgress.day} of ${ctx.currentMonthProgress.daysInMonth})`;
   if (t.incomeCount > 0) add('this_month_income', `Income this month ${soFar}`, t.incomeMinor, 'money');
   if (t.expenseCount > 0) add('this_month_spending', `Spending this month ${soFar}`, t.spendingMinor, 'money');
-  if (t.incomeCount + t.expenseCount > 0) add('this_month_net', `Net cash flow this month ${soFar}`, t.netCashFlowMinor, 'money');
+  if (t.incomeCount + t.expenseCount > 0)
+    add('this_month_net', `Net cash flow this month ${soFar}`, t.netCashFlowMinor, 'money');
   t.spendingByCategory.slice(0, TOP_CATEGORIES).forEach((c, i) => {
     const share = c.sharePct === null ? '' : ` (${percent(c.sharePct)} of spending)`;
-    add(`category_${i + 1}`, `Spending on ${category(c.category)} this month so far`, c.amountMinor, 'money', `${money(c.amountMinor)}${share}`, { percents: [c.sharePct] });
+    add(
+      `category_${i + 1}`,
+      `Spending on ${category(c.category)} this month so far`,
+      c.amountMinor,
+      'money',
+      `${money(c.amountMinor)}${share}`,
+      { percents: [c.sharePct] },
+    );
   });
 
   const l = ctx.lastMonth;
   if (l.incomeCount > 0) add('last_month_income', `Income in ${l.period.label}`, l.incomeMinor, 'money');
   if (l.expenseCount > 0) add('last_month_spending', `Spending in ${l.period.label}`, l.spendingMinor, 'money');
-  if (l.incomeCount > 0) add('last_month_savings_rate', `Savings rate in ${l.period.label}`, l.savingsRatePct, 'percent');
+  if (l.incomeCount > 0)
+    add('last_month_savings_rate', `Savings rate in ${l.period.label}`, l.savingsRatePct, 'percent');
   const avg = ctx.last3Months.averagePerMonth;
-  if (avg && ctx.last3Months.expenseCount > 0) add('avg_monthly_spending', 'Average monthly spending over the last 3 complete months', avg.spendingMinor, 'money');
+  if (avg && ctx.last3Months.expenseCount > 0)
+    add('avg_monthly_spending', 'Average monthly spending over the last 3 complete months', avg.spendingMinor, 'money');
 
   const budgets = ctx.budgetsThisMonth;
   const lines = budgets.lines
@@ -70,9 +96,16 @@ export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
     .slice(0, TOP_BUDGETS);
   lines.forEach((b, i) => {
     const state = b.overrun ? `, over by ${money(b.overrunMinor)}` : `, ${money(b.remainingMinor)} left`;
-    add(`budget_${i + 1}`, `Budget ${quoteUserText(b.name)} used this month`, b.percentUsedPct, 'percent', `${money(b.actualMinor)} of ${money(b.budgetedMinor)} (${percent(b.percentUsedPct ?? 0)})${state}`, {
-      amountsMinor: [b.actualMinor, b.budgetedMinor, b.overrun ? b.overrunMinor : b.remainingMinor],
-    });
+    add(
+      `budget_${i + 1}`,
+      `Budget ${quoteUserText(b.name)} used this month`,
+      b.percentUsedPct,
+      'percent',
+      `${money(b.actualMinor)} of ${money(b.budgetedMinor)} (${percent(b.percentUsedPct ?? 0)})${state}`,
+      {
+        amountsMinor: [b.actualMinor, b.budgetedMinor, b.overrun ? b.overrunMinor : b.remainingMinor],
+      },
+    );
   });
   if (budgets.lines.length > 0 && budgets.unbudgetedSpendingMinor > 0) {
     add('unbudgeted_spending', 'Spending this month outside any budget', budgets.unbudgetedSpendingMinor, 'money');
@@ -91,27 +124,57 @@ export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
     add('debt_payments', 'Debt payments per month', d.monthlyPaymentsMinor, 'money');
     add('debt_to_income', 'Debt payments as a share of monthly income', d.debtToIncomePct, 'percent');
     const avalanche = d.payoff?.avalanche;
-    if (avalanche?.paysOff) add('debt_free_months', 'Months to debt-free paying the highest interest rate first', avalanche.months, 'months');
+    if (avalanche?.paysOff)
+      add('debt_free_months', 'Months to debt-free paying the highest interest rate first', avalanche.months, 'months');
     const saves = d.payoff?.avalancheSavesInterestMinor ?? null;
-    if (saves !== null && saves > 0) add('avalanche_interest_saving', 'Interest saved by paying the highest rate first instead of the smallest balance', saves, 'money');
+    if (saves !== null && saves > 0)
+      add(
+        'avalanche_interest_saving',
+        'Interest saved by paying the highest rate first instead of the smallest balance',
+        saves,
+        'money',
+      );
   }
 
   ctx.savingGoals.items
     .filter((g) => !g.completed)
     .slice(0, TOP_GOALS)
     .forEach((g, i) => {
-      add(`goal_${i + 1}`, `Saving goal ${quoteUserText(g.name)} progress`, g.progressPct, 'percent', `${money(g.savedMinor)} of ${money(g.totalMinor)} (${percent(g.progressPct ?? 0)})`, {
-        amountsMinor: [g.savedMinor, g.totalMinor],
-      });
-      if (g.onTrack === false) add(`goal_${i + 1}_needed`, `Monthly saving needed to reach ${quoteUserText(g.name)} on time`, g.requiredMonthlyMinor, 'money');
+      add(
+        `goal_${i + 1}`,
+        `Saving goal ${quoteUserText(g.name)} progress`,
+        g.progressPct,
+        'percent',
+        `${money(g.savedMinor)} of ${money(g.totalMinor)} (${percent(g.progressPct ?? 0)})`,
+        {
+          amountsMinor: [g.savedMinor, g.totalMinor],
+        },
+      );
+      if (g.onTrack === false)
+        add(
+          `goal_${i + 1}_needed`,
+          `Monthly saving needed to reach ${quoteUserText(g.name)} on time`,
+          g.requiredMonthlyMinor,
+          'money',
+        );
     });
 
   const subs = ctx.recurring.subscriptions;
   if (subs.length > 0) {
-    add('subscriptions_monthly', `Cost per month of active subscriptions (${subs.length})`, ctx.recurring.subscriptionsMonthlyCostMinor, 'money');
+    add(
+      'subscriptions_monthly',
+      `Cost per month of active subscriptions (${subs.length})`,
+      ctx.recurring.subscriptionsMonthlyCostMinor,
+      'money',
+    );
   }
   if (ctx.duplicates.length > 0) {
-    add('duplicate_expenses', 'Possible duplicate expenses recorded recently (extra amount)', ctx.duplicates.reduce((s, x) => s + x.extraMinor, 0), 'money');
+    add(
+      'duplicate_expenses',
+      'Possible duplicate expenses recorded recently (extra amount)',
+      ctx.duplicates.reduce((s, x) => s + x.extraMinor, 0),
+      'money',
+    );
   }
   return figures;
 }

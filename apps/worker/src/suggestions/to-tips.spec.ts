@@ -3,16 +3,37 @@ import { OfferedFigure } from './tip-figures';
 import { toTips } from './to-tips';
 
 const offered: OfferedFigure[] = [
-  { figure: { key: 'this_month_spending', label: 'Spending this month so far', value: 45000, unit: 'money', text: '£450.00' }, amountsMinor: [45000], percents: [] },
   {
-    figure: { key: 'budget_1', label: 'Budget "Food" used this month', value: 110.2, unit: 'percent', text: '£330.50 of £300.00 (110.2%), over by £30.50' },
+    figure: {
+      key: 'this_month_spending',
+      label: 'Spending this month so far',
+      value: 45000,
+      unit: 'money',
+      text: '£450.00',
+    },
+    amountsMinor: [45000],
+    percents: [],
+  },
+  {
+    figure: {
+      key: 'budget_1',
+      label: 'Budget "Food" used this month',
+      value: 110.2,
+      unit: 'percent',
+      text: '£330.50 of £300.00 (110.2%), over by £30.50',
+    },
     amountsMinor: [33050, 30000, 3050],
     percents: [110.2],
   },
 ];
 const figures = offered.map((o) => o.figure);
 const gbp = { currency: 'GBP', locale: 'en-GB' };
-const tip = (title: string, figureKeys = ['this_month_spending'], category = 'spending', detail = ' Do   this  week. ') => ({ title, detail, category, figureKeys });
+const tip = (
+  title: string,
+  figureKeys = ['this_month_spending'],
+  category = 'spending',
+  detail = ' Do   this  week. ',
+) => ({ title, detail, category, figureKeys });
 
 function invalid(fn: () => unknown, message: RegExp): void {
   try {
@@ -27,14 +48,34 @@ function invalid(fn: () => unknown, message: RegExp): void {
 
 describe('toTips', () => {
   it('keeps the words and replaces cited keys with our figures', () => {
-    const tips = toTips({ tips: [tip('Cut takeaways'), tip('Review the food budget', ['budget_1', 'budget_1'], 'budgeting'), tip('Save the rest', ['this_month_spending', 'budget_1'], 'saving')] }, offered, gbp);
-    expect(tips[0]).toEqual({ title: 'Cut takeaways', detail: 'Do this week.', category: 'spending', figures: [figures[0]] });
+    const tips = toTips(
+      {
+        tips: [
+          tip('Cut takeaways'),
+          tip('Review the food budget', ['budget_1', 'budget_1'], 'budgeting'),
+          tip('Save the rest', ['this_month_spending', 'budget_1'], 'saving'),
+        ],
+      },
+      offered,
+      gbp,
+    );
+    expect(tips[0]).toEqual({
+      title: 'Cut takeaways',
+      detail: 'Do this week.',
+      category: 'spending',
+      figures: [figures[0]],
+    });
     expect(tips[1].figures).toEqual([figures[1]]);
     expect(tips[2].figures).toEqual(figures);
   });
 
   it('accepts figures quoted from the offered ones, exactly or in whole pounds', () => {
-    const quoting = tip('Rein in food', ['budget_1'], 'budgeting', 'Food is at £330.50 of £300 (110.2%); you have spent £450.00 so far.');
+    const quoting = tip(
+      'Rein in food',
+      ['budget_1'],
+      'budgeting',
+      'Food is at £330.50 of £300 (110.2%); you have spent £450.00 so far.',
+    );
     expect(() => toTips({ tips: [quoting, tip('Two'), tip('Three')] }, offered, gbp)).not.toThrow();
   });
 
@@ -44,16 +85,25 @@ describe('toTips', () => {
   });
 
   it('refuses a figure it did not offer', () => {
-    invalid(() => toTips({ tips: [tip('A'.repeat(5)), tip('B'.repeat(5), ['made_up']), tip('C'.repeat(5))] }, offered, gbp), /cited a figure it was not given/);
+    invalid(
+      () => toTips({ tips: [tip('A'.repeat(5)), tip('B'.repeat(5), ['made_up']), tip('C'.repeat(5))] }, offered, gbp),
+      /cited a figure it was not given/,
+    );
   });
 
   it('refuses the same tip twice', () => {
-    invalid(() => toTips({ tips: [tip('Cut takeaways'), tip('cut  takeaways'), tip('Save')] }, offered, gbp), /repeated/);
+    invalid(
+      () => toTips({ tips: [tip('Cut takeaways'), tip('cut  takeaways'), tip('Save')] }, offered, gbp),
+      /repeated/,
+    );
   });
 
   it('refuses anything but three tips, a category off the list, or a tip without figures', () => {
     invalid(() => toTips({ tips: [tip('One'), tip('Two')] }, offered, gbp), /2 tips instead of 3/);
-    invalid(() => toTips({ tips: [tip('One'), tip('Two', undefined, 'crypto'), tip('Three')] }, offered, gbp), /category/);
+    invalid(
+      () => toTips({ tips: [tip('One'), tip('Two', undefined, 'crypto'), tip('Three')] }, offered, gbp),
+      /category/,
+    );
     invalid(() => toTips({ tips: [tip('One'), tip('Two', []), tip('Three')] }, offered, gbp), /without figures/);
   });
 });

@@ -5,7 +5,15 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConversationsRepository, MessagesRepository } from '@app/database';
 import { LlmError, LlmService } from '@app/llm';
 import { JsonLogger } from '@app/logging';
-import { buildTitleMessages, detectLanguage, fallbackTitle, languageName, normaliseTitle, TITLE_SCHEMA, TitleAnswer } from '@app/prompts';
+import {
+  buildTitleMessages,
+  detectLanguage,
+  fallbackTitle,
+  languageName,
+  normaliseTitle,
+  TITLE_SCHEMA,
+  TitleAnswer,
+} from '@app/prompts';
 import { QUEUES, TitleJobData, UserEventsPublisher } from '@app/queue';
 import { isFinalAttempt, rethrowForQueue } from '../common/job-failure';
 
@@ -27,7 +35,8 @@ export class TitleProcessor extends WorkerHost {
     const { conversationId, userId } = job.data;
     const conversation = await this.conversations.findById(conversationId);
     // Deleted, renamed by the user, or already named by an earlier attempt: nothing to do.
-    if (!conversation || String(conversation.userId) !== userId || conversation.title) return { title: conversation?.title ?? null };
+    if (!conversation || String(conversation.userId) !== userId || conversation.title)
+      return { title: conversation?.title ?? null };
     const exchange = await this.messages.firstMessages(conversationId, 2);
     if (exchange.length === 0) return { title: null };
     const language = languageName(conversation.language) ?? detectLanguage(exchange[0].content)?.name ?? null;
@@ -37,7 +46,10 @@ export class TitleProcessor extends WorkerHost {
         userId,
         schemaName: 'conversation_title',
         schema: TITLE_SCHEMA,
-        messages: buildTitleMessages({ exchange: exchange.map((m) => ({ role: m.role, content: m.content })), languageName: language }),
+        messages: buildTitleMessages({
+          exchange: exchange.map((m) => ({ role: m.role, content: m.content })),
+          languageName: language,
+        }),
         signal: AbortSignal.timeout(this.config.queue.jobTimeoutMs),
       });
       const title = normaliseTitle(value.title);
@@ -57,6 +69,11 @@ export class TitleProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<TitleJobData> | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', { queue: QUEUES.titles, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+    this.logger.event('warn', 'job.failed', {
+      queue: QUEUES.titles,
+      jobId: job?.id,
+      attemptsMade: job?.attemptsMade,
+      error: err.message,
+    });
   }
 }

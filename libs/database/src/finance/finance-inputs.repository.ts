@@ -111,7 +111,11 @@ export class FinanceInputsRepository {
             from: 'users',
             let: { pid: '$partnerId' },
             // The read-only plugin only guards the outer pipeline.
-            pipeline: [{ $match: { $expr: { $eq: ['$_id', '$$pid'] } } }, { $match: { isDeleted: { $ne: true } } }, { $project: { _id: 1 } }],
+            pipeline: [
+              { $match: { $expr: { $eq: ['$_id', '$$pid'] } } },
+              { $match: { isDeleted: { $ne: true } } },
+              { $project: { _id: 1 } },
+            ],
             as: 'partner',
           },
         },
@@ -160,8 +164,19 @@ export class FinanceInputsRepository {
     householdIds: Types.ObjectId[],
     w: DataWindows,
     timeZone: string,
-  ): Promise<Pick<FinanceInputs, 'expensesByMonth' | 'largestExpensesByMonth' | 'recurringCandidates' | 'duplicateCandidates' | 'partnerBudgetSpendByMonth'>> {
-    const start = new Date(Math.min(w.months.start.getTime(), w.recurring.start.getTime(), w.duplicates.start.getTime()));
+  ): Promise<
+    Pick<
+      FinanceInputs,
+      | 'expensesByMonth'
+      | 'largestExpensesByMonth'
+      | 'recurringCandidates'
+      | 'duplicateCandidates'
+      | 'partnerBudgetSpendByMonth'
+    >
+  > {
+    const start = new Date(
+      Math.min(w.months.start.getTime(), w.recurring.start.getTime(), w.duplicates.start.getTime()),
+    );
     const end = new Date(Math.max(w.months.end.getTime(), w.recurring.end.getTime(), w.duplicates.end.getTime()));
     const inMonths = { $gte: w.months.start, $lt: w.months.end };
     const withPartner = partner !== null && householdIds.length > 0;
@@ -192,7 +207,13 @@ export class FinanceInputsRepository {
               $topN: {
                 n: LARGEST_EXPENSES_PER_MONTH,
                 sortBy: { amount: -1, _id: 1 },
-                output: { id: '$_id', name: '$name', amount: '$amount', date: '$endDate', budgetId: { $ifNull: ['$budgetId', null] } },
+                output: {
+                  id: '$_id',
+                  name: '$name',
+                  amount: '$amount',
+                  date: '$endDate',
+                  budgetId: { $ifNull: ['$budgetId', null] },
+                },
               },
             },
           },
@@ -234,13 +255,23 @@ export class FinanceInputsRepository {
     if (withPartner) {
       facets.partner = [
         { $match: { userId: partner, endDate: inMonths } },
-        { $group: { _id: { month: monthOf('$endDate', timeZone), budgetId: '$budgetId' }, total: { $sum: '$amount' }, count: { $sum: 1 } } },
+        {
+          $group: {
+            _id: { month: monthOf('$endDate', timeZone), budgetId: '$budgetId' },
+            total: { $sum: '$amount' },
+            count: { $sum: 1 },
+          },
+        },
       ];
     }
 
     // The outer $match is what an index on { userId, endDate } serves; the facets only narrow it further.
-    const who = withPartner ? { $or: [{ userId: uid }, { userId: partner, budgetId: { $in: householdIds } }] } : { userId: uid };
-    const [out] = await this.expenses.aggregate<ExpenseFacets>([{ $match: { ...who, endDate: { $gte: start, $lt: end } } }, { $facet: facets }]).exec();
+    const who = withPartner
+      ? { $or: [{ userId: uid }, { userId: partner, budgetId: { $in: householdIds } }] }
+      : { userId: uid };
+    const [out] = await this.expenses
+      .aggregate<ExpenseFacets>([{ $match: { ...who, endDate: { $gte: start, $lt: end } } }, { $facet: facets }])
+      .exec();
 
     const largestExpensesByMonth: MonthLargestExpenses[] = (out?.largest ?? [])
       .map((g) => ({
@@ -257,18 +288,22 @@ export class FinanceInputsRepository {
       .sort(byMonth);
     return {
       expensesByMonth: (out?.byMonth ?? [])
-        .map((r): ExpenseMonthGroup => ({ month: r._id.month, budgetId: hex(r._id.budgetId), name: r._id.name ?? null, total: r.total, count: r.count }))
+        .map((r): ExpenseMonthGroup => ({
+          month: r._id.month,
+          budgetId: hex(r._id.budgetId),
+          name: r._id.name ?? null,
+          total: r.total,
+          count: r.count,
+        }))
         .sort(byMonth),
       largestExpensesByMonth,
-      recurringCandidates: (out?.recurring ?? []).map(
-        (g): OccurrenceGroup => ({
-          name: str(g.occurrences[g.occurrences.length - 1]?.name) || g._id,
-          occurrences: g.occurrences.flatMap((o) => {
-            const d = date(o.date);
-            return d ? [{ id: hex(o.id) ?? undefined, date: d, amount: num(o.amount) ?? 0 }] : [];
-          }),
+      recurringCandidates: (out?.recurring ?? []).map((g): OccurrenceGroup => ({
+        name: str(g.occurrences[g.occurrences.length - 1]?.name) || g._id,
+        occurrences: g.occurrences.flatMap((o) => {
+          const d = date(o.date);
+          return d ? [{ id: hex(o.id) ?? undefined, date: d, amount: num(o.amount) ?? 0 }] : [];
         }),
-      ),
+      })),
       duplicateCandidates: (out?.duplicates ?? []).flatMap((g): DuplicateCandidateGroup[] => {
         const amount = num(g._id.amount);
         if (amount === null) return [];
@@ -279,9 +314,15 @@ export class FinanceInputsRepository {
         return [{ name: str(g.name), amount, occurrences }];
       }),
       // null = "not fetched" (no partner); [] = fetched and nothing there, which the library treats differently.
-      partnerBudgetSpendByMonth: partner === null ? null : (out?.partner ?? []).map(
-        (r): PartnerBudgetSpend => ({ month: r._id.month, budgetId: hex(r._id.budgetId) as string, total: r.total, count: r.count }),
-      ),
+      partnerBudgetSpendByMonth:
+        partner === null
+          ? null
+          : (out?.partner ?? []).map((r): PartnerBudgetSpend => ({
+              month: r._id.month,
+              budgetId: hex(r._id.budgetId) as string,
+              total: r.total,
+              count: r.count,
+            })),
     };
   }
 
@@ -338,9 +379,21 @@ export class FinanceInputsRepository {
 
 interface ExpenseFacets {
   byMonth: Array<{ _id: { month: string; budgetId: unknown; name: string | null }; total: number; count: number }>;
-  largest: Array<{ _id: string; items: Array<{ id: unknown; name: unknown; amount: unknown; date: unknown; budgetId: unknown }> }>;
-  recurring: Array<{ _id: string; occurrences: Array<{ id: unknown; date: unknown; amount: unknown; name: unknown }>; count: number }>;
-  duplicates: Array<{ _id: { name: string; amount: unknown }; name: unknown; occurrences: Array<{ id: unknown; date: unknown }>; count: number }>;
+  largest: Array<{
+    _id: string;
+    items: Array<{ id: unknown; name: unknown; amount: unknown; date: unknown; budgetId: unknown }>;
+  }>;
+  recurring: Array<{
+    _id: string;
+    occurrences: Array<{ id: unknown; date: unknown; amount: unknown; name: unknown }>;
+    count: number;
+  }>;
+  duplicates: Array<{
+    _id: { name: string; amount: unknown };
+    name: unknown;
+    occurrences: Array<{ id: unknown; date: unknown }>;
+    count: number;
+  }>;
   partner?: Array<{ _id: { month: string; budgetId: unknown }; total: number; count: number }>;
 }
 
@@ -349,7 +402,8 @@ function monthOf(field: string, timeZone: string): Record<string, unknown> {
   return { $dateToString: { format: '%Y-%m', date: field, timezone: timeZone } };
 }
 
-const byMonth = (a: { month: string }, b: { month: string }): number => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0);
+const byMonth = (a: { month: string }, b: { month: string }): number =>
+  a.month < b.month ? -1 : a.month > b.month ? 1 : 0;
 
 /** ObjectIds as hex; the main backend may also hold ids as strings (older documents, hand edits). */
 function hex(v: unknown): string | null {

@@ -38,4 +38,7 @@ export const ExpenseParseSchema = new Schema<ExpenseParseDoc>(
 );
 ExpenseParseSchema.index({ userId: 1, createdAt: -1 });
 // The worker's recovery sweep: parses still processing, oldest first (UnfinishedWorkRepository).
-ExpenseParseSchema.index({ updatedAt: 1 }, { partialFilterExpression: { status: 'processing' }, name: 'parse_unfinished' });
+ExpenseParseSchema.index(
+  { updatedAt: 1 },
+  { partialFilterExpression: { status: 'processing' }, name: 'parse_unfinished' },
+);

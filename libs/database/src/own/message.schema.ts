@@ -44,5 +44,9 @@ MessageSchema.index({ replyTo: 1 });
 // One user message per (user, clientMessageId); assistant messages carry no clientMessageId and are not indexed.
 MessageSchema.index(
   { userId: 1, clientMessageId: 1 },
-  { unique: true, partialFilterExpression: { clientMessageId: { $type: 'string' } }, name: 'user_client_message_unique' },
+  {
+    unique: true,
+    partialFilterExpression: { clientMessageId: { $type: 'string' } },
+    name: 'user_client_message_unique',
+  },
 );

@@ -85,10 +85,16 @@ export const ReportSchema = new Schema<ReportDoc>(
 ReportSchema.index({ userId: 1, createdAt: -1, _id: -1 });
 ReportSchema.index({ userId: 1, type: 1, createdAt: -1, _id: -1 });
 // The cache lookup: a completed report of this type computed from the same data, newest first.
-ReportSchema.index({ userId: 1, type: 1, dataFingerprint: 1, completedAt: -1 }, { partialFilterExpression: { status: 'completed' }, name: 'report_cache' });
+ReportSchema.index(
+  { userId: 1, type: 1, dataFingerprint: 1, completedAt: -1 },
+  { partialFilterExpression: { status: 'completed' }, name: 'report_cache' },
+);
 ReportSchema.index(
   { userId: 1, activeType: 1 },
   { unique: true, partialFilterExpression: { activeType: { $type: 'string' } }, name: 'report_one_active_per_type' },
 );
 // The worker's recovery sweep: unfinished reports, oldest first (UnfinishedWorkRepository).
-ReportSchema.index({ updatedAt: 1 }, { partialFilterExpression: { activeType: { $type: 'string' } }, name: 'report_unfinished' });
+ReportSchema.index(
+  { updatedAt: 1 },
+  { partialFilterExpression: { activeType: { $type: 'string' } }, name: 'report_unfinished' },
+);

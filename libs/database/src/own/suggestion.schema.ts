@@ -85,5 +85,8 @@ export const SuggestionSchema = new Schema<SuggestionDoc>(
 // "The latest completed set for a user" and "this user's pending refresh".
 SuggestionSchema.index({ userId: 1, status: 1, completedAt: -1 });
 // One daily set per user and day, even when a fan-out runs twice or two workers race on the same job.
-SuggestionSchema.index({ userId: 1, dateKey: 1 }, { unique: true, partialFilterExpression: { source: 'daily' }, name: 'daily_set_per_user_day' });
+SuggestionSchema.index(
+  { userId: 1, dateKey: 1 },
+  { unique: true, partialFilterExpression: { source: 'daily' }, name: 'daily_set_per_user_day' },
+);
 SuggestionSchema.index({ createdAt: 1 }, { expireAfterSeconds: SUGGESTION_RETENTION_DAYS * 24 * 3600 });

@@ -50,7 +50,11 @@ export function buildChatSystemPrompt(input: {
   ].join('\n');
 }
 
-export function buildChatMessages(input: { system: string; history: ChatTurn[]; userText: string }): ChatCompletionMessageParam[] {
+export function buildChatMessages(input: {
+  system: string;
+  history: ChatTurn[];
+  userText: string;
+}): ChatCompletionMessageParam[] {
   return [
     { role: 'system', content: input.system },
     ...input.history.map((t) => ({ role: t.role, content: t.content }) as ChatCompletionMessageParam),
@@ -59,7 +63,11 @@ export function buildChatMessages(input: { system: string; history: ChatTurn[]; 
 }
 
 /** Keeps the most recent turns that fit the token budget, returned oldest first. */
-export function windowHistory<T extends ChatTurn>(newestFirst: T[], tokenBudget: number, estimate: (text: string) => number): T[] {
+export function windowHistory<T extends ChatTurn>(
+  newestFirst: T[],
+  tokenBudget: number,
+  estimate: (text: string) => number,
+): T[] {
   const kept: T[] = [];
   let used = 0;
   for (const turn of newestFirst) {

@@ -19,10 +19,19 @@ export function expenseParseSchema(categories: string[]): Record<string, unknown
     additionalProperties: false,
     required: ['amount', 'currency', 'category', 'description', 'date', 'unparseableReason'],
     properties: {
-      amount: { type: ['number', 'null'], minimum: 0, description: 'Amount spent in major units, e.g. 45.5; null when the text names no amount' },
+      amount: {
+        type: ['number', 'null'],
+        minimum: 0,
+        description: 'Amount spent in major units, e.g. 45.5; null when the text names no amount',
+      },
       currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' },
       category: { type: 'string', enum: categories },
-      description: { type: 'string', minLength: 1, maxLength: 120, description: 'Short description, merchant included' },
+      description: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 120,
+        description: 'Short description, merchant included',
+      },
       date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Day of the expense, YYYY-MM-DD' },
       unparseableReason: { type: ['string', 'null'], description: 'Why the text is not an expense, else null' },
     },

@@ -20,7 +20,10 @@ function styleOf(currency: string, locale: string): Style {
   const parts = (display: 'symbol' | 'narrowSymbol') =>
     new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: display }).formatToParts(12345.5);
   const wide = parts('symbol');
-  const symbols = new Set([currency, ...[wide, parts('narrowSymbol')].map((p) => p.find((x) => x.type === 'currency')?.value ?? currency)]);
+  const symbols = new Set([
+    currency,
+    ...[wide, parts('narrowSymbol')].map((p) => p.find((x) => x.type === 'currency')?.value ?? currency),
+  ]);
   return {
     // Longest first so "US$" is preferred to "$".
     symbols: [...symbols].sort((a, b) => b.length - a.length),
@@ -37,7 +40,11 @@ function parse(raw: string, decimal: string, group: string | null): { value: num
   return { value: Number(frac === undefined ? digits : `${digits}.${frac}`), whole: frac === undefined };
 }
 
-export function uncitedFigures(texts: string[], facts: ReportFact[], opts: { currency: string; locale: string }): string[] {
+export function uncitedFigures(
+  texts: string[],
+  facts: ReportFact[],
+  opts: { currency: string; locale: string },
+): string[] {
   const style = styleOf(opts.currency, opts.locale);
   const scale = 10 ** style.digits;
   const amounts = new Set<number>([0]);

@@ -68,17 +68,33 @@ export function reportFacts(figures: ReportFigures): ReportFact[] {
 }
 
 function expensesFacts(s: FactSheet, f: ExpensesReportFigures): void {
-  s.add('period', `Period analysed: ${f.period.label} (the ${f.period.months.length} complete months before ${f.currentMonth})`);
+  s.add(
+    'period',
+    `Period analysed: ${f.period.label} (the ${f.period.months.length} complete months before ${f.currentMonth})`,
+  );
   s.moneyFact('spending.total', 'Total spending in the period', f.spendingMinor);
   s.moneyFact('spending.monthly_average', 'Average spending per month', f.averageMonthlySpendingMinor);
   s.moneyFact('discretionary.total', 'Discretionary (wants) spending in the period', f.discretionary.amountMinor);
   s.pctFact('discretionary.share', 'Discretionary share of spending', f.discretionary.sharePct);
-  s.moneyFact('discretionary.monthly_average', 'Average discretionary spending per month', f.discretionary.averagePerMonthMinor);
+  s.moneyFact(
+    'discretionary.monthly_average',
+    'Average discretionary spending per month',
+    f.discretionary.averagePerMonthMinor,
+  );
   if (f.discretionary.uncategorisedMinor > 0) {
-    s.moneyFact('discretionary.uncategorised', 'Spending the app could not categorise (counted as discretionary)', f.discretionary.uncategorisedMinor);
+    s.moneyFact(
+      'discretionary.uncategorised',
+      'Spending the app could not categorise (counted as discretionary)',
+      f.discretionary.uncategorisedMinor,
+    );
   }
   f.topCategories.forEach((c, i) => {
-    s.add(`category.${i + 1}`, `Category ${categoryName(c.category)} (${c.bucket}): ${s.money(c.amountMinor)}, ${s.pct(c.sharePct)} of spending`, [c.amountMinor], [c.sharePct]);
+    s.add(
+      `category.${i + 1}`,
+      `Category ${categoryName(c.category)} (${c.bucket}): ${s.money(c.amountMinor)}, ${s.pct(c.sharePct)} of spending`,
+      [c.amountMinor],
+      [c.sharePct],
+    );
   });
 
   const subs = f.subscriptions;
@@ -105,14 +121,22 @@ function expensesFacts(s: FactSheet, f: ExpensesReportFigures): void {
   });
 
   f.largestExpenses.forEach((e, i) => {
-    s.add(`largest.${i + 1}`, `Large expense ${quoteUserText(e.name)}: ${s.money(e.amountMinor)} on ${e.date.slice(0, 10)} (${categoryName(e.category)})`, [e.amountMinor]);
+    s.add(
+      `largest.${i + 1}`,
+      `Large expense ${quoteUserText(e.name)}: ${s.money(e.amountMinor)} on ${e.date.slice(0, 10)} (${categoryName(e.category)})`,
+      [e.amountMinor],
+    );
   });
 }
 
 function budgetFacts(s: FactSheet, f: BudgetReportFigures): void {
   const t = f.fiftyThirtyTwenty;
-  s.add('period', `50/30/20 period: ${t.period.label} (last complete month); figures are actual money out, commitments included`);
-  if (!t.hasIncome) s.add('income.missing', `No income was recorded in ${t.period.label}, so shares of income cannot be given`);
+  s.add(
+    'period',
+    `50/30/20 period: ${t.period.label} (last complete month); figures are actual money out, commitments included`,
+  );
+  if (!t.hasIncome)
+    s.add('income.missing', `No income was recorded in ${t.period.label}, so shares of income cannot be given`);
   s.moneyFact('income', 'Income', t.incomeMinor);
   const bucket = (name: 'needs' | 'wants' | 'savings', label: string): void => {
     const b = t[name];
@@ -126,16 +150,25 @@ function budgetFacts(s: FactSheet, f: BudgetReportFigures): void {
   bucket('needs', 'Needs');
   s.moneyFact('needs.debt_payments', 'Debt monthly payments counted in needs', t.needs.debtPaymentsMinor);
   bucket('wants', 'Wants');
-  if (t.wants.uncategorisedMinor > 0) s.moneyFact('wants.uncategorised', 'Uncategorised spending counted in wants', t.wants.uncategorisedMinor);
+  if (t.wants.uncategorisedMinor > 0)
+    s.moneyFact('wants.uncategorised', 'Uncategorised spending counted in wants', t.wants.uncategorisedMinor);
   bucket('savings', 'Savings');
   s.moneyFact('savings.goal_targets', 'Saving-goal monthly targets counted in savings', t.savings.goalTargetsMinor);
   s.moneyFact('unallocated', 'Income left after needs, wants and savings (negative: overspent)', t.unallocatedMinor);
   f.spendingByCategory.forEach((c, i) => {
-    s.add(`category.${i + 1}`, `Category ${categoryName(c.category)} (${c.bucket}) in ${t.period.label}: ${s.money(c.amountMinor)}, ${s.pct(c.sharePct)} of spending`, [c.amountMinor], [c.sharePct]);
+    s.add(
+      `category.${i + 1}`,
+      `Category ${categoryName(c.category)} (${c.bucket}) in ${t.period.label}: ${s.money(c.amountMinor)}, ${s.pct(c.sharePct)} of spending`,
+      [c.amountMinor],
+      [c.sharePct],
+    );
   });
 
   const m = f.budgetsThisMonth;
-  s.add('this_month', `This month so far: ${m.period.label}, day ${m.day} of ${m.daysInMonth}; ${m.budgetCount} budgets apply`);
+  s.add(
+    'this_month',
+    `This month so far: ${m.period.label}, day ${m.day} of ${m.daysInMonth}; ${m.budgetCount} budgets apply`,
+  );
   s.add(
     'this_month.budgets',
     `Budgets this month: ${s.money(m.actualMinor)} spent of ${s.money(m.budgetedMinor)} budgeted (${s.pct(m.percentUsedPct)})`,
@@ -189,22 +222,38 @@ function debtFacts(s: FactSheet, f: DebtReportFigures): void {
     s.add('payoff', 'No debt has a balance: there is nothing to pay off');
     return;
   }
-  s.moneyFact('payoff.monthly_budget', 'Paid towards debts each month in both simulations (the current monthly payments)', p.avalanche.monthlyBudgetMinor);
+  s.moneyFact(
+    'payoff.monthly_budget',
+    'Paid towards debts each month in both simulations (the current monthly payments)',
+    p.avalanche.monthlyBudgetMinor,
+  );
   strategyFacts(s, 'avalanche', 'Avalanche (highest APR first)', p.avalanche);
   strategyFacts(s, 'snowball', 'Snowball (smallest balance first)', p.snowball);
   const better =
-    p.better === 'same' ? 'Both strategies cost the same' : p.better === 'neither' ? 'Neither strategy pays the debts off' : `Cheaper strategy: ${p.better}`;
+    p.better === 'same'
+      ? 'Both strategies cost the same'
+      : p.better === 'neither'
+        ? 'Neither strategy pays the debts off'
+        : `Cheaper strategy: ${p.better}`;
   s.add('payoff.better', better);
   if (p.avalancheSavesInterestMinor !== null) {
     const saved = Math.abs(p.avalancheSavesInterestMinor);
     const who = p.avalancheSavesInterestMinor >= 0 ? 'Avalanche saves' : 'Snowball saves';
-    s.add('payoff.interest_difference', `${who} ${s.money(saved)} of interest compared with the other strategy`, [saved]);
+    s.add('payoff.interest_difference', `${who} ${s.money(saved)} of interest compared with the other strategy`, [
+      saved,
+    ]);
   }
   if (p.avalancheSavesMonths !== null) {
-    s.add('payoff.months_difference', `Difference in months to debt-free (snowball minus avalanche): ${p.avalancheSavesMonths}`);
+    s.add(
+      'payoff.months_difference',
+      `Difference in months to debt-free (snowball minus avalanche): ${p.avalancheSavesMonths}`,
+    );
   }
   if (p.unknownAprDebtIds.length) {
-    s.add('payoff.unknown_apr', `${p.unknownAprDebtIds.length} debt(s) have no known APR and were simulated at 0%, so real interest will be higher`);
+    s.add(
+      'payoff.unknown_apr',
+      `${p.unknownAprDebtIds.length} debt(s) have no known APR and were simulated at 0%, so real interest will be higher`,
+    );
   }
 }
 
@@ -217,6 +266,9 @@ function strategyFacts(s: FactSheet, key: string, label: string, r: StrategySumm
   s.moneyFact(`payoff.${key}.interest`, `${label}: total interest`, r.totalInterestMinor);
   s.moneyFact(`payoff.${key}.total_paid`, `${label}: total paid`, r.totalPaidMinor);
   if (r.payoffOrder.length) {
-    s.add(`payoff.${key}.order`, `${label}: payoff order ${r.payoffOrder.map((o) => `${quoteUserText(o.name)} in ${o.monthKey}`).join(', then ')}`);
+    s.add(
+      `payoff.${key}.order`,
+      `${label}: payoff order ${r.payoffOrder.map((o) => `${quoteUserText(o.name)} in ${o.monthKey}`).join(', then ')}`,
+    );
   }
 }

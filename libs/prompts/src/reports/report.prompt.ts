@@ -29,7 +29,12 @@ export function reportAnswerSchema(factKeys: string[]): Record<string, unknown> 
     additionalProperties: false,
     required: ['summary', 'insights'],
     properties: {
-      summary: { type: 'string', minLength: 1, maxLength: 1200, description: '2 to 4 sentences on the overall picture' },
+      summary: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 1200,
+        description: '2 to 4 sentences on the overall picture',
+      },
       insights: {
         type: 'array',
         minItems: 1,
@@ -40,7 +45,12 @@ export function reportAnswerSchema(factKeys: string[]): Record<string, unknown> 
           required: ['title', 'detail', 'impact', 'figureKeys'],
           properties: {
             title: { type: 'string', minLength: 1, maxLength: 100 },
-            detail: { type: 'string', minLength: 1, maxLength: 600, description: 'What to do and why, citing figures from the facts' },
+            detail: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 600,
+              description: 'What to do and why, citing figures from the facts',
+            },
             impact: { type: 'string', enum: [...REPORT_IMPACTS] },
             figureKeys: { type: 'array', maxItems: 8, items: { type: 'string', enum: factKeys } },
           },
@@ -61,11 +71,14 @@ const FOCUS: Record<ReportType, string> = {
     'EXPENSES report. Cover: subscriptions worth reviewing or cancelling, likely duplicate entries the user should check, and how large the discretionary share of spending is, with the biggest categories. Suggest concrete cuts without putting a number on savings the facts do not state.',
   budget:
     'BUDGET report. Cover: how last month’s actual spending split into needs, wants and savings against the 50/30/20 targets (which buckets are above or below target and by how much), what the leftover or shortfall means, and this month’s budgets that are over or close to their limit.',
-  debt:
-    'DEBT report. Cover: the avalanche (highest APR first) and snowball (smallest balance first) simulations at the current monthly payments, which one is cheaper and by how much interest and time, the payoff order, and any debt whose APR is unknown. If there is no debt, say so briefly and suggest keeping it that way.',
+  debt: 'DEBT report. Cover: the avalanche (highest APR first) and snowball (smallest balance first) simulations at the current monthly payments, which one is cheaper and by how much interest and time, the payoff order, and any debt whose APR is unknown. If there is no debt, say so briefly and suggest keeping it that way.',
 };
 
-export function buildReportMessages(input: { type: ReportType; facts: ReportFact[]; previousProblem?: string | null }): ChatCompletionMessageParam[] {
+export function buildReportMessages(input: {
+  type: ReportType;
+  facts: ReportFact[];
+  previousProblem?: string | null;
+}): ChatCompletionMessageParam[] {
   const rules = [
     'You write an optimisation report inside a personal-finance app. The app computed every figure; you explain them and suggest actions.',
     FOCUS[input.type],

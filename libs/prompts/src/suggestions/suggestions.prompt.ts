@@ -23,7 +23,10 @@ export interface SuggestionsModelAnswer {
  * it rests on, chosen from the keys we offered. The stored figures are looked up by those keys, so every
  * number a tip carries is ours.
  */
-export function suggestionsSchema(input: { categories: readonly string[]; figureKeys: string[] }): Record<string, unknown> {
+export function suggestionsSchema(input: {
+  categories: readonly string[];
+  figureKeys: string[];
+}): Record<string, unknown> {
   return {
     type: 'object',
     additionalProperties: false,
@@ -38,8 +41,18 @@ export function suggestionsSchema(input: { categories: readonly string[]; figure
           additionalProperties: false,
           required: ['title', 'detail', 'category', 'figureKeys'],
           properties: {
-            title: { type: 'string', minLength: 3, maxLength: TIP_TITLE_MAX_CHARS, description: 'The action, imperative, e.g. "Pause one streaming subscription"' },
-            detail: { type: 'string', minLength: 10, maxLength: TIP_DETAIL_MAX_CHARS, description: 'One or two sentences: what to do this week and why, quoting the figures' },
+            title: {
+              type: 'string',
+              minLength: 3,
+              maxLength: TIP_TITLE_MAX_CHARS,
+              description: 'The action, imperative, e.g. "Pause one streaming subscription"',
+            },
+            detail: {
+              type: 'string',
+              minLength: 10,
+              maxLength: TIP_DETAIL_MAX_CHARS,
+              description: 'One or two sentences: what to do this week and why, quoting the figures',
+            },
             category: { type: 'string', enum: [...input.categories] },
             figureKeys: {
               type: 'array',

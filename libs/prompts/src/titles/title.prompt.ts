@@ -14,9 +14,16 @@ export const TITLE_SCHEMA: Record<string, unknown> = {
   properties: { title: { type: 'string', minLength: 3, maxLength: 80, description: '3 to 6 words naming the topic' } },
 };
 
-export function buildTitleMessages(input: { exchange: { role: string; content: string }[]; languageName: string | null }): ChatCompletionMessageParam[] {
-  const lang = input.languageName ? `Write it in ${input.languageName}.` : 'Write it in the language the user wrote in.';
-  const transcript = input.exchange.map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${m.content.slice(0, 600)}`).join('\n');
+export function buildTitleMessages(input: {
+  exchange: { role: string; content: string }[];
+  languageName: string | null;
+}): ChatCompletionMessageParam[] {
+  const lang = input.languageName
+    ? `Write it in ${input.languageName}.`
+    : 'Write it in the language the user wrote in.';
+  const transcript = input.exchange
+    .map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${m.content.slice(0, 600)}`)
+    .join('\n');
   return [
     {
       role: 'system',

@@ -20,10 +20,14 @@ export class SendMessageDto {
   @IsCleanText()
   text: string;
 
-  @ApiPropertyOptional({ description: 'Client-chosen id; a resend with the same id is not answered twice. Required on sockets.' })
+  @ApiPropertyOptional({
+    description: 'Client-chosen id; a resend with the same id is not answered twice. Required on sockets.',
+  })
   @IsOptional()
   @IsString()
-  @Matches(CLIENT_MESSAGE_ID, { message: 'clientMessageId must be 1-100 characters of letters, digits, ".", "_" or "-"' })
+  @Matches(CLIENT_MESSAGE_ID, {
+    message: 'clientMessageId must be 1-100 characters of letters, digits, ".", "_" or "-"',
+  })
   clientMessageId?: string;
 }
 
