@@ -5,7 +5,7 @@ import { MongoClient, Db } from 'mongodb';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
 import { AppConfig, loadConfig } from '@app/config';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { startFakeOpenAI, FakeOpenAI } from '../../tools/fake-openai';
 import { startTestMongo } from './mongo';
 import { testRedisUrl } from './redis';
@@ -76,14 +76,14 @@ export interface RunningApi {
 }
 
 export async function startApi(config: AppConfig): Promise<RunningApi> {
-  const app = await createApiApp(config, new JsonLogger('api', config.log.level));
+  const app = await createApiApp(config, new AppLogger('api', config.log.level));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };
 }
 
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
-  return createWorkerApp(config, new JsonLogger('worker', config.log.level));
+  return createWorkerApp(config, new AppLogger('worker', config.log.level));
 }
 
 /** Direct driver access for seeding the main backend's collections the way the main backend writes them. */

@@ -21,7 +21,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { ConfigModule, loadConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { localDateKey } from '@app/finance';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { DAILY_JOB_NAMES, defaultJobOptions, QUEUES, redisOptions } from '@app/queue';
 import { DailyFanOut } from '../../apps/worker/src/daily/daily-fan-out';
 import { dailySuggestionJob } from '../../apps/worker/src/suggestions/suggestions.processor';
@@ -122,11 +122,11 @@ async function main(): Promise<void> {
     FANOUT_BATCH_SIZE: String(BATCH_SIZE),
     LOG_LEVEL: 'error',
   });
-  const logger = new JsonLogger('bench', config.log.level);
+  const logger = new AppLogger('bench', config.log.level);
 
   @Module({
     imports: [ConfigModule.forRoot(config), DatabaseModule],
-    providers: [DailyFanOut, { provide: JsonLogger, useValue: logger }],
+    providers: [DailyFanOut, { provide: AppLogger, useValue: logger }],
   })
   class BenchModule {}
 

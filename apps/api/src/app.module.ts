@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthModule, JwtAuthGuard } from '@app/auth';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { JsonLogger, LoggingModule } from '@app/logging';
+import { AppLogger, LoggingModule } from '@app/logging';
 import { QueueModule } from '@app/queue';
 import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
@@ -17,7 +17,7 @@ import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
+  static forRoot(config: AppConfig, logger: AppLogger): DynamicModule {
     return {
       module: ApiModule,
       imports: [

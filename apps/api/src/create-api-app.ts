@@ -3,7 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { json } from 'express';
 import helmet from 'helmet';
 import { AppConfig } from '@app/config';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { ApiModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { bodyParserErrors } from './common/body-parser-errors';
@@ -17,7 +17,7 @@ import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 /** Builds the api exactly as production runs it; main.ts and the end-to-end tests both use this. */
 export async function createApiApp(
   config: AppConfig,
-  logger = new JsonLogger('api', config.log.level),
+  logger = new AppLogger('api', config.log.level),
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), {
     logger,

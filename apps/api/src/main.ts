@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@app/config';
-import { JsonLogger, redactString } from '@app/logging';
+import { AppLogger, redactString } from '@app/logging';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = new JsonLogger('api', config.log.level);
+  const logger = new AppLogger('api', config.log.level);
   const app = await createApiApp(config, logger);
   await app.listen(config.http.port, config.http.host);
   logger.event('info', 'api.listening', {

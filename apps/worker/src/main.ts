@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@app/config';
-import { JsonLogger, redactString } from '@app/logging';
+import { AppLogger, redactString } from '@app/logging';
 import { createWorkerApp } from './create-worker-app';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = new JsonLogger('worker', config.log.level);
+  const logger = new AppLogger('worker', config.log.level);
   await createWorkerApp(config, logger);
   logger.event('info', 'worker.started', {
     concurrency: config.queue.concurrency,

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { JsonLogger, LoggingModule } from '@app/logging';
+import { AppLogger, LoggingModule } from '@app/logging';
 import { QueueModule } from '@app/queue';
 import { AlertsModule } from './alerts/alerts.module';
 import { DrainWorkersService } from './common/drain-workers.service';
@@ -15,7 +15,7 @@ import { TitlesModule } from './titles/titles.module';
 @Global()
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig, logger: JsonLogger): DynamicModule {
+  static forRoot(config: AppConfig, logger: AppLogger): DynamicModule {
     return {
       module: WorkerModule,
       imports: [

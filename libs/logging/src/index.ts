@@ -1,3 +1,3 @@
-export * from './json-logger';
+export * from './app-logger';
 export * from './redact';
 export * from './logging.module';

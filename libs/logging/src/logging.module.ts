@@ -1,11 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { JsonLogger } from './json-logger';
+import { AppLogger } from './app-logger';
 
-/** Makes the process's one JsonLogger injectable by class, in the api and the worker alike. */
+/** Makes the process's one AppLogger injectable by class, in the api and the worker alike. */
 @Global()
 @Module({})
 export class LoggingModule {
-  static forRoot(logger: JsonLogger): DynamicModule {
-    return { module: LoggingModule, providers: [{ provide: JsonLogger, useValue: logger }], exports: [JsonLogger] };
+  static forRoot(logger: AppLogger): DynamicModule {
+    return { module: LoggingModule, providers: [{ provide: AppLogger, useValue: logger }], exports: [AppLogger] };
   }
 }

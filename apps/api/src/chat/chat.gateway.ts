@@ -11,7 +11,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Socket } from 'socket.io';
 import { AuthError, authErrorToHttp, AuthService, AuthUser } from '@app/auth';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { userRoom } from '@app/queue';
 import { ChatLimitsService } from './chat-limits.service';
 import { ChatService } from './chat.service';
@@ -52,7 +52,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     private readonly chat: ChatService,
     private readonly limits: ChatLimitsService,
     private readonly auth: AuthService,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {}
 
   handleConnection(socket: Socket): void {

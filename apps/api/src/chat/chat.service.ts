@@ -23,7 +23,7 @@ import {
 } from '@app/database';
 import { localDateKey } from '@app/finance';
 import { estimateTokens, LlmError, LlmService, TokenUsage } from '@app/llm';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { buildChatMessages, buildChatSystemPrompt, detectLanguage, windowHistory } from '@app/prompts';
 import { jobIds, QUEUES, TitleJobData } from '@app/queue';
 
@@ -97,7 +97,7 @@ export class ChatService {
     private readonly llm: LlmService,
     @InjectQueue(QUEUES.titles) private readonly titles: Queue<TitleJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {}
 
   async turn(user: AuthUser, input: TurnInput, sink: TurnSink, signal?: AbortSignal): Promise<TurnResult> {

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { TooManyRequestsException } from '../limits/too-many-requests.exception';
 import { classifyError } from './classify-error';
 import { ErrorBody, reasonPhrase } from './error-body';
@@ -8,7 +8,7 @@ import { ErrorBody, reasonPhrase } from './error-body';
 /** Every HTTP failure leaves as the same JSON shape, without stack traces or internals. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly logger: JsonLogger) {}
+  constructor(private readonly logger: AppLogger) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Request id for correlation plus one access-log line per request (path only: queries may hold tokens). */
-export function requestContext(logger: JsonLogger) {
+export function requestContext(logger: AppLogger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -2,7 +2,7 @@ import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullm
 import { Inject } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { AlertScreenJobData, DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES } from '@app/queue';
 import { rethrowForQueue } from '../common/job-failure';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
@@ -28,7 +28,7 @@ export class AlertsProcessor extends WorkerHost {
     private readonly fanOut: DailyFanOut,
     @InjectQueue(QUEUES.alerts) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {
     super();
   }

@@ -3,7 +3,7 @@ import { Job, JobsOptions, Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ActiveUsersRepository, isObjectIdHex } from '@app/database';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { DailyFanOutJobData } from '@app/queue';
 import { fanOutDateKey } from './daily-date';
 
@@ -48,7 +48,7 @@ export class DailyFanOut {
   constructor(
     private readonly users: ActiveUsersRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {}
 
   async run<T>(

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { DAILY_JOB_NAMES, DailyFanOutJobData, QUEUES } from '@app/queue';
 
 /** Scheduler ids: one per daily task for the whole cluster. */
@@ -18,7 +18,7 @@ export class DailySchedules implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.suggestions) private readonly suggestions: Queue<DailyFanOutJobData>,
     @InjectQueue(QUEUES.alerts) private readonly alerts: Queue<DailyFanOutJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExpenseParsesRepository } from '@app/database';
 import { localDateKey } from '@app/finance';
 import { LlmService } from '@app/llm';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { buildExpenseParseMessages, ExpenseParseModelAnswer, expenseParseSchema } from '@app/prompts';
 import { ExpenseParseJobData, QUEUES, UserEventsPublisher } from '@app/queue';
 import { rethrowForQueue, shouldFailNow, userFacingReason } from '../common/job-failure';
@@ -18,7 +18,7 @@ export class ExpenseParseProcessor extends WorkerHost {
     private readonly llm: LlmService,
     private readonly events: UserEventsPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {
     super();
   }

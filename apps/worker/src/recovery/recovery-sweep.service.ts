@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExpenseParsesRepository, ReportsRepository, UnfinishedWorkRepository } from '@app/database';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { ExpenseParseJobData, jobIds, QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
 import { AcceptedWork, Recovery, recoverAcceptedWork, RecoveryQueue } from './lost-work';
 
@@ -37,7 +37,7 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
     @InjectQueue(QUEUES.expenseParsing) private readonly parseQueue: Queue<ExpenseParseJobData>,
     @InjectQueue(QUEUES.reports) private readonly reportQueue: Queue<ReportJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -11,7 +11,7 @@ import {
 } from '@app/database';
 import { buildReportFigures } from '@app/finance';
 import { LlmError } from '@app/llm';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import { QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
 import { isFinalAttempt, rethrowForQueue, userFacingReason } from '../common/job-failure';
 import { ReportWriter } from './report-writer';
@@ -31,7 +31,7 @@ export class ReportProcessor extends WorkerHost {
     private readonly writer: ReportWriter,
     private readonly events: UserEventsPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {
     super();
   }

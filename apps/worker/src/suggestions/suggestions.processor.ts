@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FinanceUserNotFoundError, FinancialContextService, SuggestionDoc, SuggestionsRepository } from '@app/database';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import {
   DAILY_JOB_NAMES,
   DailyFanOutJobData,
@@ -43,7 +43,7 @@ export class SuggestionsProcessor extends WorkerHost {
     private readonly events: UserEventsPublisher,
     @InjectQueue(QUEUES.suggestions) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {
     super();
   }

@@ -4,7 +4,7 @@ import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConversationsRepository, MessagesRepository } from '@app/database';
 import { LlmError, LlmService } from '@app/llm';
-import { JsonLogger } from '@app/logging';
+import { AppLogger } from '@app/logging';
 import {
   buildTitleMessages,
   detectLanguage,
@@ -26,7 +26,7 @@ export class TitleProcessor extends WorkerHost {
     private readonly llm: LlmService,
     private readonly events: UserEventsPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {
     super();
   }

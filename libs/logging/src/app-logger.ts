@@ -8,7 +8,7 @@ const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
  * One JSON object per line on stdout, so log shippers need no parsing rules.
  * Every message and field goes through `redact`: callers cannot leak a token by accident.
  */
-export class JsonLogger implements LoggerService {
+export class AppLogger implements LoggerService {
   constructor(
     private readonly service: string,
     private level: LogLevel = 'info',

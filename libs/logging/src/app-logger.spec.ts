@@ -1,12 +1,12 @@
-import { JsonLogger } from './json-logger';
+import { AppLogger } from './app-logger';
 
 function capture(level: 'info' | 'debug' = 'info') {
   const lines: any[] = [];
-  const logger = new JsonLogger('api', level, (l) => lines.push(JSON.parse(l)));
+  const logger = new AppLogger('api', level, (l) => lines.push(JSON.parse(l)));
   return { logger, lines };
 }
 
-describe('JsonLogger', () => {
+describe('AppLogger', () => {
   it('writes one JSON object per line with time, level, service and fields', () => {
     const { logger, lines } = capture();
     logger.event('info', 'job.completed', { queue: 'titles', ms: 12 });
