@@ -42,9 +42,7 @@ v8.setFlagsFromString('--expose_gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 /** Peak rss and heapUsed while `fn` runs, next to the values just before it. */
-async function measured<T>(
-  fn: () => Promise<T>,
-): Promise<{
+async function measured<T>(fn: () => Promise<T>): Promise<{
   value: T;
   ms: number;
   before: NodeJS.MemoryUsage;
