@@ -5,6 +5,30 @@ export interface DemoUsers {
   admin: { id: string; email: string };
 }
 
+const DEMO_EMAILS = { user: 'demo@example.com', admin: 'admin@example.com' } as const;
+
+/**
+ * The demo users, seeding the demo data first when the database does not have them yet. A persistent database
+ * (a mongod keeping its files in .data/) is seeded once; later starts reuse its users and whatever was added since.
+ */
+export async function ensureDemoData(db: Db): Promise<{ users: DemoUsers; seeded: boolean }> {
+  const existing = await findDemoUsers(db);
+  if (existing) return { users: existing, seeded: false };
+  return { users: await seedDemoData(db), seeded: true };
+}
+
+async function findDemoUsers(db: Db): Promise<DemoUsers | null> {
+  const found = await db
+    .collection('users')
+    .find({ email: { $in: Object.values(DEMO_EMAILS) }, isDeleted: false }, { projection: { email: 1 } })
+    .toArray();
+  const byEmail = new Map(found.map((u) => [u.email as string, (u._id as ObjectId).toHexString()]));
+  const user = byEmail.get(DEMO_EMAILS.user);
+  const admin = byEmail.get(DEMO_EMAILS.admin);
+  if (!user || !admin) return null;
+  return { user: { id: user, email: DEMO_EMAILS.user }, admin: { id: admin, email: DEMO_EMAILS.admin } };
+}
+
 function monthsAgo(n: number, day: number, now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, day, 12));
 }
@@ -14,7 +38,7 @@ function monthsAgo(n: number, day: number, now = new Date()): Date {
  * of materialised salary and bills, budgets, debts and a saving goal, plus an admin. Only ever used on the
  * embedded database the launcher started itself.
  */
-export async function seedDemoData(db: Db): Promise<DemoUsers> {
+async function seedDemoData(db: Db): Promise<DemoUsers> {
   const now = new Date();
   const userId = new ObjectId();
   const adminId = new ObjectId();
@@ -23,7 +47,7 @@ export async function seedDemoData(db: Db): Promise<DemoUsers> {
     {
       _id: userId,
       name: 'Demo User',
-      email: 'demo@example.com',
+      email: DEMO_EMAILS.user,
       role: 'USER',
       status: 'active',
       partnerId: null,
@@ -32,7 +56,7 @@ export async function seedDemoData(db: Db): Promise<DemoUsers> {
     {
       _id: adminId,
       name: 'Demo Admin',
-      email: 'admin@example.com',
+      email: DEMO_EMAILS.admin,
       role: 'ADMIN',
       status: 'active',
       partnerId: null,
@@ -68,18 +92,16 @@ export async function seedDemoData(db: Db): Promise<DemoUsers> {
       },
     ]),
   );
-  await db
-    .collection('incomes')
-    .insertMany(
-      [0, 1, 2].map((m) => ({
-        name: 'Salary',
-        amount: 2850,
-        receiveDate: monthsAgo(m, 1),
-        frequency: 'monthly',
-        userId,
-        ...stamp,
-      })),
-    );
+  await db.collection('incomes').insertMany(
+    [0, 1, 2].map((m) => ({
+      name: 'Salary',
+      amount: 2850,
+      receiveDate: monthsAgo(m, 1),
+      frequency: 'monthly',
+      userId,
+      ...stamp,
+    })),
+  );
   const expenses = [0, 1, 2].flatMap((m) => [
     { name: 'Rent', amount: 1150, endDate: monthsAgo(m, 2), frequency: 'monthly' },
     {
@@ -107,6 +129,14 @@ export async function seedDemoData(db: Db): Promise<DemoUsers> {
     },
     { name: 'Electricity', amount: 78.3, endDate: monthsAgo(m, 20), frequency: 'monthly' },
   ]);
+  // This month's "Going out" budget is blown by more than 25%: a high red flag, so admins have an alert to act on.
+  expenses.push({
+    name: 'Concert tickets',
+    amount: 196.5,
+    endDate: monthsAgo(0, 1),
+    frequency: 'on-off',
+    budgetId: fun,
+  });
   await db.collection('expenses').insertMany(expenses.map((e) => ({ ...e, userId, ...stamp })));
   await db.collection('debts').insertMany([
     {
@@ -149,7 +179,7 @@ export async function seedDemoData(db: Db): Promise<DemoUsers> {
     ...stamp,
   });
   return {
-    user: { id: userId.toHexString(), email: 'demo@example.com' },
-    admin: { id: adminId.toHexString(), email: 'admin@example.com' },
+    user: { id: userId.toHexString(), email: DEMO_EMAILS.user },
+    admin: { id: adminId.toHexString(), email: DEMO_EMAILS.admin },
   };
 }

@@ -4,6 +4,12 @@ const { execSync } = require('node:child_process');
 require('./ensure-deps');
 const { register, root } = require('../run-ts');
 console.log('Building api and worker...');
-execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
+try {
+  execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
+} catch {
+  // The compiler has printed the errors; a stack trace of execSync would only bury them.
+  console.error('\nnpm start: the build failed (errors above); nothing was started.');
+  process.exit(1);
+}
 register();
 require('./dev-stack.ts');

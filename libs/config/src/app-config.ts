@@ -1,4 +1,5 @@
 import { ConfigError, parseVar, VarSpec } from './config.schema';
+import { assertProductionSafe } from './production-guard';
 import { VARIABLES } from './variables';
 
 export interface AppConfig {
@@ -7,7 +8,9 @@ export interface AppConfig {
   mongo: { uri: string; serverSelectionTimeoutMs: number };
   redis: { url: string };
   auth: { jwtSecret: string; userCacheTtlMs: number };
-  log: { level: 'error' | 'warn' | 'info' | 'debug' };
+  log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'auto' | 'json' | 'pretty' };
+  /** token null = /metrics (api) and the worker's metrics endpoint are off. */
+  metrics: { token: string | null; workerPort: number; workerHost: string };
   queue: {
     prefix: string;
     concurrency: number;
@@ -33,7 +36,7 @@ export interface AppConfig {
     offlineDemo: boolean;
   };
   expenses: { categories: string[]; rateLimit: number; rateWindowMs: number };
-  queueBoard: { basicAuth: { user: string; password: string } | null };
+  queueBoard: { basicAuth: { user: string; password: string } | null; sessionTtlMs: number };
   chat: {
     assistantName: string;
     maxMessageChars: number;
@@ -74,6 +77,15 @@ const CRON_PATTERN = /^[\w*?,/#-]+(\s+[\w*?,/#-]+){4,5}$/;
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const read = <T>(name: keyof typeof VARIABLES): T => parseVar(name, VARIABLES[name] as VarSpec, env[name]) as T;
+  // First, so a production start with a development setting is refused for that reason whatever else is wrong.
+  const nodeEnv = read<AppConfig['env']>('NODE_ENV');
+  if (nodeEnv === 'production') {
+    assertProductionSafe({
+      jwtSecret: read('JWT_SECRET'),
+      apiKey: read('OPENAI_API_KEY'),
+      offlineDemo: read('LLM_OFFLINE_DEMO'),
+    });
+  }
 
   const taskModels = read<unknown>('OPENAI_TASK_MODELS');
   if (!isStringMap(taskModels))
@@ -104,12 +116,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError(boardUser ? 'BULL_BOARD_PASSWORD' : 'BULL_BOARD_USER', 'must be set together with its pair');
 
   return {
-    env: read('NODE_ENV'),
+    env: nodeEnv,
     http: { port: read('PORT'), host: read('HOST'), corsOrigins: read('CORS_ORIGINS'), bodyLimit: read('BODY_LIMIT') },
     mongo: { uri: read('MONGODB_URI'), serverSelectionTimeoutMs: read('MONGO_SERVER_SELECTION_TIMEOUT_MS') },
     redis: { url: read('REDIS_URL') },
     auth: { jwtSecret: read('JWT_SECRET'), userCacheTtlMs: read('USER_CACHE_TTL_MS') },
-    log: { level: read('LOG_LEVEL') },
+    log: { level: read('LOG_LEVEL'), format: read('LOG_FORMAT') },
+    metrics: {
+      token: read<string | undefined>('METRICS_TOKEN') ?? null,
+      workerPort: read('WORKER_METRICS_PORT'),
+      workerHost: read('WORKER_METRICS_HOST'),
+    },
     queue: {
       prefix: read('QUEUE_PREFIX'),
       concurrency: read('WORKER_CONCURRENCY'),
@@ -140,7 +157,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       rateLimit: read('EXPENSE_PARSE_RATE_LIMIT'),
       rateWindowMs: read('EXPENSE_PARSE_RATE_WINDOW_MS'),
     },
-    queueBoard: { basicAuth: boardUser && boardPassword ? { user: boardUser, password: boardPassword } : null },
+    queueBoard: {
+      basicAuth: boardUser && boardPassword ? { user: boardUser, password: boardPassword } : null,
+      sessionTtlMs: read('BULL_BOARD_SESSION_TTL_MS'),
+    },
     chat: {
       assistantName: read('ASSISTANT_NAME'),
       maxMessageChars: read('CHAT_MAX_MESSAGE_CHARS'),

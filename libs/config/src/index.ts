@@ -1,4 +1,6 @@
 export * from './app-config';
 export * from './config.module';
 export { ConfigError } from './config.schema';
+export { DEV_JWT_SECRET, OFFLINE_DEMO_API_KEY } from './development-defaults';
+export { MIN_PRODUCTION_JWT_SECRET_BYTES } from './production-guard';
 export { VARIABLES } from './variables';

@@ -43,7 +43,29 @@ export const VARIABLES = {
   LOG_LEVEL: {
     kind: { type: 'enum', values: ['error', 'warn', 'info', 'debug'] },
     default: 'info',
-    description: 'Lowest level written to the JSON log',
+    description: 'Lowest level written to the log (debug adds Nest start-up lines: modules, routes)',
+  },
+  LOG_FORMAT: {
+    kind: { type: 'enum', values: ['auto', 'json', 'pretty'] },
+    default: 'auto',
+    description: 'Log lines: pretty when stdout is a terminal and JSON otherwise (auto), or always one of them',
+  },
+  METRICS_TOKEN: {
+    kind: { type: 'string', minLength: 16 },
+    optional: true,
+    description:
+      'Bearer token Prometheus sends to GET /metrics (api) and to the worker metrics port; unset = both are off (404)',
+    secret: true,
+  },
+  WORKER_METRICS_PORT: {
+    kind: { type: 'int', min: 0, max: 65535 },
+    default: '9464',
+    description: 'Port of the worker metrics endpoint (GET /metrics, same token), when METRICS_TOKEN is set',
+  },
+  WORKER_METRICS_HOST: {
+    kind: { type: 'string' },
+    default: '127.0.0.1',
+    description: 'Interface of the worker metrics endpoint (loopback by default; 0.0.0.0 for a remote scraper)',
   },
   BODY_LIMIT: { kind: { type: 'string' }, default: '100kb', description: 'Largest accepted request body' },
   QUEUE_PREFIX: { kind: { type: 'string' }, default: 'fab', description: 'Redis key prefix of every BullMQ queue' },
@@ -152,6 +174,11 @@ export const VARIABLES = {
     optional: true,
     description: 'Basic-auth password for /admin/queues',
     secret: true,
+  },
+  BULL_BOARD_SESSION_TTL_MS: {
+    kind: { type: 'int', min: 60000, max: 43200000 },
+    default: '900000',
+    description: "How long an admin's board session from the /admin/queues/sign-in page lasts (never past their JWT)",
   },
   ASSISTANT_NAME: { kind: { type: 'string' }, default: 'Reho', description: "The assistant's name in chat" },
   CHAT_MAX_MESSAGE_CHARS: {
