@@ -76,14 +76,14 @@ export interface RunningApi {
 }
 
 export async function startApi(config: AppConfig): Promise<RunningApi> {
-  const app = await createApiApp(config, new AppLogger('api', config.log.level));
+  const app = await createApiApp(config, new AppLogger('api', config.log.level, { format: config.log.format }));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };
 }
 
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
-  return createWorkerApp(config, new AppLogger('worker', config.log.level));
+  return createWorkerApp(config, new AppLogger('worker', config.log.level, { format: config.log.format }));
 }
 
 /** Direct driver access for seeding the main backend's collections the way the main backend writes them. */

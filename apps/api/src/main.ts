@@ -5,7 +5,7 @@ import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = new AppLogger('api', config.log.level);
+  const logger = new AppLogger('api', config.log.level, { format: config.log.format });
   const app = await createApiApp(config, logger);
   await app.listen(config.http.port, config.http.host);
   logger.event('info', 'api.listening', {

@@ -8,7 +8,7 @@ import { WorkerModule } from './worker.module';
 /** The worker is a Nest application context (no HTTP server) running the BullMQ processors. */
 export async function createWorkerApp(
   config: AppConfig,
-  logger = new AppLogger('worker', config.log.level),
+  logger = new AppLogger('worker', config.log.level, { format: config.log.format }),
 ): Promise<INestApplicationContext> {
   installConfiguredWorker(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {

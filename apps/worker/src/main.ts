@@ -5,7 +5,7 @@ import { createWorkerApp } from './create-worker-app';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = new AppLogger('worker', config.log.level);
+  const logger = new AppLogger('worker', config.log.level, { format: config.log.format });
   await createWorkerApp(config, logger);
   logger.event('info', 'worker.started', {
     concurrency: config.queue.concurrency,

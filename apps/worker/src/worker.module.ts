@@ -3,10 +3,12 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AppLogger, LoggingModule } from '@app/logging';
+import { MetricsModule } from '@app/metrics';
 import { QueueModule } from '@app/queue';
 import { AlertsModule } from './alerts/alerts.module';
 import { DrainWorkersService } from './common/drain-workers.service';
 import { ExpenseParsingModule } from './expense-parsing/expense-parsing.module';
+import { WorkerMetricsModule } from './metrics/worker-metrics.module';
 import { ReportsWorkerModule } from './reports/reports.module';
 import { RecoveryModule } from './recovery/recovery.module';
 import { SuggestionsModule } from './suggestions/suggestions.module';
@@ -21,6 +23,8 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
+        MetricsModule.forRoot('worker'),
+        WorkerMetricsModule,
         DiscoveryModule,
         DatabaseModule,
         QueueModule.forRoot('worker'),

@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AiUsageRepository } from '@app/database';
+import { ModelMetrics } from '@app/metrics';
 import { estimateCostUsd } from './cost';
 import { classifyLlmError, LlmError } from './llm-error';
 import { parseStructured } from './structured-output';
@@ -49,6 +50,7 @@ export class LlmService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly usage: AiUsageRepository,
+    private readonly metrics: ModelMetrics,
   ) {
     this.client = new OpenAI({
       apiKey: config.llm.apiKey,
@@ -128,14 +130,14 @@ export class LlmService {
           usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
       }
       const final = usage ?? this.estimateUsage(task.messages, text);
-      await this.record(task, model, final, started, null);
+      await this.record(task, model, final, started, null, task.signal?.aborted === true);
       // The SDK ends the iteration quietly when the signal aborts it, so the signal says whether we stopped.
       return { text, usage: final, model, stopped: task.signal?.aborted === true };
     } catch (err) {
       const llmErr = classifyLlmError(err);
       const spent = usage ?? this.estimateUsage(task.messages, text);
       if (llmErr.kind === 'aborted' && task.signal?.aborted) {
-        await this.record(task, model, spent, started, null);
+        await this.record(task, model, spent, started, null, true);
         return { text, usage: spent, model, stopped: true };
       }
       await this.record(task, model, spent, started, llmErr);
@@ -151,14 +153,29 @@ export class LlmService {
     return { inputTokens: input, outputTokens: estimateTokens(output) };
   }
 
-  /** Usage is accounted even for failures; a usage write failing must not turn a good answer into an error. */
+  /**
+   * Usage is accounted (ai_usage and metrics) even for failures; a usage write failing must not turn a good
+   * answer into an error.
+   */
   private async record(
     task: Pick<JsonTask, 'feature' | 'userId'>,
     model: string,
     usage: TokenUsage,
     started: number,
     error: LlmError | null,
+    stopped = false,
   ): Promise<void> {
+    const latencyMs = Date.now() - started;
+    const costUsd = estimateCostUsd(this.config.llm.prices, model, usage.inputTokens, usage.outputTokens);
+    this.metrics.record({
+      feature: task.feature,
+      model,
+      seconds: latencyMs / 1000,
+      ...usage,
+      costUsd,
+      outcome: error ? 'failed' : stopped ? 'stopped' : 'ok',
+      reason: error?.kind,
+    });
     await this.usage
       .record({
         userId: task.userId ?? null,
@@ -166,8 +183,8 @@ export class LlmService {
         model,
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
-        costUsd: estimateCostUsd(this.config.llm.prices, model, usage.inputTokens, usage.outputTokens),
-        latencyMs: Date.now() - started,
+        costUsd,
+        latencyMs,
         success: error === null,
         errorCode: error?.kind ?? null,
       })

@@ -1,28 +1,57 @@
 import { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+import { logDestination, LogDestinationOptions } from './log-destination';
 import { redact, redactString } from './redact';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
-const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+/** Written by pino itself; a field of the same name would repeat the key in the JSON line. */
+const RESERVED_FIELDS = ['level', 'time', 'service', 'msg'];
 
 /**
- * One JSON object per line on stdout, so log shippers need no parsing rules.
- * Every message and field goes through `redact`: callers cannot leak a token by accident.
+ * Nest's start-up narration (one line per module, controller, route and gateway subscription): useful when
+ * debugging wiring, noise otherwise, so it is written at debug.
+ */
+const NEST_BOOT_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestApplication',
+]);
+
+/**
+ * The process's logger, on pino: JSON lines for log shippers, or short pretty lines on a terminal.
+ * Every message and field goes through `redact` first: callers cannot leak a token, a prompt or what a user
+ * typed by accident.
  */
 export class AppLogger implements LoggerService {
-  constructor(
-    private readonly service: string,
-    private level: LogLevel = 'info',
-    private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
-  ) {}
+  private readonly pino: Logger;
+
+  constructor(service: string, level: LogLevel = 'info', output: LogDestinationOptions = {}) {
+    this.pino = pino(
+      {
+        level,
+        base: { service },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      logDestination(output),
+    );
+  }
 
   setLevel(level: LogLevel): void {
-    this.level = level;
+    this.pino.level = level;
   }
 
   log(message: unknown, ...rest: unknown[]): void {
     this.emit('info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
+    this.emit('error', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
     this.emit('error', message, rest);
   }
   warn(message: unknown, ...rest: unknown[]): void {
@@ -37,16 +66,10 @@ export class AppLogger implements LoggerService {
 
   /** Structured event with fields, for our own code: logger.event('info', 'job.completed', {queue, ms}). */
   event(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
-    if (RANK[level] > RANK[this.level]) return;
-    this.write(
-      JSON.stringify({
-        time: new Date().toISOString(),
-        level,
-        service: this.service,
-        msg: redactString(msg),
-        ...(redact(fields) as object),
-      }),
-    );
+    if (!this.pino.isLevelEnabled(level)) return;
+    const safe = redact(fields) as Record<string, unknown>;
+    for (const key of RESERVED_FIELDS) delete safe[key];
+    this.pino[level](safe, redactString(msg));
   }
 
   private emit(level: LogLevel, message: unknown, rest: unknown[]): void {
@@ -55,6 +78,7 @@ export class AppLogger implements LoggerService {
     const context = typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;
     const fields: Record<string, unknown> = {};
     if (context) fields.context = context;
+    if (level === 'info' && context && NEST_BOOT_CONTEXTS.has(context)) level = 'debug';
     if (message instanceof Error) {
       fields.error = message;
       message = message.message;

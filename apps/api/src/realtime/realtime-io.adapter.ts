@@ -7,6 +7,7 @@ import { AuthService, socketAuthMiddleware } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { redisOptions } from '@app/queue';
 import { corsOptions } from '../common/cors';
+import { SocketMetrics } from '../metrics/socket-metrics';
 
 /**
  * Socket.IO server with two cluster-wide properties: every namespace authenticates at the handshake
@@ -36,6 +37,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     const auth = socketAuthMiddleware(this.appRef.get(AuthService));
     server.use(auth);
     server.on('new_namespace', (nsp) => nsp.use(auth));
+    this.appRef.get(SocketMetrics).watch(server);
     return server;
   }
 

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { Histogram, Registry } from 'prom-client';
+
+interface DeltaSink {
+  delta(...args: never[]): void;
+}
+
+/** Chat time to first token: from the turn reaching the chat service to the first piece of reply text. */
+@Injectable()
+export class ChatMetrics {
+  private readonly firstToken: Histogram<'model'>;
+
+  constructor(registry: Registry) {
+    this.firstToken = new Histogram({
+      name: 'chat_time_to_first_token_seconds',
+      help: 'Chat turn start (message accepted by the chat service) to the first reply text, by model',
+      labelNames: ['model'],
+      buckets: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 13, 20],
+      registers: [registry],
+    });
+  }
+
+  /**
+   * The same sink, timing its first delta. A proxy rather than a copy, so whatever else the transport's sink
+   * carries (and its `this`) is untouched. Turns that never stream (a replayed duplicate, a failure) record nothing.
+   */
+  timeFirstDelta<S extends DeltaSink>(sink: S, model: string): S {
+    const end = this.firstToken.startTimer({ model });
+    let waiting = true;
+    return new Proxy(sink, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop !== 'delta') return value.bind(target);
+        return (...args: unknown[]) => {
+          if (waiting) {
+            waiting = false;
+            end();
+          }
+          return value.apply(target, args);
+        };
+      },
+    });
+  }
+}

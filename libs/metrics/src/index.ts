@@ -1,0 +1,3 @@
+export * from './metrics.module';
+export * from './model-metrics';
+export * from './scrape-auth';
