@@ -7,6 +7,7 @@ const base: StackSummary = {
   devSecret: true,
   apiUrl: 'http://localhost:3000',
   board: { user: 'board', password: 'generated-password-123', generated: true },
+  metrics: { token: 'generated-metrics-token', generated: true },
   demo: {
     seeded: false,
     persistent: true,
@@ -26,6 +27,7 @@ describe('formatBanner', () => {
     }
     expect(text).toContain('user board  password generated-password-123');
     expect(text).toContain('kept from an earlier start');
+    expect(text).toContain('curl -H "authorization: Bearer generated-metrics-token" http://localhost:3000/metrics');
     expect(text).toContain('export T=user.jwt.token   # user  demo@example.com');
     expect(text).toContain('export A=admin.jwt.token   # admin admin@example.com');
   });
@@ -56,12 +58,14 @@ describe('formatBanner', () => {
       model: { kind: 'remote', baseURL: 'https://api.openai.com/v1' },
       devSecret: false,
       board: { user: 'ops', password: 'their-own-password', generated: false },
+      metrics: { token: 'their-metrics-token', generated: false },
       demo: null,
     });
     expect(text).toContain('yours (MONGODB_URI)');
     expect(text).toContain('yours (REDIS_URL)');
     expect(text).toContain('yours (JWT_SECRET)');
     expect(text).not.toContain('their-own-password');
+    expect(text).not.toContain('their-metrics-token');
     expect(text).not.toContain('OFFLINE');
     expect(text).not.toContain('export T=');
   });

@@ -23,6 +23,7 @@ export interface StackSummary {
   devSecret: boolean;
   apiUrl: string;
   board: BoardCredentials | null;
+  metrics: { token: string; generated: boolean };
   /** null: DEMO_DATA=false or the user's own database. */
   demo: DemoSummary | null;
 }
@@ -89,6 +90,10 @@ export function formatBanner(s: StackSummary): string {
         : s.board
           ? ['BULL_BOARD_USER / BULL_BOARD_PASSWORD (yours)']
           : []),
+    ),
+    ...row(
+      'Metrics',
+      `curl -H "authorization: Bearer ${s.metrics.generated ? s.metrics.token : '$METRICS_TOKEN'}" ${s.apiUrl}/metrics`,
     ),
   ];
   if (s.demo) {

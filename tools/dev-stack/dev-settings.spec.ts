@@ -1,5 +1,5 @@
 import { DEV_JWT_SECRET, loadConfig } from '@app/config';
-import { boardCredentials, secretRefusal } from './dev-settings';
+import { boardCredentials, metricsToken, secretRefusal } from './dev-settings';
 
 describe('secretRefusal: the development secret only guards what npm start made', () => {
   it('allows the embedded defaults without JWT_SECRET', () => {
@@ -58,5 +58,24 @@ describe('boardCredentials', () => {
 
   it('leaves a half-set pair for the config check to name', () => {
     expect(boardCredentials({ BULL_BOARD_USER: 'ops' })).toBeNull();
+  });
+});
+
+describe('metricsToken', () => {
+  it('generates a token the config accepts when none is set, and keeps one that is', () => {
+    const made = metricsToken({});
+    expect(made.generated).toBe(true);
+    expect(made.token).not.toBe(metricsToken({}).token);
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://127.0.0.1/x',
+      JWT_SECRET: DEV_JWT_SECRET,
+      OPENAI_API_KEY: 'k',
+      METRICS_TOKEN: made.token,
+    });
+    expect(config.metrics.token).toBe(made.token);
+    expect(metricsToken({ METRICS_TOKEN: 'their-own-metrics-token' })).toEqual({
+      token: 'their-own-metrics-token',
+      generated: false,
+    });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The settings `npm start` decides before it starts anything: whether it may use the development JWT secret, and
- * the Bull Board credentials it generates.
+ * the Bull Board credentials and metrics token it generates.
  */
 import { randomBytes } from 'node:crypto';
 import { DEV_JWT_SECRET } from '@app/config';
@@ -44,4 +44,10 @@ export function boardCredentials(env: Env): BoardCredentials | null {
   const password = env.BULL_BOARD_PASSWORD?.trim();
   if (user || password) return user && password ? { user, password, generated: false } : null;
   return { user: 'board', password: randomBytes(18).toString('base64url'), generated: true };
+}
+
+/** METRICS_TOKEN as set, else a fresh one, so /metrics can be tried at once. */
+export function metricsToken(env: Env): { token: string; generated: boolean } {
+  const token = env.METRICS_TOKEN?.trim();
+  return token ? { token, generated: false } : { token: randomBytes(18).toString('base64url'), generated: true };
 }

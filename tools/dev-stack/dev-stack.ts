@@ -15,7 +15,7 @@ import { redisServerBinary, startRedisServer } from '../local-redis/redis-server
 import { root as ROOT } from '../run-ts';
 import { DemoSummary, formatBanner, MongoSummary, RedisSummary, StackSummary } from './banner';
 import { ensureDemoData } from './demo-data';
-import { boardCredentials, secretRefusal } from './dev-settings';
+import { boardCredentials, metricsToken, secretRefusal } from './dev-settings';
 
 /** Git-ignored: a downloaded mongod and its data files, so demo data and conversations survive a restart. */
 const DATA_DIR = path.join(ROOT, '.data');
@@ -164,6 +164,7 @@ async function main(): Promise<void> {
   if (refusal) throw new Refusal(refusal);
   const port = await resolvePort(env);
   const board = boardCredentials(env);
+  const metrics = metricsToken(env);
 
   console.log('finance-ai-brain: starting the development stack');
   const mongo = await resolveMongo(env);
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
     REDIS_URL: redis.url,
     JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET,
     ...(board && { BULL_BOARD_USER: board.user, BULL_BOARD_PASSWORD: board.password }),
+    METRICS_TOKEN: metrics.token,
     ...model.env,
   };
   // The api and worker validate the same way; checking here says it once, before anything else starts.
@@ -202,6 +204,7 @@ async function main(): Promise<void> {
       devSecret: !env.JWT_SECRET,
       apiUrl: `http://localhost:${port}`,
       board,
+      metrics,
       demo,
     }),
   );
