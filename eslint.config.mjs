@@ -30,4 +30,17 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The playground's page script runs in the browser, next to the Socket.IO client's global `io`.
+    files: ['apps/api/src/playground/static/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'fetch', 'crypto', 'sessionStorage', 'setInterval', 'clearInterval', 'io'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+  },
 );

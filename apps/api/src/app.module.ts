@@ -4,6 +4,7 @@ import { AuthModule, JwtAuthGuard } from '@app/auth';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AppLogger, LoggingModule } from '@app/logging';
+import { MetricsModule } from '@app/metrics';
 import { QueueModule } from '@app/queue';
 import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
@@ -11,6 +12,8 @@ import { ChatModule } from './chat/chat.module';
 import { ExpensesModule } from './expenses/expenses.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
+import { ApiMetricsModule } from './metrics/api-metrics.module';
+import { PlaygroundModule } from './playground/playground.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SuggestionsModule } from './suggestions/suggestions.module';
 import { ReportsModule } from './reports/reports.module';
@@ -23,6 +26,8 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
+        MetricsModule.forRoot('api'),
+        ApiMetricsModule,
         DatabaseModule,
         QueueModule.forRoot('producer'),
         AuthModule,
@@ -35,6 +40,7 @@ export class ApiModule {
         AdminModule,
         SuggestionsModule,
         AlertsModule,
+        ...(config.env === 'production' ? [] : [PlaygroundModule]),
       ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }],
     };

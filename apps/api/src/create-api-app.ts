@@ -12,19 +12,20 @@ import { limitJsonDepth } from './common/json-depth';
 import { requestContext } from './common/request-context.middleware';
 import { createValidationPipe } from './common/validation';
 import { mountOpenApi } from './docs/openapi';
+import { HttpMetrics } from './metrics/http-metrics';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
 /** Builds the api exactly as production runs it; main.ts and the end-to-end tests both use this. */
 export async function createApiApp(
   config: AppConfig,
-  logger = new AppLogger('api', config.log.level),
+  logger = new AppLogger('api', config.log.level, { format: config.log.format }),
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), {
     logger,
     bodyParser: false,
     abortOnError: false,
   });
-  app.use(requestContext(logger));
+  app.use(requestContext(logger), app.get(HttpMetrics).middleware());
   app.use(json({ limit: config.http.bodyLimit, strict: true }), bodyParserErrors, limitJsonDepth);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.disable('x-powered-by');
