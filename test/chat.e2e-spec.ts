@@ -2,7 +2,9 @@ import { Db, ObjectId } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import { INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { jobIds, QUEUES } from '@app/queue';
 import { matchers } from '../tools/fake-openai';
+import { testQueue } from './support/daily-queues';
 import { eventually, request } from './support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from './support/stack';
 import { signMainBackendToken } from './support/tokens';
@@ -77,16 +79,14 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
     const now = new Date();
     const thisMonth = (day: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), day, 12));
     const stamp = { isDeleted: false, createdAt: now, updatedAt: now };
-    await db
-      .collection('incomes')
-      .insertOne({
-        name: 'Salary',
-        amount: 2850,
-        receiveDate: thisMonth(1),
-        frequency: 'monthly',
-        userId: alice._id,
-        ...stamp,
-      });
+    await db.collection('incomes').insertOne({
+      name: 'Salary',
+      amount: 2850,
+      receiveDate: thisMonth(1),
+      frequency: 'monthly',
+      userId: alice._id,
+      ...stamp,
+    });
     await db.collection('expenses').insertMany([
       { name: 'Rent', amount: 1150, endDate: thisMonth(2), frequency: 'monthly', userId: alice._id, ...stamp },
       {
@@ -307,6 +307,22 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
     expect(infra.model.requests.filter((r) => r.chat && titleFor('Pension or ISA')(r.chat)).length).toBe(
       config.queue.attempts,
     );
+    // The conversation got its title, so the job did its work: completed, the fallback noted.
+    const titles = testQueue(config, QUEUES.titles);
+    try {
+      const job = await eventually(
+        () => titles.getJob(jobIds.title(ack.conversationId)),
+        (j) => j?.finishedOn !== undefined,
+      );
+      expect(await job!.getState()).toBe('completed');
+      expect(job!.returnvalue).toEqual({
+        title: 'Pension or ISA for my first',
+        source: 'fallback',
+        reason: 'Title was not 3-6 words',
+      });
+    } finally {
+      await titles.close();
+    }
   });
 
   it('keeps a title the user chose over an automatic one', async () => {

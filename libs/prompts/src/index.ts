@@ -1,4 +1,5 @@
 export * from './untrusted-text';
+export * from './facts';
 export * from './language';
 export * from './chat/chat.prompt';
 export * from './titles/title.prompt';

@@ -1,4 +1,7 @@
-/** One queue per kind of work (DESIGN.md). The names are the contract between api and worker. */
+/**
+ * One queue per kind of work, so each has its own retries, limiter and failed set (README: "Architecture").
+ * The names are the contract between api and worker.
+ */
 export const QUEUES = {
   reports: 'reports',
   suggestions: 'suggestions',

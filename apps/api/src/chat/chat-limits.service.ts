@@ -5,6 +5,7 @@ import { localDateKey, startOfLocalDay } from '@app/finance';
 import { REDIS_CLIENT } from '@app/queue';
 import { RateDecision, RateLimiterService } from '../limits/rate-limiter.service';
 import { TooManyRequestsException } from '../limits/too-many-requests.exception';
+import type { TurnResult } from './chat.service';
 
 /** Milliseconds until the next local midnight in the zone, when a daily budget starts afresh (DST-safe). */
 export function msUntilLocalMidnight(now: Date, timeZone: string): number {
@@ -48,7 +49,12 @@ export class ChatLimitsService {
     return decision;
   }
 
-  async spend(userId: string, tokens: number): Promise<void> {
+  /** Counts a finished turn's tokens against the day's budget; a replayed reply costs nothing. */
+  async spendTurn(userId: string, turn: Pick<TurnResult, 'duplicate' | 'usage'>): Promise<void> {
+    if (!turn.duplicate) await this.spend(userId, turn.usage.inputTokens + turn.usage.outputTokens);
+  }
+
+  private async spend(userId: string, tokens: number): Promise<void> {
     if (this.config.chat.dailyTokenBudget <= 0 || tokens <= 0) return;
     const key = this.budgetKey(userId);
     await this.redis

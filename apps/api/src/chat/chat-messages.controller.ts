@@ -4,19 +4,10 @@ import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/auth';
 import { setRateLimitHeaders } from '../limits/rate-limit-headers';
 import { ChatLimitsService } from './chat-limits.service';
-import { ChatService, TurnResult } from './chat.service';
+import { chatTurnView, ChatTurnView } from './chat-turn-view';
+import { ChatService } from './chat.service';
 import { SendMessageDto } from './dto/send-message.dto';
 import { toSocketError } from './socket-error';
-
-function resultView(r: TurnResult) {
-  return {
-    conversationId: r.conversationId,
-    clientMessageId: r.clientMessageId,
-    userMessageId: r.userMessageId,
-    message: { id: r.messageId, content: r.text, status: r.status, usage: r.usage },
-    duplicate: r.duplicate,
-  };
-}
 
 /** The HTTP ways to chat: the whole reply at once, or the same turn as Server-Sent Events. */
 @ApiTags('chat')
@@ -36,7 +27,7 @@ export class ChatMessagesController {
     @Body() dto: SendMessageDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<ChatTurnView> {
     setRateLimitHeaders(res, await this.limits.admit(user.id));
     const aborted = new AbortController();
     res.on('close', () => !res.writableEnded && aborted.abort());
@@ -46,8 +37,8 @@ export class ChatMessagesController {
       { accepted: () => undefined, delta: () => undefined },
       aborted.signal,
     );
-    if (!result.duplicate) await this.limits.spend(user.id, result.usage.inputTokens + result.usage.outputTokens);
-    return resultView(result);
+    await this.limits.spendTurn(user.id, result);
+    return chatTurnView(result);
   }
 
   @Post('stream')
@@ -77,8 +68,8 @@ export class ChatMessagesController {
         { accepted: (info) => send('accepted', info), delta: (d) => send('delta', d) },
         aborted.signal,
       );
-      if (!result.duplicate) await this.limits.spend(user.id, result.usage.inputTokens + result.usage.outputTokens);
-      send('done', resultView(result));
+      await this.limits.spendTurn(user.id, result);
+      send('done', chatTurnView(result));
     } catch (err) {
       send('error', toSocketError(err));
     }

@@ -1,5 +1,6 @@
-import { BadRequestException } from '@nestjs/common';
+import { UseFilters } from '@nestjs/common';
 import {
+  Ack,
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
@@ -7,44 +8,40 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { Socket } from 'socket.io';
 import { AuthError, authErrorToHttp, AuthService, AuthUser } from '@app/auth';
 import { AppLogger } from '@app/logging';
 import { userRoom } from '@app/queue';
+import { createValidationPipe, TRANSPORT } from '../common/validation';
 import { ChatLimitsService } from './chat-limits.service';
-import { ChatService } from './chat.service';
+import { chatTurnView } from './chat-turn-view';
+import { ChatService, TurnSink } from './chat.service';
 import { SendMessageDto, StopMessageDto } from './dto/send-message.dto';
-import { SocketError, toSocketError } from './socket-error';
+import { toSocketError } from './socket-error';
+import { messageError, SocketRefusalFilter } from './socket-refusal.filter';
 
-type Ack<T> = { ok: true } & T;
-type Refusal = { ok: false; error: SocketError };
+/** The acknowledgement of `message:send`; a resend whose reply is still streaming has no ids of its own yet. */
+type SendAck = { ok: true; conversationId: string | null; userMessageId: string | null } & Omit<
+  Parameters<TurnSink['accepted']>[0],
+  'conversationId' | 'userMessageId'
+>;
 
 interface InFlight {
   controller: AbortController;
   conversationId: string | null;
 }
 
-async function validated<T extends object>(cls: new () => T, payload: unknown): Promise<T> {
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new BadRequestException({ code: 'validation_failed', message: 'Payload must be an object' });
-  }
-  const dto = plainToInstance(cls, payload);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) {
-    const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}));
-    throw new BadRequestException({ code: 'validation_failed', message: messages });
-  }
-  return dto;
-}
+const socketPayload = createValidationPipe(TRANSPORT.socket);
 
 /**
  * Chat over Socket.IO (namespace /chat). `message:send` is acknowledged as soon as the message is stored
  * (with the conversation id), then the reply streams as `message:delta` and ends with `message:done` or
- * `message:error`. Handshake authentication is applied to every namespace by the RealtimeIoAdapter.
+ * `message:error`. Payloads go through the same ValidationPipe and DTOs as HTTP; a refusal before the
+ * acknowledgement is answered by SocketRefusalFilter. Handshake authentication is applied to every namespace by
+ * the RealtimeIoAdapter.
  */
 @WebSocketGateway({ namespace: '/chat' })
+@UseFilters(SocketRefusalFilter)
 export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly inFlight = new WeakMap<Socket, Map<string, InFlight>>();
 
@@ -68,92 +65,64 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   @SubscribeMessage('message:send')
   async send(
     @ConnectedSocket() socket: Socket,
-    @MessageBody() payload: unknown,
-  ): Promise<
-    | Ack<{
-        conversationId: string | null;
-        clientMessageId: string;
-        userMessageId: string | null;
-        created: boolean;
-        duplicate: boolean;
-      }>
-    | Refusal
-  > {
+    @MessageBody(socketPayload) dto: SendMessageDto,
+    @Ack() ack?: (answer: SendAck) => void,
+  ): Promise<void> {
     const user = socket.data.user as AuthUser;
-    const clientMessageId = (payload as { clientMessageId?: unknown })?.clientMessageId;
-    const refuse = (err: unknown): Refusal => {
-      const error = toSocketError(err);
-      socket.emit('message:error', {
-        clientMessageId: typeof clientMessageId === 'string' ? clientMessageId : null,
-        ...error,
-      });
-      return { ok: false, error };
-    };
+    await this.stillAllowed(socket);
+    await this.limits.admit(user.id);
 
-    let dto: SendMessageDto;
-    try {
-      await this.stillAllowed(socket);
-      dto = await validated(SendMessageDto, payload);
-      if (!dto.clientMessageId)
-        throw new BadRequestException({ code: 'validation_failed', message: 'clientMessageId is required' });
-      await this.limits.admit(user.id);
-    } catch (err) {
-      return refuse(err);
-    }
-
+    // Required on sockets by the DTO's validation group.
     const cmid = dto.clientMessageId as string;
     const sockets = this.inFlight.get(socket)!;
     const running = sockets.get(cmid);
     // The same message resent on this socket while its reply streams: the running reply answers it.
-    if (running)
-      return {
+    if (running) {
+      ack?.({
         ok: true,
         conversationId: running.conversationId,
         clientMessageId: cmid,
         userMessageId: null,
         created: false,
         duplicate: true,
-      };
+      });
+      return;
+    }
     const flight: InFlight = { controller: new AbortController(), conversationId: dto.conversationId ?? null };
     sockets.set(cmid, flight);
 
-    return new Promise((resolveAck) => {
-      let acknowledged = false;
-      this.chat
-        .turn(
-          user,
-          { conversationId: dto.conversationId, text: dto.text, clientMessageId: cmid },
-          {
-            accepted: (info) => {
-              flight.conversationId = info.conversationId;
-              acknowledged = true;
-              resolveAck({ ok: true, ...info });
-            },
-            delta: (d) => socket.emit('message:delta', d),
+    let acknowledged = false;
+    try {
+      const result = await this.chat.turn(
+        user,
+        { conversationId: dto.conversationId, text: dto.text, clientMessageId: cmid },
+        {
+          accepted: (info) => {
+            flight.conversationId = info.conversationId;
+            acknowledged = true;
+            ack?.({ ok: true, ...info });
           },
-          flight.controller.signal,
-        )
-        .then(async (result) => {
-          if (result.status === 'in_progress') return;
-          socket.emit('message:done', {
-            conversationId: result.conversationId,
-            clientMessageId: result.clientMessageId,
-            messageId: result.messageId,
-            text: result.text,
-            status: result.status,
-            usage: result.usage,
-            duplicate: result.duplicate,
-          });
-          if (!result.duplicate) await this.spend(user.id, result.usage.inputTokens + result.usage.outputTokens);
-        })
-        .catch((err: unknown) => {
-          if (toSocketError(err).status >= 500)
-            this.logger.event('warn', 'chat.turn_failed', { userId: user.id, error: err });
-          const refusal = refuse(err);
-          if (!acknowledged) resolveAck(refusal);
-        })
-        .finally(() => sockets.delete(cmid));
-    });
+          delta: (d) => socket.emit('message:delta', d),
+        },
+        flight.controller.signal,
+      );
+      if (result.status === 'in_progress') return;
+      socket.emit('message:done', chatTurnView(result));
+      // The reply is already delivered: a failure to count its tokens is logged, not shown as an error.
+      await this.limits
+        .spendTurn(user.id, result)
+        .catch((err: unknown) =>
+          this.logger.event('warn', 'chat.token_accounting_failed', { userId: user.id, error: err }),
+        );
+    } catch (err) {
+      // Before the acknowledgement, SocketRefusalFilter refuses the message; after it, only its outcome is told.
+      if (!acknowledged) throw err;
+      const error = toSocketError(err);
+      if (error.status >= 500) this.logger.event('warn', 'chat.turn_failed', { userId: user.id, error: err });
+      socket.emit('message:error', messageError(cmid, error));
+    } finally {
+      sockets.delete(cmid);
+    }
   }
 
   /**
@@ -169,30 +138,11 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     }
   }
 
-  /** The reply is already delivered: a failure to count its tokens is logged, not shown as an error. */
-  private async spend(userId: string, tokens: number): Promise<void> {
-    await this.limits
-      .spend(userId, tokens)
-      .catch((err: unknown) => this.logger.event('warn', 'chat.token_accounting_failed', { userId, error: err }));
-  }
-
   @SubscribeMessage('message:stop')
-  async stop(
+  stop(
     @ConnectedSocket() socket: Socket,
-    @MessageBody() payload: unknown,
-  ): Promise<Ack<{ stopped: number }> | Refusal> {
-    let dto: StopMessageDto;
-    try {
-      dto = await validated(StopMessageDto, payload);
-      if (!dto.clientMessageId && !dto.conversationId) {
-        throw new BadRequestException({
-          code: 'validation_failed',
-          message: 'clientMessageId or conversationId is required',
-        });
-      }
-    } catch (err) {
-      return { ok: false, error: toSocketError(err) };
-    }
+    @MessageBody(socketPayload) dto: StopMessageDto,
+  ): { ok: true; stopped: number } {
     let stopped = 0;
     for (const [cmid, f] of this.inFlight.get(socket) ?? []) {
       if (cmid === dto.clientMessageId || (dto.conversationId && f.conversationId === dto.conversationId)) {

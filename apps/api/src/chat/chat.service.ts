@@ -26,6 +26,7 @@ import { estimateTokens, LlmError, LlmService, TokenUsage } from '@app/llm';
 import { AppLogger } from '@app/logging';
 import { buildChatMessages, buildChatSystemPrompt, detectLanguage, windowHistory } from '@app/prompts';
 import { jobIds, QUEUES, TitleJobData } from '@app/queue';
+import { ChatMetrics } from '../metrics/chat-metrics';
 
 export interface TurnInput {
   conversationId?: string;
@@ -98,9 +99,11 @@ export class ChatService {
     @InjectQueue(QUEUES.titles) private readonly titles: Queue<TitleJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: AppLogger,
+    private readonly metrics: ChatMetrics,
   ) {}
 
   async turn(user: AuthUser, input: TurnInput, sink: TurnSink, signal?: AbortSignal): Promise<TurnResult> {
+    sink = this.metrics.timeFirstDelta(sink, this.llm.modelFor('chat'));
     const text = input.text.trim();
     if (!text) throw new BadRequestException({ code: 'empty_message', message: 'Message text is empty' });
     if (text.length > this.config.chat.maxMessageChars) {

@@ -7,7 +7,7 @@ import {
   alertWordingSchema,
   buildAlertWordingMessages,
 } from '@app/prompts';
-import { flagFacts, flagKey, flagToWord, toWording } from './flag-wording';
+import { flagFact, flagKey, flagToWord, toWording } from './flag-wording';
 
 export interface ScreeningResult {
   status: 'screened' | 'skipped';
@@ -59,11 +59,11 @@ export class AlertScreening {
       messages: buildAlertWordingMessages(fresh.map((f, i) => flagToWord(f.flag, promptKeys[i], format))),
       signal,
     });
-    const wording = toWording(
-      value,
-      fresh.map((f, i) => flagFacts(f.flag, promptKeys[i])),
-      format,
-    );
+    const wording = toWording(value, {
+      currency: context.currency,
+      locale: context.locale,
+      facts: fresh.map((f, i) => flagFact(f.flag, promptKeys[i], format)),
+    });
 
     let created = 0;
     for (const [i, { flag, key }] of fresh.entries()) {

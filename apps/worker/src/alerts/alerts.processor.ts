@@ -4,7 +4,7 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppLogger } from '@app/logging';
 import { AlertScreenJobData, DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES } from '@app/queue';
-import { rethrowForQueue } from '../common/job-failure';
+import { logFailedAttempt, runJob } from '../common/job-failure';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { AlertScreening, ScreeningResult } from './alert-screening';
 
@@ -36,14 +36,11 @@ export class AlertsProcessor extends WorkerHost {
   async process(job: Job): Promise<FanOutResult | ScreeningResult> {
     switch (job.name) {
       case DAILY_JOB_NAMES.fanOut:
-        return this.fanOut.run(job as Job<DailyFanOutJobData>, this.queue, alertScreenJob);
+        return runJob(job, () => this.fanOut.run(job as Job<DailyFanOutJobData>, this.queue, alertScreenJob));
       case DAILY_JOB_NAMES.screen: {
         const { userId, dateKey } = (job as Job<AlertScreenJobData>).data;
-        try {
-          return await this.screening.screen(userId, dateKey, AbortSignal.timeout(this.config.queue.jobTimeoutMs));
-        } catch (err) {
-          return rethrowForQueue(err);
-        }
+        const deadline = AbortSignal.timeout(this.config.queue.jobTimeoutMs);
+        return runJob(job, () => this.screening.screen(userId, dateKey, deadline));
       }
       default:
         throw new UnrecoverableError(`Unknown job "${job.name}" on the ${QUEUES.alerts} queue`);
@@ -52,12 +49,6 @@ export class AlertsProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', {
-      queue: QUEUES.alerts,
-      name: job?.name,
-      jobId: job?.id,
-      attemptsMade: job?.attemptsMade,
-      error: err.message,
-    });
+    logFailedAttempt(this.logger, QUEUES.alerts, job, err);
   }
 }

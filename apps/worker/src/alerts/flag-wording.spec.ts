@@ -1,6 +1,7 @@
 import { LlmError } from '@app/llm';
 import type { RedFlag } from '@app/finance';
-import { flagFacts, flagKey, flagToWord, formatFlagFigures, toWording } from './flag-wording';
+import { checkCitations, type FactSheet } from '@app/prompts';
+import { flagFact, flagKey, flagToWord, formatFlagFigures, toWording } from './flag-wording';
 
 const gbp = { currency: 'GBP', locale: 'en-GB', timeZone: 'Europe/London' };
 const dti: RedFlag = {
@@ -59,17 +60,49 @@ describe('flag wording inputs', () => {
 });
 
 describe('toWording', () => {
-  const facts = [flagFacts(dti, 'flag_1'), flagFacts(overrun, 'flag_2')];
+  const sheet: FactSheet = {
+    currency: 'GBP',
+    locale: 'en-GB',
+    facts: [flagFact(dti, 'flag_1', gbp), flagFact(overrun, 'flag_2', gbp)],
+  };
   const a = (key: string, message = 'A message long enough.') => ({ key, title: ` Title ${key} `, message });
 
-  it('knows the amounts and percentages each flag may be worded with, threshold included', () => {
-    expect(facts[0]).toEqual({
+  it('knows the figures each flag may be worded with, threshold included', () => {
+    expect(sheet.facts[0]).toEqual({
       key: 'flag_1',
-      text: 'debt_to_income_high',
-      amountsMinor: [110000, 200000],
-      percents: [55, 40],
+      label: 'debt_to_income_high',
+      value: null,
+      unit: null,
+      text: 'monthlyDebtPayments=£1,100.00, monthlyIncome=£2,000.00, incomeBasis=this-month, debtToIncome=55.0%; debtToIncomeMax=40.0%',
     });
-    expect(facts[1]).toMatchObject({ amountsMinor: [10000, 15000, 5000], percents: [150, 0] });
+    const own = (i: number): FactSheet => ({ ...sheet, facts: [sheet.facts[i]] });
+    expect(checkCitations(own(0), ['£1,100 of £2,000.00 is 55%, above 40%.']).uncited).toEqual([]);
+    expect(checkCitations(own(1), ['£150.00 of £100.00 (150%), £50 over, 0% tolerance.']).uncited).toEqual([]);
+    expect(checkCitations(own(1), ['Over by £55 (155%).']).uncited).toEqual(['£55', '155%']);
+  });
+
+  it('knows the counts a flag states, and refuses others', () => {
+    const streak: FactSheet = {
+      ...sheet,
+      facts: [
+        flagFact(
+          {
+            code: 'consecutive_overspending',
+            severity: 'high',
+            category: 'cash-flow',
+            subject: null,
+            figures: { consecutiveMonths: 4, fromMonth: '2026-01', toMonth: '2026-04', totalShortfallMinor: 20101 },
+            threshold: { name: 'consecutiveOverspendMonths', value: 3 },
+          },
+          'flag_1',
+          gbp,
+        ),
+      ],
+    };
+    expect(
+      checkCitations(streak, ['Overspent 4 months running since January 2026 (3 months trigger).']).uncited,
+    ).toEqual([]);
+    expect(checkCitations(streak, ['Overspent for 6 months, £201.01 short.']).uncited).toEqual(['6 months']);
   });
 
   it('maps every key to its cleaned wording', () => {
@@ -77,8 +110,7 @@ describe('toWording', () => {
       {
         alerts: [a('flag_2', 'Spent £150.00 of £100 (150%).'), a('flag_1', 'Payments take 55% of income, above 40%.')],
       },
-      facts,
-      gbp,
+      sheet,
     );
     expect(out.get('flag_1')).toEqual({ title: 'Title flag_1', message: 'Payments take 55% of income, above 40%.' });
     expect(out.size).toBe(2);
@@ -88,10 +120,11 @@ describe('toWording', () => {
     ['a flag worded twice', [a('flag_1'), a('flag_1')], /twice/],
     ['a flag left out', [a('flag_1')], /every flag/],
     ['a figure of another flag', [a('flag_1', 'Over by £50.00.'), a('flag_2')], /not given \(£50.00\)/],
+    ['a flag it was not given', [a('flag_1'), a('flag_2'), a('flag_3')], /not given/],
   ])('treats %s as invalid output (retried)', (_name, alerts, message) => {
-    expect(() => toWording({ alerts }, facts, gbp)).toThrow(message);
+    expect(() => toWording({ alerts }, sheet)).toThrow(message);
     try {
-      toWording({ alerts }, facts, gbp);
+      toWording({ alerts }, sheet);
     } catch (err) {
       expect((err as LlmError).kind).toBe('invalid_output');
     }

@@ -1,6 +1,6 @@
 import { LlmError } from '@app/llm';
 import { formatMoney, formatPct, isKnownCategory, localDateKey, quoteUserText, type RedFlag } from '@app/finance';
-import { uncitedFigures, type AlertWordingAnswer, type FlagToWord, type ReportFact } from '@app/prompts';
+import { checkCitations, type AlertWordingAnswer, type Fact, type FactSheet, type FlagToWord } from '@app/prompts';
 
 /** Names a flag across screenings: its code, plus the budget or debt it is about (two overrun budgets are two alerts). */
 export function flagKey(flag: Pick<RedFlag, 'code' | 'subject'>): string {
@@ -46,16 +46,15 @@ export function flagToWord(flag: RedFlag, key: string, f: FigureFormat): FlagToW
   };
 }
 
-/** The amounts and percentages a flag's wording may state: its figures and its threshold. */
-export function flagFacts(flag: RedFlag, key: string): ReportFact {
-  const numbers: Array<[string, number]> = [];
-  for (const [k, v] of [...Object.entries(flag.figures), [flag.threshold.name, flag.threshold.value]])
-    if (typeof v === 'number') numbers.push([k as string, v]);
+/** The one fact a flag's wording may quote: its figures and its threshold, formatted as the app shows them. */
+export function flagFact(flag: RedFlag, key: string, f: FigureFormat): Fact {
+  const threshold = formatFlagFigures({ [flag.threshold.name]: flag.threshold.value }, f);
   return {
     key,
-    text: flag.code,
-    amountsMinor: numbers.filter(([k]) => k.endsWith('Minor')).map(([, v]) => v),
-    percents: numbers.filter(([k]) => /Pct(OfIncome)?$/.test(k)).map(([, v]) => v),
+    label: flag.code,
+    value: null,
+    unit: null,
+    text: `${formatFlagFigures(flag.figures, f)}; ${threshold}`,
   };
 }
 
@@ -67,28 +66,23 @@ export interface Wording {
 const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /**
- * Every flag worded exactly once, stating no amount or percentage beyond the flag's own, or the answer is
- * `invalid_output` (retried).
+ * Every flag worded exactly once, stating no figure beyond the flag's own, or the answer is `invalid_output`
+ * (retried).
  */
-export function toWording(
-  answer: AlertWordingAnswer,
-  facts: ReportFact[],
-  money: { currency: string; locale: string },
-): Map<string, Wording> {
-  const keys = facts.map((f) => f.key);
+export function toWording(answer: AlertWordingAnswer, sheet: FactSheet): Map<string, Wording> {
   const out = new Map<string, Wording>();
   for (const a of answer.alerts) {
     if (out.has(a.key)) throw new LlmError('invalid_output', 'Model worded one flag twice');
     const title = clean(a.title);
     const message = clean(a.message);
     if (!title || !message) throw new LlmError('invalid_output', 'Model returned an empty alert');
-    const fact = facts.find((f) => f.key === a.key);
-    const invented = fact ? uncitedFigures([title, message], [fact], money) : [];
-    if (invented.length > 0)
-      throw new LlmError('invalid_output', `Model stated figures it was not given (${invented.join(', ')})`);
+    const own = { ...sheet, facts: sheet.facts.filter((f) => f.key === a.key) };
+    const { uncited, unknownKeys } = checkCitations(own, [title, message], [a.key]);
+    if (unknownKeys.length > 0) throw new LlmError('invalid_output', 'Model worded a flag it was not given');
+    if (uncited.length > 0)
+      throw new LlmError('invalid_output', `Model stated figures it was not given (${uncited.join(', ')})`);
     out.set(a.key, { title, message });
   }
-  if (keys.some((k) => !out.has(k)) || out.size !== keys.length)
-    throw new LlmError('invalid_output', 'Model did not word every flag');
+  if (out.size !== sheet.facts.length) throw new LlmError('invalid_output', 'Model did not word every flag');
   return out;
 }

@@ -4,12 +4,13 @@ import type { ReportFigures } from '@app/finance';
 import { LlmError, LlmService } from '@app/llm';
 import {
   buildReportMessages,
+  checkCitations,
+  factLine,
   REPORT_PROMPT_VERSION,
   REPORT_SCHEMA_NAMES,
   reportAnswerSchema,
   reportFacts,
-  uncitedFigures,
-  type ReportFact,
+  type FactSheet,
   type ReportModelAnswer,
 } from '@app/prompts';
 
@@ -26,27 +27,33 @@ export interface ReportWords {
  */
 export function toStoredWords(
   answer: ReportModelAnswer,
-  facts: ReportFact[],
-  money: { currency: string; locale: string },
+  sheet: FactSheet,
 ): Omit<ReportWords, 'model' | 'promptVersion'> {
-  const texts = [answer.summary, ...answer.insights.flatMap((i) => [i.title, i.detail])];
-  const uncited = uncitedFigures(texts, facts, money);
+  const { uncited, unknownKeys } = checkCitations(
+    sheet,
+    [answer.summary, ...answer.insights.flatMap((i) => [i.title, i.detail])],
+    answer.insights.flatMap((i) => i.figureKeys),
+  );
   if (uncited.length) {
     throw new LlmError(
       'invalid_output',
       `Model answer used figures that are not in the report (${uncited.slice(0, 5).join(', ')})`,
     );
   }
-  const factText = new Map(facts.map((f) => [f.key, f.text]));
+  if (unknownKeys.length) {
+    throw new LlmError(
+      'invalid_output',
+      `Model answer cited facts that are not in the report (${unknownKeys.join(', ')})`,
+    );
+  }
+  const lines = new Map(sheet.facts.map((f) => [f.key, factLine(f)]));
   return {
     summary: answer.summary.trim(),
     insights: answer.insights.map((i) => ({
       title: i.title.trim(),
       detail: i.detail.trim(),
       impact: i.impact,
-      figures: [...new Set(i.figureKeys)].flatMap((key) =>
-        factText.has(key) ? [{ key, text: factText.get(key) as string }] : [],
-      ),
+      figures: [...new Set(i.figureKeys)].map((key) => ({ key, text: lines.get(key) as string })),
     })),
   };
 }
@@ -63,15 +70,15 @@ export class ReportWriter {
     signal: AbortSignal;
   }): Promise<ReportWords> {
     const { figures } = input;
-    const facts = reportFacts(figures);
+    const sheet = reportFacts(figures);
     const { value, model } = await this.llm.completeJson<ReportModelAnswer>({
       feature: 'report',
       userId: input.userId,
       schemaName: REPORT_SCHEMA_NAMES[figures.type],
-      schema: reportAnswerSchema(facts.map((f) => f.key)),
-      messages: buildReportMessages({ type: figures.type, facts, previousProblem: input.previousProblem }),
+      schema: reportAnswerSchema(sheet.facts.map((f) => f.key)),
+      messages: buildReportMessages({ type: figures.type, facts: sheet.facts, previousProblem: input.previousProblem }),
       signal: input.signal,
     });
-    return { ...toStoredWords(value, facts, figures), model, promptVersion: REPORT_PROMPT_VERSION };
+    return { ...toStoredWords(value, sheet), model, promptVersion: REPORT_PROMPT_VERSION };
   }
 }

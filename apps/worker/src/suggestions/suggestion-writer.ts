@@ -8,8 +8,9 @@ import {
   SUGGESTIONS_PROMPT_VERSION,
   SuggestionsModelAnswer,
   suggestionsSchema,
+  type FactSheet,
+  type FigureFact,
 } from '@app/prompts';
-import { OfferedFigure } from './tip-figures';
 import { toTips } from './to-tips';
 
 export interface WrittenTips {
@@ -29,10 +30,10 @@ export class SuggestionWriter {
   async write(
     userId: string,
     context: FinancialContext,
-    offered: OfferedFigure[],
+    sheet: FactSheet<FigureFact>,
     signal: AbortSignal,
   ): Promise<WrittenTips> {
-    const figures = offered.map((o) => o.figure);
+    const figures = sheet.facts;
     const gaps = context.dataQuality.items.filter((i) => i.code.startsWith('no-')).map((i) => i.code);
     const { value, model } = await this.llm.completeJson<SuggestionsModelAnswer>({
       feature: 'suggestions',
@@ -50,7 +51,7 @@ export class SuggestionWriter {
       signal,
     });
     return {
-      tips: toTips(value, offered, { currency: context.currency, locale: context.locale }),
+      tips: toTips(value, sheet),
       model,
       promptVersion: SUGGESTIONS_PROMPT_VERSION,
     };

@@ -12,7 +12,7 @@ import {
   SuggestionJobData,
   UserEventsPublisher,
 } from '@app/queue';
-import { rethrowForQueue, shouldFailNow, userFacingReason } from '../common/job-failure';
+import { ACCOUNT_GONE, logFailedAttempt, runJob } from '../common/job-failure';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { SuggestionWriter } from './suggestion-writer';
 import { hasFinancialData, tipFigures } from './tip-figures';
@@ -51,7 +51,7 @@ export class SuggestionsProcessor extends WorkerHost {
   process(job: Job): Promise<FanOutResult | SuggestionResult> {
     switch (job.name) {
       case DAILY_JOB_NAMES.fanOut:
-        return this.fanOut.run(job as Job<DailyFanOutJobData>, this.queue, dailySuggestionJob);
+        return runJob(job, () => this.fanOut.run(job as Job<DailyFanOutJobData>, this.queue, dailySuggestionJob));
       case DAILY_JOB_NAMES.suggest:
         return this.suggest(job as Job<SuggestionJobData>);
       default:
@@ -75,7 +75,7 @@ export class SuggestionsProcessor extends WorkerHost {
     } catch (err) {
       // Deleted since the fan-out (or the refresh): nobody to write for.
       if (!(err instanceof FinanceUserNotFoundError)) throw err;
-      if (set) await this.fail(set, 'The account no longer exists');
+      if (set) await this.fail(set, ACCOUNT_GONE);
       return { status: 'skipped' };
     }
     if (!hasFinancialData(context)) {
@@ -87,7 +87,7 @@ export class SuggestionsProcessor extends WorkerHost {
     if (set.status !== 'pending') return { status: set.status, id: String(set._id) };
     const pending = set;
     await this.sets.recordAttempt(pending._id);
-    try {
+    const work = async (): Promise<SuggestionResult> => {
       const written = await this.writer.write(
         userId,
         context,
@@ -98,10 +98,8 @@ export class SuggestionsProcessor extends WorkerHost {
         this.events.toUser(userId, 'suggestions:ready', { id: String(pending._id), count: written.tips.length });
       }
       return { status: 'completed', id: String(pending._id) };
-    } catch (err) {
-      if (shouldFailNow(err, job)) await this.fail(pending, userFacingReason(err));
-      return rethrowForQueue(err);
-    }
+    };
+    return runJob(job, work, { onFinalFailure: (failure) => this.fail(pending, failure.reason) });
   }
 
   /** Only the job that stored the failure tells the user, and only about a refresh they asked for. */
@@ -113,12 +111,6 @@ export class SuggestionsProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', {
-      queue: QUEUES.suggestions,
-      name: job?.name,
-      jobId: job?.id,
-      attemptsMade: job?.attemptsMade,
-      error: err.message,
-    });
+    logFailedAttempt(this.logger, QUEUES.suggestions, job, err);
   }
 }

@@ -1,5 +1,5 @@
-import type { TipFigure } from '@app/database';
-import { formatMoney, formatPct, isKnownCategory, quoteUserText, type FinancialContext } from '@app/finance';
+import { isKnownCategory, quoteUserText, type FinancialContext } from '@app/finance';
+import { FactSheetBuilder, type FactSheet, type FactUnit, type FigureFact } from '@app/prompts';
 
 const TOP_CATEGORIES = 3;
 const TOP_BUDGETS = 4;
@@ -17,48 +17,20 @@ export function hasFinancialData(ctx: FinancialContext): boolean {
   );
 }
 
-/** A figure offered to the model, with every amount and percentage its text shows (for checking the answer). */
-export interface OfferedFigure {
-  figure: TipFigure;
-  amountsMinor: number[];
-  percents: number[];
-}
-
 /**
  * The figures a tip may rest on, each with a stable key, a label and the value formatted as the app shows it.
  * Everything comes from the finance core's context; the model only picks keys. User-typed names in labels are
- * quoted (quoteUserText) so they read as data in the prompt.
+ * quoted (quoteUserText) so they read as data in the prompt. A figure without a value is left out.
  */
-export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
-  const money = (minor: number): string => formatMoney(minor, { currency: ctx.currency, locale: ctx.locale });
-  const percent = (p: number): string => formatPct(p, ctx.locale);
-  const figures: OfferedFigure[] = [];
-  /** A composite `text` passes the other amounts and percentages it shows in `also`. */
-  const add = (
-    key: string,
-    label: string,
-    value: number | null,
-    unit: TipFigure['unit'],
-    text?: string,
-    also: { amountsMinor?: number[]; percents?: Array<number | null> } = {},
-  ): void => {
+export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
+  const format = new FactSheetBuilder(ctx.currency, ctx.locale);
+  const { money } = format;
+  const percent = (p: number): string => format.pct(p);
+  const figures: FigureFact[] = [];
+  /** `text` replaces the formatted value when the figure shows more (the other amounts, a share). */
+  const add = (key: string, label: string, value: number | null, unit: FactUnit, text?: string): void => {
     if (value === null || !Number.isFinite(value)) return;
-    const shown =
-      text ??
-      (unit === 'money'
-        ? money(value)
-        : unit === 'percent'
-          ? percent(value)
-          : unit === 'months'
-            ? `${value} months`
-            : String(value));
-    figures.push({
-      figure: { key, label, value, unit, text: shown },
-      amountsMinor: [...(unit === 'money' ? [value] : []), ...(also.amountsMinor ?? [])],
-      percents: [...(unit === 'percent' ? [value] : []), ...(also.percents ?? [])].filter(
-        (p): p is number => p !== null,
-      ),
-    });
+    figures.push({ key, label, value, unit, text: text ?? format.value(value, unit) });
   };
   const category = (c: string): string => (isKnownCategory(c) ? c : quoteUserText(c));
 
@@ -76,7 +48,6 @@ export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
       c.amountMinor,
       'money',
       `${money(c.amountMinor)}${share}`,
-      { percents: [c.sharePct] },
     );
   });
 
@@ -102,9 +73,6 @@ export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
       b.percentUsedPct,
       'percent',
       `${money(b.actualMinor)} of ${money(b.budgetedMinor)} (${percent(b.percentUsedPct ?? 0)})${state}`,
-      {
-        amountsMinor: [b.actualMinor, b.budgetedMinor, b.overrun ? b.overrunMinor : b.remainingMinor],
-      },
     );
   });
   if (budgets.lines.length > 0 && budgets.unbudgetedSpendingMinor > 0) {
@@ -146,9 +114,6 @@ export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
         g.progressPct,
         'percent',
         `${money(g.savedMinor)} of ${money(g.totalMinor)} (${percent(g.progressPct ?? 0)})`,
-        {
-          amountsMinor: [g.savedMinor, g.totalMinor],
-        },
       );
       if (g.onTrack === false)
         add(
@@ -176,5 +141,5 @@ export function tipFigures(ctx: FinancialContext): OfferedFigure[] {
       'money',
     );
   }
-  return figures;
+  return { currency: ctx.currency, locale: ctx.locale, facts: figures };
 }

@@ -1,33 +1,24 @@
 import { LlmError } from '@app/llm';
-import { OfferedFigure } from './tip-figures';
+import type { FactSheet, FigureFact } from '@app/prompts';
 import { toTips } from './to-tips';
 
-const offered: OfferedFigure[] = [
+const figures: FigureFact[] = [
   {
-    figure: {
-      key: 'this_month_spending',
-      label: 'Spending this month so far',
-      value: 45000,
-      unit: 'money',
-      text: '£450.00',
-    },
-    amountsMinor: [45000],
-    percents: [],
+    key: 'this_month_spending',
+    label: 'Spending this month so far',
+    value: 45000,
+    unit: 'money',
+    text: '£450.00',
   },
   {
-    figure: {
-      key: 'budget_1',
-      label: 'Budget "Food" used this month',
-      value: 110.2,
-      unit: 'percent',
-      text: '£330.50 of £300.00 (110.2%), over by £30.50',
-    },
-    amountsMinor: [33050, 30000, 3050],
-    percents: [110.2],
+    key: 'budget_1',
+    label: 'Budget "Food" used this month',
+    value: 110.2,
+    unit: 'percent',
+    text: '£330.50 of £300.00 (110.2%), over by £30.50',
   },
 ];
-const figures = offered.map((o) => o.figure);
-const gbp = { currency: 'GBP', locale: 'en-GB' };
+const sheet: FactSheet<FigureFact> = { currency: 'GBP', locale: 'en-GB', facts: figures };
 const tip = (
   title: string,
   figureKeys = ['this_month_spending'],
@@ -56,8 +47,7 @@ describe('toTips', () => {
           tip('Save the rest', ['this_month_spending', 'budget_1'], 'saving'),
         ],
       },
-      offered,
-      gbp,
+      sheet,
     );
     expect(tips[0]).toEqual({
       title: 'Cut takeaways',
@@ -76,34 +66,40 @@ describe('toTips', () => {
       'budgeting',
       'Food is at £330.50 of £300 (110.2%); you have spent £450.00 so far.',
     );
-    expect(() => toTips({ tips: [quoting, tip('Two'), tip('Three')] }, offered, gbp)).not.toThrow();
+    expect(() => toTips({ tips: [quoting, tip('Two'), tip('Three')] }, sheet)).not.toThrow();
   });
 
   it('refuses words that state an amount or percentage it was not given', () => {
     const inventing = tip('Save £75 a week', ['this_month_spending'], 'saving', 'That would be 17% of your spending.');
-    invalid(() => toTips({ tips: [inventing, tip('Two'), tip('Three')] }, offered, gbp), /not given \(£75, 17%\)/);
+    invalid(() => toTips({ tips: [inventing, tip('Two'), tip('Three')] }, sheet), /not given \(£75, 17%\)/);
+  });
+
+  it('refuses a bare number that states a figure it was not given', () => {
+    const counting = tip(
+      'Cancel two',
+      ['this_month_spending'],
+      'subscriptions',
+      'You pay for 4 subscriptions; keep 2.',
+    );
+    invalid(() => toTips({ tips: [counting, tip('Two'), tip('Three')] }, sheet), /not given \(4 subscriptions\)/);
+    const raw = tip('Spend less', ['this_month_spending'], 'spending', 'You spent 450.00 so far; aim for 400.');
+    invalid(() => toTips({ tips: [raw, tip('Two'), tip('Three')] }, sheet), /not given \(400\)/);
   });
 
   it('refuses a figure it did not offer', () => {
     invalid(
-      () => toTips({ tips: [tip('A'.repeat(5)), tip('B'.repeat(5), ['made_up']), tip('C'.repeat(5))] }, offered, gbp),
+      () => toTips({ tips: [tip('A'.repeat(5)), tip('B'.repeat(5), ['made_up']), tip('C'.repeat(5))] }, sheet),
       /cited a figure it was not given/,
     );
   });
 
   it('refuses the same tip twice', () => {
-    invalid(
-      () => toTips({ tips: [tip('Cut takeaways'), tip('cut  takeaways'), tip('Save')] }, offered, gbp),
-      /repeated/,
-    );
+    invalid(() => toTips({ tips: [tip('Cut takeaways'), tip('cut  takeaways'), tip('Save')] }, sheet), /repeated/);
   });
 
   it('refuses anything but three tips, a category off the list, or a tip without figures', () => {
-    invalid(() => toTips({ tips: [tip('One'), tip('Two')] }, offered, gbp), /2 tips instead of 3/);
-    invalid(
-      () => toTips({ tips: [tip('One'), tip('Two', undefined, 'crypto'), tip('Three')] }, offered, gbp),
-      /category/,
-    );
-    invalid(() => toTips({ tips: [tip('One'), tip('Two', []), tip('Three')] }, offered, gbp), /without figures/);
+    invalid(() => toTips({ tips: [tip('One'), tip('Two')] }, sheet), /2 tips instead of 3/);
+    invalid(() => toTips({ tips: [tip('One'), tip('Two', undefined, 'crypto'), tip('Three')] }, sheet), /category/);
+    invalid(() => toTips({ tips: [tip('One'), tip('Two', []), tip('Three')] }, sheet), /without figures/);
   });
 });

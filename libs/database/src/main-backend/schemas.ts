@@ -2,8 +2,9 @@ import { Schema, Types } from 'mongoose';
 import { mainBackendReadOnly } from './read-only.plugin';
 
 /**
- * Read-only views of the main backend's collections, shaped as DESIGN.md describes them.
- * `strict: false` on reads keeps fields they add later from being dropped silently.
+ * Read-only views of the main backend's collections (mongoose plurals), with the fields its own schemas give them
+ * (README: "Pointing it at the main backend"). `strict: false` on reads keeps fields they add later from being
+ * dropped silently.
  */
 function readOnlySchema<T>(collection: string, definition: Record<string, unknown>): Schema<T> {
   const schema = new Schema<T>(definition, { collection, timestamps: false, strict: false });

@@ -1,3 +1,2 @@
 export * from './report-facts';
 export * from './report.prompt';
-export * from './figure-check';

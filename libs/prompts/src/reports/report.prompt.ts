@@ -1,6 +1,6 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ReportType } from '@app/finance';
-import type { ReportFact } from './report-facts';
+import { factLine, type Fact } from '../facts';
 
 export const REPORT_PROMPT_VERSION = 'report@1';
 
@@ -76,7 +76,7 @@ const FOCUS: Record<ReportType, string> = {
 
 export function buildReportMessages(input: {
   type: ReportType;
-  facts: ReportFact[];
+  facts: Fact[];
   previousProblem?: string | null;
 }): ChatCompletionMessageParam[] {
   const rules = [
@@ -94,7 +94,7 @@ export function buildReportMessages(input: {
   if (input.previousProblem) {
     rules.push('', `An earlier answer was rejected: ${input.previousProblem}. Follow the rules exactly this time.`);
   }
-  const facts = input.facts.map((f) => `[${f.key}] ${f.text}`).join('\n');
+  const facts = input.facts.map((f) => `[${f.key}] ${factLine(f)}`).join('\n');
   return [
     { role: 'system', content: rules.join('\n') },
     { role: 'user', content: `FACTS (computed by the app; the only source of figures)\n${facts}\nEND OF FACTS` },

@@ -1,4 +1,5 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Fact } from '../facts';
 
 export const SUGGESTIONS_PROMPT_VERSION = 'suggestions@1';
 
@@ -6,13 +7,6 @@ export const TIPS_PER_SET = 3;
 export const TIP_TITLE_MAX_CHARS = 60;
 export const TIP_DETAIL_MAX_CHARS = 240;
 export const TIP_MAX_FIGURES = 3;
-
-/** A figure offered to the model: our key, our label and our formatted value. */
-export interface PromptFigure {
-  key: string;
-  label: string;
-  text: string;
-}
 
 export interface SuggestionsModelAnswer {
   tips: Array<{ title: string; detail: string; category: string; figureKeys: string[] }>;
@@ -72,7 +66,7 @@ export function buildSuggestionsMessages(input: {
   assistantName: string;
   today: string;
   categories: readonly string[];
-  figures: PromptFigure[];
+  figures: Fact[];
   /** Codes of what the user has not recorded (e.g. no-budgets), so a tip may suggest recording it. */
   dataGaps: string[];
 }): ChatCompletionMessageParam[] {

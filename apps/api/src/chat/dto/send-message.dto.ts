@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDefined, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { IsCleanText } from '../../common/clean-text';
+import { TRANSPORT } from '../../common/validation';
 
 export const CLIENT_MESSAGE_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -23,7 +24,9 @@ export class SendMessageDto {
   @ApiPropertyOptional({
     description: 'Client-chosen id; a resend with the same id is not answered twice. Required on sockets.',
   })
-  @IsOptional()
+  // Optional over HTTP only: a socket's deltas and done event are matched to the message by this id.
+  @IsOptional({ groups: [TRANSPORT.http] })
+  @IsDefined({ message: 'clientMessageId is required' })
   @IsString()
   @Matches(CLIENT_MESSAGE_ID, {
     message: 'clientMessageId must be 1-100 characters of letters, digits, ".", "_" or "-"',
@@ -31,8 +34,10 @@ export class SendMessageDto {
   clientMessageId?: string;
 }
 
+/** `message:stop`: the message to stop, or every reply of a conversation. */
 export class StopMessageDto {
-  @IsOptional()
+  @ValidateIf((dto: StopMessageDto) => dto.clientMessageId !== undefined || dto.conversationId === undefined)
+  @IsDefined({ message: 'clientMessageId or conversationId is required' })
   @IsString()
   @Matches(CLIENT_MESSAGE_ID)
   clientMessageId?: string;

@@ -1,0 +1,2 @@
+export * from './fact-sheet';
+export * from './citation-check';
