@@ -1,5 +1,6 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
-import { lastUserText, systemPrompt } from './chat-text';
+import { contentText, lastUserText, systemPrompt } from './chat-text';
+import { wordCitingAnswer } from './demo-wording';
 import { type JsonSchema, sampleFromJsonSchema } from './schema-sampler';
 import type { ChatRequest, Reply, Responder, StreamShape, Timing } from './types';
 
@@ -14,16 +15,19 @@ const MAX_QUOTE_CHARS = 200;
 export type DemoResponderOptions = Timing & Pick<StreamShape, 'chunkDelayMs'>;
 
 /**
- * The answer used when nothing was scripted: schema-valid JSON for structured outputs, a
- * schema-valid tool call when one is forced, otherwise a labelled text reply that echoes the
- * figures our prompts put in the system message, so the dev UI shows something plausible.
+ * The answer used when nothing was scripted: schema-valid JSON for structured outputs (worded from the
+ * prompt's figures, labelled, when the schema asks for items that cite figure keys), a schema-valid tool
+ * call when one is forced, otherwise a labelled text reply that echoes the figures our prompts put in the
+ * system message, so the dev UI shows something plausible.
  */
 export function createDemoResponder(options: DemoResponderOptions = {}): Responder {
   const timing = { delayMs: options.delayMs, chunkDelayMs: options.chunkDelayMs };
   return (req: ChatRequest): Reply => {
     const format = req.response_format;
     if (format?.type === 'json_schema') {
-      return { json: sampleFromJsonSchema((format.json_schema.schema ?? { type: 'object' }) as JsonSchema), ...timing };
+      const schema = (format.json_schema.schema ?? { type: 'object' }) as JsonSchema;
+      const lines = req.messages.flatMap((m) => contentText(m.content).split(/\r?\n/));
+      return { json: wordCitingAnswer(schema, sampleFromJsonSchema(schema), lines, DEMO_LABEL), ...timing };
     }
 
     const forced = forcedFunction(req);

@@ -2,14 +2,15 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ExpenseParsesRepository } from '@app/database';
+import { ExpenseParsesRepository, ParsedExpense } from '@app/database';
 import { localDateKey } from '@app/finance';
 import { LlmService } from '@app/llm';
 import { AppLogger } from '@app/logging';
 import { buildExpenseParseMessages, ExpenseParseModelAnswer, expenseParseSchema } from '@app/prompts';
 import { ExpenseParseJobData, QUEUES, UserEventsPublisher } from '@app/queue';
-import { rethrowForQueue, shouldFailNow, userFacingReason } from '../common/job-failure';
-import { toParsedExpense } from './parsed-expense';
+import { runJob } from '../common/job-failure';
+import { checkedModelAnswer, expenseFromText } from './checked-expense';
+import { readExpenseText } from './text-parser';
 
 @Processor(QUEUES.expenseParsing)
 export class ExpenseParseProcessor extends WorkerHost {
@@ -23,37 +24,50 @@ export class ExpenseParseProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<ExpenseParseJobData>): Promise<{ status: string }> {
+  async process(job: Job<ExpenseParseJobData>): Promise<{ status: string; source?: ParsedExpense['source'] }> {
     const { parseId, userId } = job.data;
     const parse = await this.parses.findById(parseId);
     // Already final (a duplicate delivery, or a retry after the result was stored): nothing to do.
     if (!parse || parse.status !== 'processing') return { status: parse?.status ?? 'missing' };
     await this.parses.recordAttempt(parseId);
-    try {
-      const { value } = await this.llm.completeJson<ExpenseParseModelAnswer>({
-        feature: 'expense-parse',
-        userId,
-        schemaName: 'parsed_expense',
-        schema: expenseParseSchema(this.config.expenses.categories),
-        messages: buildExpenseParseMessages({
-          text: parse.text,
-          today: localDateKey(new Date(), this.config.locale.timeZone),
-          timeZone: this.config.locale.timeZone,
-          defaultCurrency: this.config.locale.currency,
-          categories: this.config.expenses.categories,
-        }),
-        signal: AbortSignal.timeout(this.config.queue.jobTimeoutMs),
-      });
-      if (await this.parses.complete(parseId, toParsedExpense(value, parse.text))) {
+    const now = new Date();
+    const { timeZone, currency, locale } = this.config.locale;
+    const { categories } = this.config.expenses;
+    const parsed = async () => {
+      const reading = readExpenseText(parse.text, { now, timeZone, locale, defaultCurrency: currency, categories });
+      // The offline demo model cannot read notes: the text parser does the whole job, with no model call.
+      const result = this.config.llm.offlineDemo
+        ? expenseFromText(reading)
+        : checkedModelAnswer(await this.askModel(userId, parse.text, now), reading);
+      if (await this.parses.complete(parseId, result)) {
         this.events.toUser(userId, 'expense-parse:done', { id: parseId, status: 'completed' });
       }
-      return { status: 'completed' };
-    } catch (err) {
-      if (shouldFailNow(err, job) && (await this.parses.fail(parseId, userFacingReason(err)))) {
-        this.events.toUser(userId, 'expense-parse:done', { id: parseId, status: 'failed' });
-      }
-      return rethrowForQueue(err);
-    }
+      return { status: 'completed', source: result.source };
+    };
+    return runJob(job, parsed, {
+      onFinalFailure: async ({ reason }) => {
+        if (await this.parses.fail(parseId, reason))
+          this.events.toUser(userId, 'expense-parse:done', { id: parseId, status: 'failed' });
+      },
+    });
+  }
+
+  private async askModel(userId: string, text: string, now: Date): Promise<ExpenseParseModelAnswer> {
+    const { value } = await this.llm.completeJson<ExpenseParseModelAnswer>({
+      feature: 'expense-parse',
+      userId,
+      schemaName: 'parsed_expense',
+      schema: expenseParseSchema(this.config.expenses.categories),
+      messages: buildExpenseParseMessages({
+        text,
+        today: localDateKey(now, this.config.locale.timeZone),
+        timeZone: this.config.locale.timeZone,
+        defaultCurrency: this.config.locale.currency,
+        categories: this.config.expenses.categories,
+      }),
+      signal: AbortSignal.timeout(this.config.queue.jobTimeoutMs),
+    });
+    return value;
   }
 
   @OnWorkerEvent('failed')

@@ -15,7 +15,17 @@ import {
   TitleAnswer,
 } from '@app/prompts';
 import { QUEUES, TitleJobData, UserEventsPublisher } from '@app/queue';
-import { isFinalAttempt, rethrowForQueue } from '../common/job-failure';
+import { runJob } from '../common/job-failure';
+
+/**
+ * What a title job did: named by the model, by the conversation's first words (`reason` says why the model's
+ * title was not used), or nothing to do.
+ */
+export interface TitleOutcome {
+  title: string | null;
+  source: 'model' | 'fallback' | 'unchanged';
+  reason?: string;
+}
 
 /** Names a conversation after its first exchange, in the conversation's language, and tells the user's sockets. */
 @Processor(QUEUES.titles)
@@ -31,16 +41,18 @@ export class TitleProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<TitleJobData>): Promise<{ title: string | null }> {
+  async process(job: Job<TitleJobData>): Promise<TitleOutcome> {
     const { conversationId, userId } = job.data;
     const conversation = await this.conversations.findById(conversationId);
     // Deleted, renamed by the user, or already named by an earlier attempt: nothing to do.
     if (!conversation || String(conversation.userId) !== userId || conversation.title)
-      return { title: conversation?.title ?? null };
+      return { title: conversation?.title ?? null, source: 'unchanged' };
     const exchange = await this.messages.firstMessages(conversationId, 2);
-    if (exchange.length === 0) return { title: null };
+    if (exchange.length === 0) return { title: null, source: 'unchanged' };
+    // The offline demo model cannot name anything: the first words do, without a model call.
+    if (this.config.llm.offlineDemo) return this.useFallback(job, exchange[0].content, 'Offline demo model');
     const language = languageName(conversation.language) ?? detectLanguage(exchange[0].content)?.name ?? null;
-    try {
+    const named = async (): Promise<TitleOutcome> => {
       const { value } = await this.llm.completeJson<TitleAnswer>({
         feature: 'titles',
         userId,
@@ -54,17 +66,24 @@ export class TitleProcessor extends WorkerHost {
       });
       const title = normaliseTitle(value.title);
       if (!title) throw new LlmError('invalid_output', 'Title was not 3-6 words');
-      const saved = await this.conversations.setAutoTitle(conversationId, title);
-      if (saved?.title) this.events.toUser(userId, 'conversation:title', { conversationId, title: saved.title });
-      return { title: saved?.title ?? null };
-    } catch (err) {
-      if (isFinalAttempt(job) || !(err instanceof LlmError && err.retryable)) {
-        const title = fallbackTitle(exchange[0].content);
-        const saved = await this.conversations.setAutoTitle(conversationId, title);
-        if (saved?.title) this.events.toUser(userId, 'conversation:title', { conversationId, title: saved.title });
-      }
-      return rethrowForQueue(err);
-    }
+      return { title: await this.save(job, title), source: 'model' };
+    };
+    // The conversation still gets a title, so the job did its work and completes, the fallback noted.
+    return runJob(job, named, { fallback: (failure) => this.useFallback(job, exchange[0].content, failure.reason) });
+  }
+
+  private async useFallback(job: Job<TitleJobData>, firstMessage: string, reason: string): Promise<TitleOutcome> {
+    const title = await this.save(job, fallbackTitle(firstMessage));
+    this.logger.event('info', 'title.fallback', { queue: QUEUES.titles, jobId: job.id, reason });
+    return { title, source: 'fallback', reason };
+  }
+
+  /** Stores an automatic title unless the user named the conversation meanwhile, and tells their sockets. */
+  private async save(job: Job<TitleJobData>, title: string): Promise<string | null> {
+    const { conversationId, userId } = job.data;
+    const saved = await this.conversations.setAutoTitle(conversationId, title);
+    if (saved?.title) this.events.toUser(userId, 'conversation:title', { conversationId, title: saved.title });
+    return saved?.title ?? null;
   }
 
   @OnWorkerEvent('failed')

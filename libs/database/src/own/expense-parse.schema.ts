@@ -2,6 +2,9 @@ import { Schema, Types } from 'mongoose';
 
 export type ExpenseParseStatus = 'processing' | 'completed' | 'failed';
 
+/** How the model's reading of a field compares with a plain reading of the text (see the expense parse docs). */
+export type ExpenseFieldCheck = 'agrees' | 'differs' | 'unchecked';
+
 export interface ParsedExpense {
   amount: number;
   currency: string;
@@ -9,6 +12,11 @@ export interface ParsedExpense {
   description: string;
   /** ISO date (YYYY-MM-DD) the expense happened. */
   date: string;
+  /** 'model': the model's answer checked against the text; 'text-parser': the offline reading alone. */
+  source: 'model' | 'text-parser';
+  checks: { amount: ExpenseFieldCheck; date: ExpenseFieldCheck };
+  /** One sentence per disagreement or doubt, for the user to look at before saving. */
+  warnings: string[];
 }
 
 export interface ExpenseParseDoc {
