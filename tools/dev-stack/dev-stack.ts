@@ -7,7 +7,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { MongoClient } from 'mongodb';
-import { ConfigError, DEV_JWT_SECRET, loadConfig, OFFLINE_DEMO_API_KEY } from '@app/config';
+import { ConnectionOptions, Queue } from 'bullmq';
+import { AppConfig, ConfigError, DEV_JWT_SECRET, loadConfig, OFFLINE_DEMO_API_KEY } from '@app/config';
+import { localDateKey } from '@app/finance';
+import { DAILY_JOB_NAMES, DailyFanOutJobData, defaultJobOptions, QUEUES, redisOptions } from '@app/queue';
 import { startFakeOpenAI } from '../fake-openai';
 import { startEmbeddedMongo } from '../embedded-mongo/embedded-mongo';
 import { freePort, isListening } from '../ports';
@@ -182,7 +185,7 @@ async function main(): Promise<void> {
     ...model.env,
   };
   // The api and worker validate the same way; checking here says it once, before anything else starts.
-  loadConfig(childEnv);
+  const config = loadConfig(childEnv);
 
   const embedded = mongo.summary.kind !== 'external';
   const demo =
@@ -195,6 +198,7 @@ async function main(): Promise<void> {
   launch('worker', 'dist/apps/worker/apps/worker/src/main.js', childEnv);
   await waitForApi(Number(port), api);
   if (stopping) return;
+  if (demo) await screenDemoUsersToday(config);
 
   console.log(
     formatBanner({
@@ -208,6 +212,26 @@ async function main(): Promise<void> {
       demo,
     }),
   );
+}
+
+/**
+ * Admin alerts only exist after the daily screening (ALERTS_CRON); run today's now so the admin examples have
+ * something to show. The job id is the day's, so restarts within a day screen once.
+ */
+async function screenDemoUsersToday(config: AppConfig): Promise<void> {
+  const dateKey = localDateKey(new Date(), config.locale.timeZone);
+  const alerts = new Queue(QUEUES.alerts, {
+    connection: redisOptions(config.redis.url, 'worker') as ConnectionOptions,
+    prefix: config.queue.prefix,
+    defaultJobOptions: defaultJobOptions(config),
+  });
+  try {
+    await alerts.add(DAILY_JOB_NAMES.fanOut, { dateKey } satisfies DailyFanOutJobData, {
+      jobId: `dev-screening-${dateKey}`,
+    });
+  } finally {
+    await alerts.close();
+  }
 }
 
 process.once('SIGINT', () => void shutdown(0));
