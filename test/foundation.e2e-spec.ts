@@ -30,7 +30,8 @@ describe('foundation (api + worker end to end)', () => {
   beforeAll(async () => {
     infra = await startInfra();
     redis = await startRedisServer();
-    config = testConfig({ ...infra, redisUrl: redis.url }, { USER_CACHE_TTL_MS: '300' });
+    // /health is polled below until Redis is back: more calls than its default per-IP throttle allows.
+    config = testConfig({ ...infra, redisUrl: redis.url }, { USER_CACHE_TTL_MS: '300', HEALTH_RATE_LIMIT: '1000' });
     ({ db, close: closeDb } = await connectDb(config));
     user = await seedUser(db);
     admin = await seedUser(db, { role: 'ADMIN' });
@@ -66,8 +67,11 @@ describe('foundation (api + worker end to end)', () => {
   }
 
   describe('health', () => {
-    it('reports Mongo, Redis and every queue up with 200', async () => {
-      const res = await request(api.url, 'GET', '/health');
+    it('reports Mongo, Redis and every queue up with 200 to an admin, and only "ok" to the public', async () => {
+      const anonymous = await request(api.url, 'GET', '/health');
+      expect(anonymous.status).toBe(200);
+      expect(anonymous.body).toEqual({ status: 'ok' });
+      const res = await request(api.url, 'GET', '/health', { token: tokenFor(admin) });
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('ok');
       expect(res.body.checks.mongo.status).toBe('up');
@@ -82,10 +86,13 @@ describe('foundation (api + worker end to end)', () => {
       expect(res.body.checks.queues['expense-parsing'].workers).toBeGreaterThanOrEqual(1);
     });
 
-    it('answers 503 naming Redis while it is down, and recovers without a restart', async () => {
+    it('answers 503 naming Redis (to an admin) while it is down, and recovers without a restart', async () => {
       await redis.stop();
       try {
-        const res = await request(api.url, 'GET', '/health');
+        const anonymous = await request(api.url, 'GET', '/health');
+        expect(anonymous.status).toBe(503);
+        expect(anonymous.body).toEqual({ status: 'unavailable' });
+        const res = await request(api.url, 'GET', '/health', { token: tokenFor(admin) });
         expect(res.status).toBe(503);
         expect(res.body.status).toBe('unavailable');
         expect(res.body.checks.redis).toEqual({
@@ -97,7 +104,7 @@ describe('foundation (api + worker end to end)', () => {
         await redis.start();
       }
       const back = await eventually(
-        () => request(api.url, 'GET', '/health'),
+        () => request(api.url, 'GET', '/health', { token: tokenFor(admin) }),
         (r) => r.status === 200,
         15_000,
         200,
@@ -279,7 +286,8 @@ describe('foundation (api + worker end to end)', () => {
     it('rate limits expense parsing per user with headers and 429 + Retry-After', async () => {
       const limited = await startApi({
         ...config,
-        expenses: { ...config.expenses, rateLimit: 2, rateWindowMs: 60_000 },
+        // Four a minute, at most two in any half minute.
+        expenses: { ...config.expenses, rateLimit: 4, rateWindowMs: 60_000 },
       });
       try {
         const token = tokenFor(await seedUser(db));

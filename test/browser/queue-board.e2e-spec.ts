@@ -1,7 +1,10 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { ConnectionOptions, Queue, Worker } from 'bullmq';
 import { Db } from 'mongodb';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { AppConfig } from '@app/config';
-import { QUEUES } from '@app/queue';
+import { QUEUES, redisOptions } from '@app/queue';
+import { eventually } from '../support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, testConfig } from '../support/stack';
 import { signMainBackendToken } from '../support/tokens';
 import { seedUser, SeedUser } from '../support/users';
@@ -97,6 +100,40 @@ describeInBrowser('queue board in a browser', () => {
     await page.getByLabel('Admin token (JWT)').waitFor();
     expect(await page.context().cookies(api.url + '/admin/queues')).toEqual([]);
     await expectLoginPrompt(page);
+  });
+
+  it('shows an operator failed jobs with their reasons but no button that changes a queue; admins get retry', async () => {
+    const titles = api.app.get<Queue>(getQueueToken(QUEUES.titles), { strict: false });
+    const worker = new Worker(
+      QUEUES.titles,
+      async () => {
+        throw new Error('the model was unavailable');
+      },
+      { connection: redisOptions(config.redis.url, 'worker') as ConnectionOptions, prefix: config.queue.prefix },
+    );
+    await titles.add('title', {}, { jobId: 'browser-failed-title', attempts: 1 });
+    await eventually(
+      () => titles.getJobState('browser-failed-title'),
+      (state) => state === 'failed',
+    );
+    await worker.close();
+    const failedTitles = `${api.url}/admin/queues/queue/${QUEUES.titles}?status=failed`;
+
+    const operator = await browser({ httpCredentials: { username: 'ops', password: 'a-long-ops-password' } });
+    await operator.goto(failedTitles);
+    await operator.getByText('the model was unavailable').first().waitFor();
+    for (const action of ['Retry all', 'Clean all', 'Pause', 'Add job'])
+      expect(await operator.getByRole('button', { name: action, exact: true }).count()).toBe(0);
+
+    // The board has no retry-only mode: an admin's board shows its write buttons, and the server refuses all but
+    // retrying one failed job (test/hostile-input/board.e2e-spec.ts).
+    const signedIn = await browser();
+    await signedIn.goto(`${api.url}/admin/queues/sign-in`);
+    await signedIn.getByLabel('Admin token (JWT)').fill(tokenOf(admin));
+    await signedIn.getByRole('button', { name: 'Sign in' }).click();
+    await signedIn.waitForURL(`${api.url}/admin/queues`);
+    await signedIn.goto(failedTitles);
+    await signedIn.getByRole('button', { name: 'Retry all', exact: true }).waitFor();
   });
 
   it("refuses a user's JWT on the sign-in page", async () => {

@@ -18,6 +18,7 @@ import {
   pollUntil,
   startFaultInfra,
   startFaultStack,
+  timedHealth,
   timedRequest,
 } from './support/fault-stack';
 import { healthyModel, isExpenseParse, parsedExpense } from './support/model-answers';
@@ -128,7 +129,7 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
       });
 
       it('/health answers 503 naming MongoDB', async () => {
-        const res = await timedRequest(s, 'GET', '/health');
+        const res = await timedHealth(s);
         expect(res.ms).toBeLessThan(FAIL_WITHIN_MS);
         expect(res.status).toBe(503);
         expect(res.body.checks).toMatchObject({ mongo: { status: 'down' }, redis: { status: 'up' } });
@@ -165,7 +166,7 @@ if (skipReason) process.stderr.write(`fault: MongoDB lost and back: SKIPPED (${s
 
       it('/health answers 200 again', async () => {
         const res = await eventually(
-          () => timedRequest(s, 'GET', '/health'),
+          () => timedHealth(s),
           (r) => r.status === 200,
           15_000,
           200,

@@ -9,6 +9,7 @@ import {
   pollUntil,
   startFaultInfra,
   startFaultStack,
+  timedHealth,
   timedRequest,
 } from './support/fault-stack';
 import { healthyModel } from './support/model-answers';
@@ -70,7 +71,7 @@ describe('fault: Redis stops and comes back while the api serves', () => {
 
     it('/health answers 503 naming Redis and the queues', async () => {
       const res = await eventually(
-        () => timedRequest(s, 'GET', '/health'),
+        () => timedHealth(s),
         (r) => r.status === 503,
       );
       expect(res.ms).toBeLessThan(FAIL_FAST_MS);
@@ -133,7 +134,7 @@ describe('fault: Redis stops and comes back while the api serves', () => {
 
     it('/health answers 200 again', async () => {
       const res = await eventually(
-        () => timedRequest(s, 'GET', '/health'),
+        () => timedHealth(s),
         (r) => r.status === 200,
         15_000,
         200,

@@ -30,6 +30,8 @@ export async function createApiApp(
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Per-IP throttles (/health, board sign-in) must see the client, not the load balancer; 0 believes no header.
+  app.set('trust proxy', config.http.trustProxy);
   app.enableCors({
     ...corsOptions(config),
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],

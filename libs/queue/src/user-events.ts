@@ -7,6 +7,13 @@ import { redisOptions } from './redis-options';
 /** Every socket of a user joins this room, so any api instance (or the worker, via Redis) can reach them all. */
 export const userRoom = (userId: string) => `user:${userId}`;
 
+/**
+ * The Redis Pub/Sub channel prefix the Socket.IO adapter and emitter share (the library's default is a bare
+ * "socket.io"). Carrying QUEUE_PREFIX keeps two deployments on one Redis apart: a user id known to both (the same
+ * main backend behind staging and production, say) must never get the other deployment's events.
+ */
+export const socketIoChannelKey = (queuePrefix: string) => `${queuePrefix}:socket.io`;
+
 /** Namespaces a user's devices listen on: notifications ('/') and chat ('/chat'). */
 export const USER_EVENT_NAMESPACES = ['/', '/chat'] as const;
 
@@ -33,7 +40,7 @@ export class UserEventsPublisher implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Offline queue on (worker-style options): an event published during a Redis blip is sent on reconnect.
     this.redis = new Redis(redisOptions(config.redis.url, 'worker'));
-    this.emitter = new Emitter(this.redis);
+    this.emitter = new Emitter(this.redis, { key: socketIoChannelKey(config.queue.prefix) });
   }
 
   toUser<E extends keyof UserEvents>(userId: string, event: E, payload: UserEvents[E]): void {

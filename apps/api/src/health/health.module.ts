@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
+import { HealthAccess } from './health-access';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
-@Module({ controllers: [HealthController], providers: [HealthService], exports: [HealthService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [HealthController],
+  providers: [HealthService, HealthAccess],
+  exports: [HealthService],
+})
 export class HealthModule {}

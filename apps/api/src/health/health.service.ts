@@ -22,8 +22,15 @@ export interface QueueState extends CheckResult {
   workers?: number;
 }
 
-export interface HealthReport {
-  status: 'ok' | 'unavailable';
+export type HealthStatus = 'ok' | 'unavailable';
+
+/** What anyone may see: up or down, nothing about what is behind it. */
+export interface PublicHealth {
+  status: HealthStatus;
+}
+
+/** For admins and the metrics token. */
+export interface HealthReport extends PublicHealth {
   checks: { mongo: CheckResult; redis: CheckResult; queues: Record<string, QueueState> };
   model: { mode: 'offline-demo' | 'remote' };
   uptimeSeconds: number;
@@ -31,7 +38,7 @@ export interface HealthReport {
 
 const CHECK_TIMEOUT_MS = 1500;
 
-function withTimeout<T>(p: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> {
   return Promise.race([
     p,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
@@ -48,7 +55,7 @@ async function timed(check: () => Promise<unknown>): Promise<CheckResult> {
   }
 }
 
-/** /health is public: say what kind of failure, never the driver's message (hosts, ports, credentials). */
+/** Even in the detailed report: what kind of failure, never the driver's message (hosts, ports, credentials). */
 function failureCode(err: unknown): string {
   return err instanceof Error && /timed out/.test(err.message) ? 'timeout' : 'unreachable';
 }

@@ -5,13 +5,14 @@ import Redis from 'ioredis';
 import { Server, ServerOptions } from 'socket.io';
 import { AuthService, socketAuthMiddleware } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { redisOptions } from '@app/queue';
+import { redisOptions, socketIoChannelKey } from '@app/queue';
 import { corsOptions } from '../common/cors';
 import { SocketMetrics } from '../metrics/socket-metrics';
 
 /**
  * Socket.IO server with two cluster-wide properties: every namespace authenticates at the handshake
- * (a namespace added later cannot forget it), and the Redis adapter lets any api instance reach any socket.
+ * (a namespace added later cannot forget it), and the Redis adapter lets any api instance reach any socket of
+ * the same deployment (its channels carry QUEUE_PREFIX, like the worker's emitter).
  */
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly redisClients: Redis[] = [];
@@ -32,7 +33,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     const pub = new Redis(redisOptions(this.config.redis.url, 'worker'));
     const sub = pub.duplicate();
     this.redisClients.push(pub, sub);
-    server.adapter(createAdapter(pub, sub));
+    server.adapter(createAdapter(pub, sub, { key: socketIoChannelKey(this.config.queue.prefix) }));
 
     const auth = socketAuthMiddleware(this.appRef.get(AuthService));
     server.use(auth);
