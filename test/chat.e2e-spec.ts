@@ -72,7 +72,13 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
 
   beforeAll(async () => {
     infra = await startInfra();
-    config = testConfig(infra, { TIME_ZONE: 'Europe/London', LOG_LEVEL: 'warn', USER_CACHE_TTL_MS: '200' });
+    // Alice sends more messages in half a minute than the default pace allows; the limits have their own tests.
+    config = testConfig(infra, {
+      TIME_ZONE: 'Europe/London',
+      LOG_LEVEL: 'warn',
+      USER_CACHE_TTL_MS: '200',
+      CHAT_RATE_LIMIT: '100',
+    });
     ({ db, close: closeDb } = await connectDb(config));
     alice = await seedUser(db, { name: 'Alice' });
     bob = await seedUser(db, { name: 'Bob' });
@@ -453,21 +459,18 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
     expect(await db.collection('conversations').countDocuments({ _id: new ObjectId(id), title: 'Mine now' })).toBe(0);
   });
 
-  it('refuses messages on an open socket once the user is blocked, and closes it', async () => {
+  it('closes an open socket once the user is blocked, telling it why, with no event from the client', async () => {
     const frank = await seedUser(db);
     const rec = await connect(frank);
     const ok = await rec.socket.timeout(8000).emitWithAck('message:send', { text: 'Before', clientMessageId: cmid() });
     expect(ok.ok).toBe(true);
     await rec.waitFor('message:done');
-    await db.collection('users').updateOne({ _id: frank._id }, { $set: { status: 'blocked' } });
-    await new Promise((r) => setTimeout(r, 250)); // past the account cache
     const disconnected = new Promise((resolve) => rec.socket.once('disconnect', resolve));
-    const refused = await rec.socket
-      .timeout(8000)
-      .emitWithAck('message:send', { text: 'After', clientMessageId: cmid() });
-    expect(refused).toMatchObject({ ok: false, error: { status: 403, code: 'user_blocked' } });
-    await disconnected;
-    expect(await db.collection('messages').countDocuments({ userId: frank._id, content: 'After' })).toBe(0);
+    await db.collection('users').updateOne({ _id: frank._id }, { $set: { status: 'blocked' } });
+    expect(await disconnected).toBe('io server disconnect');
+    expect(rec.of('session:ended')).toEqual([
+      { status: 403, code: 'user_blocked', message: 'User account is blocked' },
+    ]);
   });
 
   it('refuses handshakes on /chat without a valid token', async () => {
@@ -495,7 +498,8 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
     let limited: RunningApi;
     let limitedConfig: AppConfig;
     beforeAll(async () => {
-      limitedConfig = { ...config, chat: { ...config.chat, rateLimit: 3, rateWindowMs: 60_000, dailyTokenBudget: 0 } };
+      // Six a minute, at most three in any half minute.
+      limitedConfig = { ...config, chat: { ...config.chat, rateLimit: 6, rateWindowMs: 60_000 } };
       limited = await startApi(limitedConfig);
     });
     afterAll(() => limited.close());
@@ -504,7 +508,7 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
       const dave = await seedUser(db);
       const token = tokenFor(dave);
       const first = await request(limited.url, 'POST', '/chat/messages', { token, body: { text: 'one' } });
-      expect(first.headers.get('x-ratelimit-limit')).toBe('3');
+      expect(first.headers.get('x-ratelimit-limit')).toBe('6');
       expect(first.headers.get('x-ratelimit-remaining')).toBe('2');
       await request(limited.url, 'POST', '/chat/messages', { token, body: { text: 'two' } });
       const rec = await connect(dave, limited);
@@ -527,8 +531,12 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
       expect((await rec.waitFor('message:error', (e) => e.status === 429)).retryAfterMs).toBeGreaterThan(0);
     });
 
-    it("refuses chat once the day's token budget is spent", async () => {
-      const budgeted = await startApi({ ...config, chat: { ...config.chat, dailyTokenBudget: 100 } });
+    it("refuses chat once the day's chat cap is spent", async () => {
+      const chatCap = { usd: 0, tokens: 100 };
+      const budgeted = await startApi({
+        ...config,
+        caps: { ...config.caps, features: { ...config.caps.features, chat: chatCap } },
+      });
       try {
         const erin = await seedUser(db);
         const token = tokenFor(erin);
@@ -542,7 +550,7 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
         ).toBe(200);
         const refused = await request(budgeted.url, 'POST', '/chat/messages', { token, body: { text: 'more' } });
         expect(refused.status).toBe(429);
-        expect(refused.body.code).toBe('token_budget_exhausted');
+        expect(refused.body).toMatchObject({ code: 'spending_cap_reached', details: { cap: 'chat', unit: 'tokens' } });
         expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       } finally {
         await budgeted.close();

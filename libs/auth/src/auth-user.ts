@@ -7,18 +7,21 @@ export interface AuthUser {
   role: Role;
   isAdmin: boolean;
   partnerId: string | null;
-  /** When the token expires (ms since epoch); long-lived sockets check it on every event. */
+  /** When the token expires (ms since epoch); an open socket is closed then. Null only for board sessions. */
   tokenExpiresAt: number | null;
 }
 
-/** The main backend's token payload. Only `id` is trusted for identity; role comes from the token as issued. */
+/** The main backend's token payload. Only `id` is trusted, for identity; role and partner are read from the user document. */
 export interface MainBackendClaims {
   id: string;
   email?: string;
   role?: string;
   partnerId?: string | null;
   iat?: number;
+  /** Required: TokenVerifier refuses a token without it. */
   exp?: number;
+  iss?: string;
+  aud?: string | string[];
 }
 
 /** Carries the HTTP status our transports should answer with (401 unauthenticated, 403 refused). */

@@ -6,6 +6,7 @@ import { AuthUser, MainBackendClaims } from './auth-user';
 import type { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards';
 import { JwtStrategy } from './jwt.strategy';
+import { TokenVerifier } from './token-verifier';
 
 const SECRET = 'guard-spec-secret';
 const A = 'aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -25,13 +26,14 @@ function slowAccounts(delayMs: Record<string, number>, failing: string[] = []): 
 }
 
 function guardWith(auth: AuthService): JwtAuthGuard {
-  const strategy = new JwtStrategy({ auth: { jwtSecret: SECRET } } as AppConfig, auth);
+  const config = { auth: { jwtSecret: SECRET, maxTokenLifetimeS: 3600, issuer: null, audience: null } } as AppConfig;
+  const strategy = new JwtStrategy(config, new TokenVerifier(config), auth);
   return new JwtAuthGuard({ getAllAndOverride: () => false } as unknown as Reflector, strategy);
 }
 
 function requestOf(userId: string) {
   const req: { headers: Record<string, string>; user?: AuthUser } = {
-    headers: { authorization: `Bearer ${jwt.sign({ id: userId }, SECRET)}` },
+    headers: { authorization: `Bearer ${jwt.sign({ id: userId }, SECRET, { expiresIn: '1h' })}` },
   };
   const ctx = {
     getHandler: () => undefined,

@@ -3,28 +3,31 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { MainBackendClaims } from './auth-user';
 import { AuthService } from './auth.service';
-import { ACCEPTED_ALGORITHMS } from './token-verifier';
+import { TokenVerifier } from './token-verifier';
 
 /**
- * passport-jwt configured for the main backend's tokens. It is used as an instance (see JwtAuthGuard),
- * not registered by name in passport's process-wide registry, so two apps in one process (tests, or an
- * embedding host) never authenticate through each other's database connection.
+ * passport-jwt configured for the main backend's tokens, with the same checks as TokenVerifier (its options,
+ * then its lifetime check). It is used as an instance (see JwtAuthGuard), not registered by name in passport's
+ * process-wide registry, so two apps in one process (tests, or an embedding host) never authenticate through
+ * each other's database connection.
  */
 @Injectable()
 export class JwtStrategy extends Strategy {
-  constructor(@Inject(APP_CONFIG) config: AppConfig, auth: AuthService) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, tokens: TokenVerifier, auth: AuthService) {
     super(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
         secretOrKey: config.auth.jwtSecret,
-        algorithms: ACCEPTED_ALGORITHMS,
+        ...tokens.options,
         ignoreExpiration: false,
       },
       (claims: MainBackendClaims, done: (err: unknown, user?: unknown) => void) => {
-        auth.authenticateClaims(claims).then(
-          (user) => done(null, user),
-          (err: unknown) => done(err),
-        );
+        Promise.resolve()
+          .then(() => auth.authenticateClaims(tokens.checkLifetime(claims)))
+          .then(
+            (user) => done(null, user),
+            (err: unknown) => done(err),
+          );
       },
     );
   }

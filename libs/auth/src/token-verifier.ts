@@ -6,18 +6,52 @@ import { AuthError, MainBackendClaims } from './auth-user';
 /** The main backend signs HS256 only; pinning the list refuses `none` and RS/HS confusion. */
 export const ACCEPTED_ALGORITHMS: jwt.Algorithm[] = ['HS256'];
 
+/** The options jsonwebtoken checks: algorithm always, issuer and audience when configured. */
+export interface TokenVerifyOptions {
+  algorithms: jwt.Algorithm[];
+  issuer?: string;
+  audience?: [string, ...string[]];
+}
+
+/**
+ * The one definition of an acceptable main-backend token, used by the HTTP strategy and the socket handshake:
+ * jsonwebtoken checks signature, algorithm, exp, nbf, iss and aud; `checkLifetime` adds what it cannot.
+ */
 @Injectable()
 export class TokenVerifier {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  readonly options: TokenVerifyOptions;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const { issuer, audience } = config.auth;
+    this.options = {
+      algorithms: ACCEPTED_ALGORITHMS,
+      ...(issuer ? { issuer } : {}),
+      ...(audience && audience.length > 0 ? { audience: audience as [string, ...string[]] } : {}),
+    };
+  }
 
   verify(token: string): MainBackendClaims {
     try {
-      const payload = jwt.verify(token, this.config.auth.jwtSecret, { algorithms: ACCEPTED_ALGORITHMS });
+      const payload = jwt.verify(token, this.config.auth.jwtSecret, this.options);
       if (typeof payload === 'string') throw new AuthError(401, 'token_invalid', 'Token payload must be a JSON object');
-      return payload as MainBackendClaims;
+      return this.checkLifetime(payload as MainBackendClaims);
     } catch (err) {
       throw toAuthError(err);
     }
+  }
+
+  /**
+   * A token without `exp` would be valid forever, and one with a far `exp` nearly so: a leaked token must stop
+   * working within the main backend's own lifetime. An `iat` in the future does not stretch the lifetime.
+   */
+  checkLifetime(claims: MainBackendClaims, nowMs = Date.now()): MainBackendClaims {
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+      throw new AuthError(401, 'token_invalid', 'Token has no expiry');
+    const now = Math.floor(nowMs / 1000);
+    const issuedAt = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? Math.min(claims.iat, now) : now;
+    if (claims.exp - issuedAt > this.config.auth.maxTokenLifetimeS)
+      throw new AuthError(401, 'token_invalid', 'Token lifetime is longer than accepted');
+    return claims;
   }
 }
 

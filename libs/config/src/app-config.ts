@@ -1,13 +1,26 @@
 import { ConfigError, parseVar, VarSpec } from './config.schema';
+import { BUILT_IN_MODEL_PRICES } from './model-prices';
 import { assertProductionSafe } from './production-guard';
+import { assertMoneyCapsPriced, parseFeatureCaps, SpendingCapsConfig } from './spending-caps-config';
 import { VARIABLES } from './variables';
 
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
-  http: { port: number; host: string; corsOrigins: string[]; bodyLimit: string };
+  /** trustProxy: how many reverse proxies' X-Forwarded-For hops to believe for the client IP (0 = none). */
+  http: { port: number; host: string; corsOrigins: string[]; bodyLimit: string; trustProxy: number };
+  /** GET /health calls per client IP per window. */
+  health: { rateLimit: number; rateWindowMs: number };
   mongo: { uri: string; serverSelectionTimeoutMs: number };
   redis: { url: string };
-  auth: { jwtSecret: string; userCacheTtlMs: number };
+  auth: {
+    jwtSecret: string;
+    userCacheTtlMs: number;
+    /** Longest exp - iat accepted, in seconds. */
+    maxTokenLifetimeS: number;
+    /** null = not checked. */
+    issuer: string | null;
+    audience: string[] | null;
+  };
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'auto' | 'json' | 'pretty' };
   /** token null = /metrics (api) and the worker's metrics endpoint are off. */
   metrics: { token: string | null; workerPort: number; workerHost: string };
@@ -32,11 +45,22 @@ export interface AppConfig {
     taskModels: Record<string, string>;
     timeoutMs: number;
     maxRetries: number;
+    /** The built-in prices with OPENAI_PRICES over them. */
     prices: Record<string, { input: number; output: number }>;
     offlineDemo: boolean;
+    /** max_tokens of structured tasks, and what their calls reserve for the answer. */
+    maxOutputTokens: number;
   };
+  /** Per-user daily model spending caps, counted in Redis per local day of locale.timeZone. */
+  caps: SpendingCapsConfig;
   expenses: { categories: string[]; rateLimit: number; rateWindowMs: number };
-  queueBoard: { basicAuth: { user: string; password: string } | null; sessionTtlMs: number };
+  queueBoard: {
+    basicAuth: { user: string; password: string } | null;
+    sessionTtlMs: number;
+    /** Wrong basic-auth attempts one client IP may make per window before it is refused outright. */
+    authFailureLimit: number;
+    authFailureWindowMs: number;
+  };
   chat: {
     assistantName: string;
     maxMessageChars: number;
@@ -44,9 +68,8 @@ export interface AppConfig {
     maxOutputTokens: number;
     rateLimit: number;
     rateWindowMs: number;
-    dailyTokenBudget: number;
   };
-  reports: { cacheWindowMs: number };
+  reports: { cacheWindowMs: number; rateLimit: number; rateWindowMs: number };
   /** Daily jobs: cron patterns are read in locale.timeZone. */
   daily: { suggestionsCron: string; alertsCron: string; fanOutBatchSize: number };
   suggestions: { refreshLimit: number; refreshWindowMs: number };
@@ -94,6 +117,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!isPriceTable(prices)) {
     throw new ConfigError('OPENAI_PRICES', 'must be a JSON object of model -> {"input": number, "output": number}');
   }
+  const priceTable = { ...BUILT_IN_MODEL_PRICES, ...prices };
+  if (env.CHAT_DAILY_TOKEN_BUDGET?.trim())
+    throw new ConfigError(
+      'CHAT_DAILY_TOKEN_BUDGET',
+      'was replaced by AI_DAILY_FEATURE_CAPS ({"chat":{"tokens":N}}), which also caps money and the other features; remove it',
+    );
+  const caps: SpendingCapsConfig = {
+    overall: { usd: read('AI_DAILY_CAP_USD'), tokens: read('AI_DAILY_CAP_TOKENS') },
+    features: parseFeatureCaps(read('AI_DAILY_FEATURE_CAPS'), JSON.parse(VARIABLES.AI_DAILY_FEATURE_CAPS.default)),
+  };
+  if (nodeEnv === 'production')
+    assertMoneyCapsPriced([read<string>('OPENAI_MODEL'), ...Object.values(taskModels)], priceTable, caps);
   const categories = read<string[]>('EXPENSE_CATEGORIES');
   if (categories.length === 0) throw new ConfigError('EXPENSE_CATEGORIES', 'must list at least one category');
   const currency = read<string>('CURRENCY');
@@ -117,10 +152,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   return {
     env: nodeEnv,
-    http: { port: read('PORT'), host: read('HOST'), corsOrigins: read('CORS_ORIGINS'), bodyLimit: read('BODY_LIMIT') },
+    http: {
+      port: read('PORT'),
+      host: read('HOST'),
+      corsOrigins: read('CORS_ORIGINS'),
+      bodyLimit: read('BODY_LIMIT'),
+      trustProxy: read('TRUST_PROXY'),
+    },
+    health: { rateLimit: read('HEALTH_RATE_LIMIT'), rateWindowMs: read('HEALTH_RATE_WINDOW_MS') },
     mongo: { uri: read('MONGODB_URI'), serverSelectionTimeoutMs: read('MONGO_SERVER_SELECTION_TIMEOUT_MS') },
     redis: { url: read('REDIS_URL') },
-    auth: { jwtSecret: read('JWT_SECRET'), userCacheTtlMs: read('USER_CACHE_TTL_MS') },
+    auth: {
+      jwtSecret: read('JWT_SECRET'),
+      userCacheTtlMs: read('USER_CACHE_TTL_MS'),
+      maxTokenLifetimeS: read('JWT_MAX_LIFETIME_S'),
+      issuer: read<string | undefined>('JWT_ISSUER') ?? null,
+      audience: read<string[] | undefined>('JWT_AUDIENCE') ?? null,
+    },
     log: { level: read('LOG_LEVEL'), format: read('LOG_FORMAT') },
     metrics: {
       token: read<string | undefined>('METRICS_TOKEN') ?? null,
@@ -149,9 +197,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       taskModels,
       timeoutMs: read('OPENAI_TIMEOUT_MS'),
       maxRetries: read('OPENAI_MAX_RETRIES'),
-      prices,
+      prices: priceTable,
       offlineDemo: read('LLM_OFFLINE_DEMO'),
+      maxOutputTokens: read('OPENAI_MAX_OUTPUT_TOKENS'),
     },
+    caps,
     expenses: {
       categories,
       rateLimit: read('EXPENSE_PARSE_RATE_LIMIT'),
@@ -160,6 +210,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queueBoard: {
       basicAuth: boardUser && boardPassword ? { user: boardUser, password: boardPassword } : null,
       sessionTtlMs: read('BULL_BOARD_SESSION_TTL_MS'),
+      authFailureLimit: read('BULL_BOARD_AUTH_FAILURE_LIMIT'),
+      authFailureWindowMs: read('BULL_BOARD_AUTH_FAILURE_WINDOW_MS'),
     },
     chat: {
       assistantName: read('ASSISTANT_NAME'),
@@ -168,9 +220,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxOutputTokens: read('CHAT_MAX_OUTPUT_TOKENS'),
       rateLimit: read('CHAT_RATE_LIMIT'),
       rateWindowMs: read('CHAT_RATE_WINDOW_MS'),
-      dailyTokenBudget: read('CHAT_DAILY_TOKEN_BUDGET'),
     },
-    reports: { cacheWindowMs: read('REPORT_CACHE_WINDOW_MS') },
+    reports: {
+      cacheWindowMs: read('REPORT_CACHE_WINDOW_MS'),
+      rateLimit: read('REPORTS_RATE_LIMIT'),
+      rateWindowMs: read('REPORTS_RATE_WINDOW_MS'),
+    },
     daily: {
       suggestionsCron: read('SUGGESTIONS_CRON'),
       alertsCron: read('ALERTS_CRON'),

@@ -34,12 +34,45 @@ export const VARIABLES = {
     description: 'HS256 secret shared with the main backend',
     secret: true,
   },
+  JWT_MAX_LIFETIME_S: {
+    kind: { type: 'int', min: 60, max: 315360000 },
+    default: '31536000',
+    description:
+      "Longest token lifetime accepted (exp - iat, in seconds; a token without exp is refused): the main backend's JWT_EXPIRE_IN",
+  },
+  JWT_ISSUER: {
+    kind: { type: 'string' },
+    optional: true,
+    description: "When set, a token must carry this iss (the main backend's tokens carry none unless it is changed to)",
+  },
+  JWT_AUDIENCE: {
+    kind: { type: 'list' },
+    optional: true,
+    description: 'When set, comma-separated audiences: a token must carry one of them as aud',
+  },
   USER_CACHE_TTL_MS: {
     kind: { type: 'int', min: 0, max: 600000 },
     default: '30000',
-    description: 'How long a user lookup (blocked/deleted check) is cached',
+    description:
+      'How long a user lookup (blocked/deleted check) is cached; open sockets of a blocked or deleted user close within it',
   },
   CORS_ORIGINS: { kind: { type: 'list' }, default: '*', description: "Comma-separated allowed origins, '*' for any" },
+  TRUST_PROXY: {
+    kind: { type: 'int', min: 0, max: 10 },
+    default: '0',
+    description:
+      'Reverse proxies in front of the api whose X-Forwarded-For to believe (0 = none): the client IP the /health and board sign-in throttles count by',
+  },
+  HEALTH_RATE_LIMIT: {
+    kind: { type: 'int', min: 1 },
+    default: '60',
+    description: 'GET /health calls one client IP may make per window (all api instances together)',
+  },
+  HEALTH_RATE_WINDOW_MS: {
+    kind: { type: 'int', min: 1000 },
+    default: '60000',
+    description: 'Length of the /health throttle window',
+  },
   LOG_LEVEL: {
     kind: { type: 'enum', values: ['error', 'warn', 'info', 'debug'] },
     default: 'info',
@@ -151,7 +184,32 @@ export const VARIABLES = {
   OPENAI_PRICES: {
     kind: { type: 'json' },
     default: '{}',
-    description: 'USD per 1M tokens by model, e.g. {"gpt-4o-mini":{"input":0.15,"output":0.6}}',
+    description:
+      'USD per 1M tokens by model, e.g. {"gpt-4o-mini":{"input":0.15,"output":0.6}}; added to (and overriding) the built-in prices of common OpenAI models',
+  },
+  OPENAI_MAX_OUTPUT_TOKENS: {
+    kind: { type: 'int', min: 16 },
+    default: '1500',
+    description:
+      'Longest answer of a structured task (report, tips, parsing, title, alert wording); a call reserves its estimated prompt plus this against the caps',
+  },
+  AI_DAILY_CAP_USD: {
+    kind: { type: 'number', min: 0 },
+    default: '1',
+    description:
+      'Model spending in USD one user may cause per local day (TIME_ZONE), all features together; 0 = no money cap',
+  },
+  AI_DAILY_CAP_TOKENS: {
+    kind: { type: 'int', min: 0 },
+    default: '500000',
+    description: 'Model tokens (in + out) one user may cause per local day, all features together; 0 = no token cap',
+  },
+  AI_DAILY_FEATURE_CAPS: {
+    kind: { type: 'json' },
+    default:
+      '{"chat":{"usd":0.5,"tokens":200000},"reports":{"usd":0.25,"tokens":100000},"parsing":{"usd":0.1,"tokens":50000},"suggestions":{"usd":0.1,"tokens":50000}}',
+    description:
+      'Per-user daily caps by feature (chat with its titles, reports, parsing, suggestions), each {"usd","tokens"}; 0 = none, a feature or unit left out keeps its default',
   },
   LLM_OFFLINE_DEMO: {
     kind: { type: 'bool' },
@@ -180,6 +238,17 @@ export const VARIABLES = {
     default: '900000',
     description: "How long an admin's board session from the /admin/queues/sign-in page lasts (never past their JWT)",
   },
+  BULL_BOARD_AUTH_FAILURE_LIMIT: {
+    kind: { type: 'int', min: 1 },
+    default: '10',
+    description:
+      'Wrong board user/password attempts one client IP may make per window; then every basic-auth attempt from it is refused (429) until the window ends',
+  },
+  BULL_BOARD_AUTH_FAILURE_WINDOW_MS: {
+    kind: { type: 'int', min: 1000 },
+    default: '900000',
+    description: 'Window of the board basic-auth failure throttle',
+  },
   ASSISTANT_NAME: { kind: { type: 'string' }, default: 'Reho', description: "The assistant's name in chat" },
   CHAT_MAX_MESSAGE_CHARS: {
     kind: { type: 'int', min: 1, max: 100000 },
@@ -199,23 +268,29 @@ export const VARIABLES = {
   CHAT_RATE_LIMIT: {
     kind: { type: 'int', min: 1 },
     default: '20',
-    description: 'Chat messages a user may send per window (all instances together)',
+    description:
+      'Chat messages a user may send per window (all instances together), at most half of them (rounded up) in any half window',
   },
   CHAT_RATE_WINDOW_MS: {
-    kind: { type: 'int', min: 1000 },
+    kind: { type: 'int', min: 2000 },
     default: '60000',
     description: 'Length of the chat rate-limit window',
-  },
-  CHAT_DAILY_TOKEN_BUDGET: {
-    kind: { type: 'int', min: 0 },
-    default: '200000',
-    description: 'Model tokens (in + out) a user may spend on chat per day; 0 = unlimited',
   },
   REPORT_CACHE_WINDOW_MS: {
     kind: { type: 'int', min: 0 },
     default: '3600000',
     description:
       'An identical report request on unchanged data within this window returns the stored report without a model call; 0 = never',
+  },
+  REPORTS_RATE_LIMIT: {
+    kind: { type: 'int', min: 1 },
+    default: '10',
+    description: 'POST /reports (and /feedback/*) calls a user may make per window',
+  },
+  REPORTS_RATE_WINDOW_MS: {
+    kind: { type: 'int', min: 2000 },
+    default: '3600000',
+    description: 'Length of the reports rate-limit window',
   },
   SUGGESTIONS_CRON: {
     kind: { type: 'string' },
@@ -238,7 +313,7 @@ export const VARIABLES = {
     description: 'POST /expenses/parse calls a user may make per window',
   },
   EXPENSE_PARSE_RATE_WINDOW_MS: {
-    kind: { type: 'int', min: 1000 },
+    kind: { type: 'int', min: 2000 },
     default: '60000',
     description: 'Length of the expense-parse rate-limit window',
   },
@@ -248,7 +323,7 @@ export const VARIABLES = {
     description: 'POST /suggestions/refresh calls a user may make per window',
   },
   SUGGESTIONS_REFRESH_WINDOW_MS: {
-    kind: { type: 'int', min: 1000 },
+    kind: { type: 'int', min: 2000 },
     default: '3600000',
     description: 'Length of the suggestions refresh rate-limit window',
   },

@@ -18,4 +18,13 @@ export class UsersRepository {
       .lean<AccountState>()
       .exec();
   }
+
+  /** The accounts among `ids` that exist (one query); callers treat the missing ones as deleted. */
+  findAccounts(ids: string[]): Promise<AccountState[]> {
+    return this.users
+      .find({ _id: { $in: ids.map(toObjectId) } })
+      .select({ role: 1, status: 1, partnerId: 1, email: 1 })
+      .lean<AccountState[]>()
+      .exec();
+  }
 }

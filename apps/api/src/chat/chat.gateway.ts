@@ -9,10 +9,11 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { Socket } from 'socket.io';
-import { AuthError, authErrorToHttp, AuthService, AuthUser } from '@app/auth';
+import { AuthUser } from '@app/auth';
 import { AppLogger } from '@app/logging';
 import { userRoom } from '@app/queue';
 import { createValidationPipe, TRANSPORT } from '../common/validation';
+import { SocketSessions } from '../realtime/socket-sessions';
 import { ChatLimitsService } from './chat-limits.service';
 import { chatTurnView } from './chat-turn-view';
 import { ChatService, TurnSink } from './chat.service';
@@ -38,7 +39,7 @@ const socketPayload = createValidationPipe(TRANSPORT.socket);
  * (with the conversation id), then the reply streams as `message:delta` and ends with `message:done` or
  * `message:error`. Payloads go through the same ValidationPipe and DTOs as HTTP; a refusal before the
  * acknowledgement is answered by SocketRefusalFilter. Handshake authentication is applied to every namespace by
- * the RealtimeIoAdapter.
+ * the RealtimeIoAdapter; SocketSessions keeps it current for as long as the socket is open.
  */
 @WebSocketGateway({ namespace: '/chat' })
 @UseFilters(SocketRefusalFilter)
@@ -48,11 +49,13 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   constructor(
     private readonly chat: ChatService,
     private readonly limits: ChatLimitsService,
-    private readonly auth: AuthService,
+    private readonly sessions: SocketSessions,
     private readonly logger: AppLogger,
   ) {}
 
   handleConnection(socket: Socket): void {
+    // Every event is rechecked there (a blocked user or an expired token closes the socket), before any handler.
+    this.sessions.track(socket);
     void socket.join(userRoom((socket.data.user as AuthUser).id));
     this.inFlight.set(socket, new Map());
   }
@@ -69,7 +72,6 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     @Ack() ack?: (answer: SendAck) => void,
   ): Promise<void> {
     const user = socket.data.user as AuthUser;
-    await this.stillAllowed(socket);
     await this.limits.admit(user.id);
 
     // Required on sockets by the DTO's validation group.
@@ -108,12 +110,6 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       );
       if (result.status === 'in_progress') return;
       socket.emit('message:done', chatTurnView(result));
-      // The reply is already delivered: a failure to count its tokens is logged, not shown as an error.
-      await this.limits
-        .spendTurn(user.id, result)
-        .catch((err: unknown) =>
-          this.logger.event('warn', 'chat.token_accounting_failed', { userId: user.id, error: err }),
-        );
     } catch (err) {
       // Before the acknowledgement, SocketRefusalFilter refuses the message; after it, only its outcome is told.
       if (!acknowledged) throw err;
@@ -122,19 +118,6 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       socket.emit('message:error', messageError(cmid, error));
     } finally {
       sockets.delete(cmid);
-    }
-  }
-
-  /**
-   * The handshake's check can go stale on a long-lived socket: an expired token or a user blocked since
-   * gets a refusal and the connection is closed after it is sent.
-   */
-  private async stillAllowed(socket: Socket): Promise<void> {
-    try {
-      await this.auth.recheck(socket.data.user as AuthUser);
-    } catch (err) {
-      if (err instanceof AuthError) setImmediate(() => socket.disconnect(true));
-      throw err instanceof AuthError ? authErrorToHttp(err) : err;
     }
   }
 

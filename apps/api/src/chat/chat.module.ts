@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { LlmModule } from '@app/llm';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { ChatLimitsService } from './chat-limits.service';
 import { ChatMessagesController } from './chat-messages.controller';
 import { ChatGateway } from './chat.gateway';
@@ -8,7 +9,7 @@ import { ChatService } from './chat.service';
 import { ConversationsController } from './conversations.controller';
 
 @Module({
-  imports: [LlmModule, AuthModule],
+  imports: [LlmModule, AuthModule, RealtimeModule],
   controllers: [ConversationsController, ChatMessagesController],
   providers: [ChatService, ChatLimitsService, ChatGateway],
 })

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
 import { NotificationsGateway } from './notifications.gateway';
+import { SocketSessions } from './socket-sessions';
 
-@Module({ providers: [NotificationsGateway] })
+@Module({
+  imports: [AuthModule],
+  providers: [SocketSessions, NotificationsGateway],
+  exports: [SocketSessions],
+})
 export class RealtimeModule {}

@@ -18,12 +18,13 @@ import {
   type SavingGoalInput,
 } from '@app/finance';
 import type { BudgetDoc, DebtDoc, ExpenseDoc, IncomeDoc, SavingGoalDoc, UserDoc } from '../main-backend/schemas';
+import { BLOCKED_STATUS } from '../account-status';
 import { isObjectIdHex, toObjectId } from '../object-id';
 
 /**
  * Reads everything `buildFinancialContext` needs for one user as aggregates (see libs/finance/src/inputs.ts for
  * the contract of each field). The cost is a fixed number of commands whatever the user's history:
- *   1. users       aggregate: the user and, via $lookup, whether their partner still exists
+ *   1. users       aggregate: the user and, via $lookup, their partner if the link is mutual and the partner active
  *   2. budgets     find: the user's budgets + the partner's household budgets (small, needed in full)
  *   3. expenses    aggregate: one $facet for monthly groups, largest per month, recurring, duplicates and the
  *                  partner's household spending (one scan of the user's window instead of five)
@@ -101,7 +102,11 @@ export class FinanceInputsRepository {
     };
   }
 
-  /** The partner counts only while their account exists: a deleted partner's household budgets are gone too. */
+  /**
+   * The main backend has no household entity: two users are partners while each one's `partnerId` names the other
+   * (set on both by accepting a request, cleared on both by unlinking). A one-sided pointer (left behind, or written
+   * by anyone but the main backend) is not a partnership, and a partner who is deleted or blocked shares nothing.
+   */
   private async partnerOf(uid: Types.ObjectId, userId: string): Promise<Types.ObjectId | null> {
     const [user] = await this.users
       .aggregate<{ partner: Array<{ _id: Types.ObjectId }> }>([
@@ -109,11 +114,12 @@ export class FinanceInputsRepository {
         {
           $lookup: {
             from: 'users',
-            let: { pid: '$partnerId' },
+            let: { pid: '$partnerId', me: '$_id' },
             // The read-only plugin only guards the outer pipeline.
             pipeline: [
               { $match: { $expr: { $eq: ['$_id', '$$pid'] } } },
-              { $match: { isDeleted: { $ne: true } } },
+              { $match: { $expr: { $eq: ['$partnerId', '$$me'] } } },
+              { $match: { isDeleted: { $ne: true }, status: { $not: BLOCKED_STATUS } } },
               { $project: { _id: 1 } },
             ],
             as: 'partner',
