@@ -131,37 +131,40 @@ async function main(): Promise<void> {
   ]);
   const config = testConfig(
     { mongoUri: mongo.uri, redisUrl: redis.url, model },
-    { CHAT_RATE_LIMIT: '100000', CHAT_DAILY_TOKEN_BUDGET: '0', LOG_LEVEL: 'error' },
+    {
+      CHAT_RATE_LIMIT: '100000',
+      // The bench measures latency, not allowances: no spending caps.
+      AI_DAILY_CAP_USD: '0',
+      AI_DAILY_CAP_TOKENS: '0',
+      AI_DAILY_FEATURE_CAPS: '{"chat":{"usd":0,"tokens":0}}',
+      LOG_LEVEL: 'error',
+    },
   );
   const { db, close: closeDb } = await connectDb(config);
   const users = await Promise.all(Array.from({ length: USERS }, () => seedUser(db)));
   const now = new Date();
-  await db
-    .collection('incomes')
-    .insertMany(
-      users.map((u) => ({
-        name: 'Salary',
-        amount: 2500,
-        receiveDate: now,
-        frequency: 'monthly',
+  await db.collection('incomes').insertMany(
+    users.map((u) => ({
+      name: 'Salary',
+      amount: 2500,
+      receiveDate: now,
+      frequency: 'monthly',
+      userId: u._id,
+      isDeleted: false,
+    })),
+  );
+  await db.collection('expenses').insertMany(
+    users.flatMap((u) =>
+      Array.from({ length: 50 }, (_, k) => ({
+        name: `Shop ${k % 10}`,
+        amount: 10 + k,
+        endDate: now,
+        frequency: 'on-off',
         userId: u._id,
         isDeleted: false,
       })),
-    );
-  await db
-    .collection('expenses')
-    .insertMany(
-      users.flatMap((u) =>
-        Array.from({ length: 50 }, (_, k) => ({
-          name: `Shop ${k % 10}`,
-          amount: 10 + k,
-          endDate: now,
-          frequency: 'on-off',
-          userId: u._id,
-          isDeleted: false,
-        })),
-      ),
-    );
+    ),
+  );
 
   const api = await startApi(config);
   const worker = await startWorker(config);

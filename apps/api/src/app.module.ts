@@ -17,6 +17,7 @@ import { PlaygroundModule } from './playground/playground.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SuggestionsModule } from './suggestions/suggestions.module';
 import { ReportsModule } from './reports/reports.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({})
 export class ApiModule {
@@ -32,6 +33,7 @@ export class ApiModule {
         QueueModule.forRoot('producer'),
         AuthModule,
         LimitsModule,
+        UsageModule,
         HealthModule,
         ExpensesModule,
         ReportsModule,

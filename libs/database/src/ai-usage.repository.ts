@@ -35,11 +35,11 @@ export class AiUsageRepository {
     await this.usage.create({ ...entry, userId: entry.userId ? toObjectId(entry.userId) : null });
   }
 
-  /** Totals per feature and model since `since`, for operators watching cost and failure rates. */
-  summarySince(since: Date): Promise<AiUsageSummaryRow[]> {
+  /** Totals per feature and model since `since` (of one user, when given), for operators watching cost and failures. */
+  summarySince(since: Date, userId?: string): Promise<AiUsageSummaryRow[]> {
     return this.usage
       .aggregate<AiUsageSummaryRow>([
-        { $match: { createdAt: { $gte: since } } },
+        { $match: { createdAt: { $gte: since }, ...(userId ? { userId: toObjectId(userId) } : {}) } },
         {
           $group: {
             _id: { feature: '$feature', model: '$model' },

@@ -86,6 +86,11 @@ export class MessagesRepository {
       .exec();
   }
 
+  /** Removes messages of a turn that was refused after they were stored (a spending cap reached meanwhile). */
+  async discard(ids: Types.ObjectId[]): Promise<void> {
+    await this.messages.deleteMany({ _id: { $in: ids } }).exec();
+  }
+
   /** Newest first; the caller trims to its token budget. Failed replies carry no content worth resending. */
   recent(conversationId: Types.ObjectId, limit: number, excludeId?: Types.ObjectId): Promise<MessageDoc[]> {
     return this.messages

@@ -2,5 +2,8 @@ export * from './cost';
 export * from './llm-error';
 export * from './llm.module';
 export * from './llm.service';
+export * from './reservation';
+export * from './spending-cap.error';
+export * from './spending-caps';
 export * from './structured-output';
 export * from './token-estimate';

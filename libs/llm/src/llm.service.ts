@@ -6,22 +6,27 @@ import { AiUsageRepository } from '@app/database';
 import { ModelMetrics } from '@app/metrics';
 import { estimateCostUsd } from './cost';
 import { classifyLlmError, LlmError } from './llm-error';
+import { chargeForFailure, LlmFeature, reservedUsage, TokenUsage } from './reservation';
+import { Reservation, SpendingCaps } from './spending-caps';
 import { parseStructured } from './structured-output';
-import { estimateTokens } from './token-estimate';
+import { estimatePromptTokens, estimateTokens } from './token-estimate';
 
 export interface JsonTask {
-  /** Feature name for usage accounting and per-task model choice, e.g. 'expense-parse'. */
-  feature: string;
+  /** Feature name for usage accounting, spending caps and per-task model choice, e.g. 'expense-parse'. */
+  feature: LlmFeature;
+  /** Whose caps the call spends from; required for every feature but admin alerts. */
   userId?: string | null;
   messages: ChatCompletionMessageParam[];
   schemaName: string;
   schema: Record<string, unknown>;
   temperature?: number;
+  /** Longest answer; OPENAI_MAX_OUTPUT_TOKENS by default. */
+  maxOutputTokens?: number;
   signal?: AbortSignal;
 }
 
 export interface ChatStreamTask {
-  feature: string;
+  feature: LlmFeature;
   userId?: string | null;
   messages: ChatCompletionMessageParam[];
   maxOutputTokens?: number;
@@ -37,12 +42,11 @@ export interface ChatStreamResult {
   stopped: boolean;
 }
 
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-}
-
-/** The one place that talks to the model server: model choice, timeouts, usage and cost accounting. */
+/**
+ * The one place that talks to the model server: model choice, timeouts, spending caps, usage and cost accounting.
+ * Every call reserves against the user's caps first (SpendingCapError when one is spent) and settles after, failed
+ * calls included.
+ */
 @Injectable()
 export class LlmService {
   readonly client: OpenAI;
@@ -51,6 +55,7 @@ export class LlmService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly usage: AiUsageRepository,
     private readonly metrics: ModelMetrics,
+    private readonly caps: SpendingCaps,
   ) {
     this.client = new OpenAI({
       apiKey: config.llm.apiKey,
@@ -70,14 +75,18 @@ export class LlmService {
   /** Structured output (json_schema); an answer that fails the schema is an `invalid_output` LlmError. */
   async completeJson<T>(task: JsonTask): Promise<{ value: T; usage: TokenUsage; model: string }> {
     const model = this.modelFor(task.feature);
+    const maxOutputTokens = task.maxOutputTokens ?? this.config.llm.maxOutputTokens;
+    const reserved = reservedUsage(task.messages, maxOutputTokens);
+    const hold = await this.caps.reserve(task.userId, task.feature, model, reserved);
     const started = Date.now();
-    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    let usage: TokenUsage | null = null;
     try {
       const completion = await this.client.chat.completions.create(
         {
           model,
           messages: task.messages,
           temperature: task.temperature ?? 0,
+          max_tokens: maxOutputTokens,
           response_format: {
             type: 'json_schema',
             json_schema: { name: task.schemaName, schema: task.schema, strict: true },
@@ -90,11 +99,12 @@ export class LlmService {
         outputTokens: completion.usage?.completion_tokens ?? 0,
       };
       const value = parseStructured<T>(completion.choices[0]?.message?.content, task.schema);
-      await this.record(task, model, usage, started, null);
+      await this.finish(task, model, hold, usage, started, null);
       return { value, usage, model };
     } catch (err) {
       const llmErr = classifyLlmError(err, task.signal);
-      await this.record(task, model, usage, started, llmErr);
+      const charged = chargeForFailure({ reported: usage, streamed: null, status: llmErr.status, reserved });
+      await this.finish(task, model, hold, charged, started, llmErr);
       throw llmErr;
     }
   }
@@ -105,9 +115,13 @@ export class LlmService {
    */
   async streamChat(task: ChatStreamTask, onDelta: (text: string) => void): Promise<ChatStreamResult> {
     const model = this.modelFor(task.feature);
+    const maxOutputTokens = task.maxOutputTokens ?? this.config.llm.maxOutputTokens;
+    const reserved = reservedUsage(task.messages, maxOutputTokens);
+    const hold = await this.caps.reserve(task.userId, task.feature, model, reserved);
     const started = Date.now();
     let text = '';
     let usage: TokenUsage | null = null;
+    let answered = false;
     try {
       const stream = await this.client.chat.completions.create(
         {
@@ -116,10 +130,11 @@ export class LlmService {
           stream: true,
           stream_options: { include_usage: true },
           temperature: task.temperature ?? 0.4,
-          max_tokens: task.maxOutputTokens,
+          max_tokens: maxOutputTokens,
         },
         { signal: task.signal },
       );
+      answered = true;
       for await (const chunk of stream) {
         const delta = chunk.choices[0]?.delta?.content;
         if (delta) {
@@ -130,27 +145,43 @@ export class LlmService {
           usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
       }
       const final = usage ?? this.estimateUsage(task.messages, text);
-      await this.record(task, model, final, started, null, task.signal?.aborted === true);
+      await this.finish(task, model, hold, final, started, null, task.signal?.aborted === true);
       // The SDK ends the iteration quietly when the signal aborts it, so the signal says whether we stopped.
       return { text, usage: final, model, stopped: task.signal?.aborted === true };
     } catch (err) {
       const llmErr = classifyLlmError(err);
-      const spent = usage ?? this.estimateUsage(task.messages, text);
-      if (llmErr.kind === 'aborted' && task.signal?.aborted) {
-        await this.record(task, model, spent, started, null, true);
-        return { text, usage: spent, model, stopped: true };
+      const stopped = llmErr.kind === 'aborted' && task.signal?.aborted === true;
+      const charged = chargeForFailure({
+        reported: usage,
+        streamed: answered || stopped ? this.estimateUsage(task.messages, text) : null,
+        status: llmErr.status,
+        reserved,
+      });
+      if (stopped) {
+        await this.finish(task, model, hold, charged, started, null, true);
+        return { text, usage: charged, model, stopped: true };
       }
-      await this.record(task, model, spent, started, llmErr);
+      await this.finish(task, model, hold, charged, started, llmErr);
       throw llmErr;
     }
   }
 
   private estimateUsage(messages: ChatCompletionMessageParam[], output: string): TokenUsage {
-    const input = messages.reduce(
-      (n, m) => n + estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')),
-      0,
-    );
-    return { inputTokens: input, outputTokens: estimateTokens(output) };
+    return { inputTokens: estimatePromptTokens(messages), outputTokens: estimateTokens(output) };
+  }
+
+  /** The call is over: its reservation becomes what it was charged, and the charge is written down. */
+  private async finish(
+    task: Pick<JsonTask, 'feature' | 'userId'>,
+    model: string,
+    hold: Reservation | null,
+    charged: TokenUsage,
+    started: number,
+    error: LlmError | null,
+    stopped = false,
+  ): Promise<void> {
+    await this.caps.settle(hold, charged);
+    await this.record(task, model, charged, started, error, stopped);
   }
 
   /**

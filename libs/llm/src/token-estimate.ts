@@ -1,3 +1,5 @@
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+
 /**
  * Rough token count for budgeting when the server reports none (stopped streams) and for trimming
  * history: about four characters per token in Latin scripts, fewer for others such as Bengali.
@@ -6,4 +8,18 @@ export function estimateTokens(text: string): number {
   let ascii = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 128) ascii++;
   return Math.ceil(ascii / 4 + (text.length - ascii) / 1.5);
+}
+
+/** Each message also costs its role and framing, about four tokens in OpenAI's chat format. */
+const PER_MESSAGE_TOKENS = 4;
+
+/** Estimated input tokens of a whole request. */
+export function estimatePromptTokens(messages: ChatCompletionMessageParam[]): number {
+  return messages.reduce(
+    (n, m) =>
+      n +
+      PER_MESSAGE_TOKENS +
+      estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')),
+    0,
+  );
 }

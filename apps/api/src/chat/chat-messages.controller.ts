@@ -37,7 +37,6 @@ export class ChatMessagesController {
       { accepted: () => undefined, delta: () => undefined },
       aborted.signal,
     );
-    await this.limits.spendTurn(user.id, result);
     return chatTurnView(result);
   }
 
@@ -68,7 +67,6 @@ export class ChatMessagesController {
         { accepted: (info) => send('accepted', info), delta: (d) => send('delta', d) },
         aborted.signal,
       );
-      await this.limits.spendTurn(user.id, result);
       send('done', chatTurnView(result));
     } catch (err) {
       send('error', toSocketError(err));

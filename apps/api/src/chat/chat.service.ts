@@ -22,11 +22,12 @@ import {
   MessagesRepository,
 } from '@app/database';
 import { localDateKey } from '@app/finance';
-import { estimateTokens, LlmError, LlmService, TokenUsage } from '@app/llm';
+import { estimateTokens, LlmError, LlmService, SpendingCapError, TokenUsage } from '@app/llm';
 import { AppLogger } from '@app/logging';
 import { buildChatMessages, buildChatSystemPrompt, detectLanguage, windowHistory } from '@app/prompts';
 import { jobIds, QUEUES, TitleJobData } from '@app/queue';
 import { ChatMetrics } from '../metrics/chat-metrics';
+import { spendingCapRefusal } from '../usage/spending-cap-check';
 
 export interface TurnInput {
   conversationId?: string;
@@ -57,6 +58,12 @@ export interface TurnResult {
   status: 'complete' | 'stopped' | 'in_progress';
   usage: TokenUsage;
   duplicate: boolean;
+}
+
+/** What a turn stored before its reply, so a turn refused at its reservation can take it back. */
+interface StoredByTurn {
+  message: boolean;
+  conversation: boolean;
 }
 
 /** A resent message with no reply this old is treated as lost (e.g. an instance died) and answered again. */
@@ -128,7 +135,7 @@ export class ChatService {
         created: false,
         duplicate: false,
       });
-      return this.reply(user, own, earlier, clientMessageId, sink, signal);
+      return this.reply(user, own, earlier, clientMessageId, sink, signal, { message: false, conversation: false });
     }
 
     let conversation: ConversationDoc;
@@ -166,7 +173,10 @@ export class ChatService {
       created,
       duplicate: false,
     });
-    return this.reply(user, conversation, userMessage, clientMessageId, sink, signal);
+    return this.reply(user, conversation, userMessage, clientMessageId, sink, signal, {
+      message: true,
+      conversation: created,
+    });
   }
 
   /** A known clientMessageId: replay the stored answer, report one in progress, or null to answer again. */
@@ -212,7 +222,8 @@ export class ChatService {
     userMessage: MessageDoc,
     clientMessageId: string,
     sink: TurnSink,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    stored: StoredByTurn,
   ): Promise<TurnResult> {
     const conversationId = String(conversation._id);
     // Figures are read for every turn, so an expense added a minute ago is in this answer. The three
@@ -282,8 +293,36 @@ export class ChatService {
         duplicate: false,
       };
     } catch (err) {
+      if (err instanceof SpendingCapError) {
+        await this.discardTurn(user.id, conversationId, [assistant._id, userMessage._id], stored);
+        throw spendingCapRefusal(err);
+      }
       await this.failReply(assistant._id, conversationId, err instanceof LlmError ? err.message : 'Reply failed');
       throw err instanceof LlmError ? llmFailureToHttp(err) : err;
+    }
+  }
+
+  /**
+   * A parallel turn took what was left of the spending cap after this one passed the door, so its reservation was
+   * refused and the model was not called: the turn leaves nothing behind, as if it had been refused at the door.
+   * A message stored by an earlier request (a resend) stays. Best effort, like failReply.
+   */
+  private async discardTurn(
+    userId: string,
+    conversationId: string,
+    [replyId, messageId]: [Types.ObjectId, Types.ObjectId],
+    stored: StoredByTurn,
+  ): Promise<void> {
+    try {
+      if (stored.conversation) {
+        await this.conversations.delete(conversationId, userId);
+        return;
+      }
+      await this.messages.discard(stored.message ? [replyId, messageId] : [replyId]);
+      // The epoch leaves lastMessageAt (a $max) as it was.
+      if (stored.message) await this.conversations.recordMessages(conversationId, -1, new Date(0));
+    } catch {
+      await this.failReply(replyId, conversationId, 'Reply was refused');
     }
   }
 

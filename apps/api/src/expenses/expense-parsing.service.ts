@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExpenseParseDoc, ExpenseParsesRepository } from '@app/database';
 import { ExpenseParseJobData, jobIds, QUEUES } from '@app/queue';
+import { SpendingCapCheck } from '../usage/spending-cap-check';
 
 export interface ExpenseParseView {
   id: string;
@@ -33,6 +34,7 @@ export class ExpenseParsingService {
     private readonly parses: ExpenseParsesRepository,
     @InjectQueue(QUEUES.expenseParsing) private readonly queue: Queue<ExpenseParseJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly caps: SpendingCapCheck,
   ) {}
 
   /**
@@ -40,6 +42,7 @@ export class ExpenseParsingService {
    * is down the record is marked failed and the caller gets a 503, never a 202 for work that was not queued.
    */
   async submit(userId: string, text: string): Promise<ExpenseParseView> {
+    await this.caps.assertAvailable(userId, 'parsing');
     const doc = await this.parses.create(userId, text.trim());
     const parseId = String(doc._id);
     try {

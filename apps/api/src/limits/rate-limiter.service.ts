@@ -1,47 +1,62 @@
-import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { REDIS_CLIENT } from '@app/queue';
+import { Injectable } from '@nestjs/common';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RedisLimiterFactory, tryConsume } from './redis-limiter.factory';
 
 export interface RateDecision {
   allowed: boolean;
   limit: number;
+  /** Requests the user may make right now. */
   remaining: number;
-  /** Milliseconds until the current window ends and the count resets. */
+  /** Milliseconds until more are allowed (the Retry-After of a refusal). */
   resetMs: number;
 }
 
+interface PacedLimiter {
+  window: RateLimiterRedis;
+  pace: RateLimiterRedis;
+}
+
 /**
- * Fixed-window counter in Redis, so every api instance shares one count per user and scope.
- * INCR and PEXPIRE run in one MULTI: a crash between them cannot leave a key without expiry.
+ * Per-user limits of the model-backed routes, on rate-limiter-flexible counters in Redis shared by every api
+ * instance. One window alone lets twice its limit through at its edge (all of it just before the window ends,
+ * all again just after), so each request is also counted against a pace: half the limit (rounded up) per half
+ * window. A burst across any edge is then at most about the limit, while a steady user still gets the whole
+ * limit per window. A refused request spends nothing.
  */
 @Injectable()
 export class RateLimiterService {
-  constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  private readonly limiters = new Map<string, PacedLimiter>();
 
-  async consume(
-    scope: string,
-    userId: string,
-    limit: number,
-    windowMs: number,
-    now = Date.now(),
-  ): Promise<RateDecision> {
-    const window = Math.floor(now / windowMs);
-    const key = `${this.config.queue.prefix}:rl:${scope}:${userId}:${window}`;
-    const results = await this.redis
-      .multi()
-      .incr(key)
-      .pexpire(key, windowMs * 2)
-      .exec();
-    const count = Number(results?.[0]?.[1] ?? 0);
+  constructor(private readonly factory: RedisLimiterFactory) {}
+
+  async consume(scope: string, userId: string, limit: number, windowMs: number): Promise<RateDecision> {
+    const { window, pace } = this.limiterFor(scope, limit, windowMs);
+    const paced = await tryConsume(pace, userId);
+    if (!paced.allowed) return { allowed: false, limit, remaining: 0, resetMs: paced.res.msBeforeNext };
+    const counted = await tryConsume(window, userId);
+    if (!counted.allowed) {
+      await pace.reward(userId, 1).catch(() => undefined);
+      return { allowed: false, limit, remaining: 0, resetMs: counted.res.msBeforeNext };
+    }
+    const paceBinds = paced.res.remainingPoints < counted.res.remainingPoints;
     return {
-      allowed: count <= limit,
+      allowed: true,
       limit,
-      remaining: Math.max(0, limit - count),
-      resetMs: (window + 1) * windowMs - now,
+      remaining: Math.min(paced.res.remainingPoints, counted.res.remainingPoints),
+      resetMs: paceBinds ? paced.res.msBeforeNext : counted.res.msBeforeNext,
     };
+  }
+
+  private limiterFor(scope: string, limit: number, windowMs: number): PacedLimiter {
+    const id = `${scope}:${limit}:${windowMs}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      limiter = {
+        window: this.factory.create({ scope, points: limit, windowMs }),
+        pace: this.factory.create({ scope: `${scope}-pace`, points: Math.ceil(limit / 2), windowMs: windowMs / 2 }),
+      };
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
   }
 }

@@ -6,7 +6,9 @@ export class TooManyRequestsException extends HttpException {
     readonly retryAfterMs: number,
     code: string,
     message: string,
+    /** More for the client beside the wait, e.g. which spending cap was reached. */
+    details: Record<string, unknown> = {},
   ) {
-    super({ code, message, details: { retryAfterMs } }, HttpStatus.TOO_MANY_REQUESTS);
+    super({ code, message, details: { retryAfterMs, ...details } }, HttpStatus.TOO_MANY_REQUESTS);
   }
 }

@@ -3,15 +3,19 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nest
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/auth';
 import { NoBodyPipe } from '../common/no-body.pipe';
+import { ReportRateLimit } from './report-rate-limit';
 import { answerRequest } from './request-response';
 import { ReportsService } from './reports.service';
 
-/** The routes clients of the original service call; each is POST /reports with its type. */
+/** The routes clients of the original service call; each is POST /reports with its type, and shares its rate limit. */
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('feedback')
 export class FeedbackAliasesController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly rateLimit: ReportRateLimit,
+  ) {}
 
   @Post('optimize-expenses')
   @HttpCode(202)
@@ -22,6 +26,7 @@ export class FeedbackAliasesController {
     @Body(NoBodyPipe) _body: undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
+    await this.rateLimit.admit(user.id, res);
     return answerRequest(res, await this.reports.request(user.id, 'expenses'));
   }
 
@@ -34,6 +39,7 @@ export class FeedbackAliasesController {
     @Body(NoBodyPipe) _body: undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
+    await this.rateLimit.admit(user.id, res);
     return answerRequest(res, await this.reports.request(user.id, 'budget'));
   }
 
@@ -46,6 +52,7 @@ export class FeedbackAliasesController {
     @Body(NoBodyPipe) _body: undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
+    await this.rateLimit.admit(user.id, res);
     return answerRequest(res, await this.reports.request(user.id, 'debt'));
   }
 }

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { SuggestionDoc, SuggestionsRepository, SuggestionTip } from '@app/database';
 import { localDateKey } from '@app/finance';
 import { DAILY_JOB_NAMES, jobIds, QUEUES, SuggestionJobData } from '@app/queue';
+import { SpendingCapCheck } from '../usage/spending-cap-check';
 
 export interface SuggestionSetView {
   id: string;
@@ -36,6 +37,7 @@ export class SuggestionsService {
     private readonly sets: SuggestionsRepository,
     @InjectQueue(QUEUES.suggestions) private readonly queue: Queue<SuggestionJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly caps: SpendingCapCheck,
   ) {}
 
   async latest(userId: string): Promise<SuggestionSetView> {
@@ -60,6 +62,7 @@ export class SuggestionsService {
    */
   async refresh(userId: string): Promise<SuggestionSetView> {
     const pending = await this.sets.findPendingRefresh(userId);
+    if (!pending) await this.caps.assertAvailable(userId, 'suggestions');
     const doc =
       pending ?? (await this.sets.createRefresh(userId, localDateKey(new Date(), this.config.locale.timeZone)));
     const suggestionId = String(doc._id);
