@@ -83,7 +83,11 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
     alice = await seedUser(db, { name: 'Alice' });
     bob = await seedUser(db, { name: 'Bob' });
     const now = new Date();
-    const thisMonth = (day: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), day, 12));
+    // Already past: a row dated later this month is upcoming (a copy made ahead), not spent so far.
+    const thisMonth = (day: number) =>
+      new Date(
+        Math.min(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), day, 12), now.getTime() - (4 - day) * 60_000),
+      );
     const stamp = { isDeleted: false, createdAt: now, updatedAt: now };
     await db.collection('incomes').insertOne({
       name: 'Salary',

@@ -65,6 +65,8 @@ export function testEnv(
     QUEUE_PREFIX: uniqueName('fabtest'),
     JOB_BACKOFF_MS: '50',
     LOG_LEVEL: 'error',
+    // The suites work their dates out in UTC; one that tests month edges in another zone says so itself.
+    TIME_ZONE: 'UTC',
     ...overrides,
   };
 }

@@ -263,102 +263,98 @@ async function seed(db: Db, now: Date): Promise<Seeded> {
   }
   await flush(true);
 
-  await db
-    .collection('debts')
-    .insertMany([
-      stamp(
-        {
-          name: 'Credit card',
-          amount: 2450.35,
-          monthlyPayment: 90,
-          AdHocPayment: 0,
-          capitalRepayment: 50,
-          interestRepayment: 40,
-          userInterestRate: 24.9,
-          payDueDate: monthStart(MONTHS - 1, 18),
-          completionRatio: 0.1,
-          userId: user,
-        },
-        first,
-      ),
-      stamp(
-        {
-          name: 'Car finance',
-          amount: 8200,
-          monthlyPayment: 230,
-          AdHocPayment: 0,
-          capitalRepayment: 190,
-          interestRepayment: 40,
-          payDueDate: monthStart(MONTHS - 1, 1),
-          completionRatio: 0.45,
-          userId: user,
-        },
-        first,
-      ),
-      stamp(
-        {
-          name: 'Student loan',
-          amount: 19000,
-          monthlyPayment: 80,
-          userInterestRate: 6.25,
-          payDueDate: monthStart(MONTHS - 1, 28),
-          completionRatio: 0.05,
-          userId: user,
-        },
-        first,
-      ),
-      stamp(
-        { name: 'Old overdraft', amount: 500, monthlyPayment: 50, userInterestRate: 39.9, userId: user },
-        first,
-        true,
-      ),
-    ]);
-  await db
-    .collection('savinggoals')
-    .insertMany([
-      stamp(
-        {
-          name: 'House deposit',
-          totalAmount: 25000,
-          monthlyTarget: 500,
-          savedMoney: 7300,
-          completionRation: 29,
-          date: first,
-          completeDate: monthStart(MONTHS + 30),
-          isCompleted: false,
-          userId: user,
-        },
-        first,
-      ),
-      stamp(
-        {
-          name: 'Holiday',
-          totalAmount: 1800,
-          monthlyTarget: 150,
-          savedMoney: 1800,
-          completionRation: 100,
-          date: first,
-          completeDate: monthStart(MONTHS - 2),
-          isCompleted: true,
-          userId: user,
-        },
-        first,
-      ),
-      stamp(
-        {
-          name: 'New laptop',
-          totalAmount: 1400,
-          monthlyTarget: 100,
-          savedMoney: 420.6,
-          completionRation: 30,
-          date: first,
-          completeDate: monthStart(MONTHS + 6),
-          isCompleted: false,
-          userId: user,
-        },
-        first,
-      ),
-    ]);
+  await db.collection('debts').insertMany([
+    stamp(
+      {
+        name: 'Credit card',
+        amount: 2450.35,
+        monthlyPayment: 90,
+        AdHocPayment: 0,
+        capitalRepayment: 50,
+        interestRepayment: 40,
+        userInterestRate: 24.9,
+        payDueDate: monthStart(MONTHS - 1, 18),
+        completionRatio: 0.1,
+        userId: user,
+      },
+      first,
+    ),
+    stamp(
+      {
+        name: 'Car finance',
+        amount: 8200,
+        monthlyPayment: 230,
+        AdHocPayment: 0,
+        capitalRepayment: 190,
+        interestRepayment: 40,
+        payDueDate: monthStart(MONTHS - 1, 1),
+        completionRatio: 0.45,
+        userId: user,
+      },
+      first,
+    ),
+    stamp(
+      {
+        name: 'Student loan',
+        amount: 19000,
+        monthlyPayment: 80,
+        userInterestRate: 6.25,
+        payDueDate: monthStart(MONTHS - 1, 28),
+        completionRatio: 0.05,
+        userId: user,
+      },
+      first,
+    ),
+    stamp(
+      { name: 'Old overdraft', amount: 500, monthlyPayment: 50, userInterestRate: 39.9, userId: user },
+      first,
+      true,
+    ),
+  ]);
+  await db.collection('savinggoals').insertMany([
+    stamp(
+      {
+        name: 'House deposit',
+        totalAmount: 25000,
+        monthlyTarget: 500,
+        savedMoney: 7300,
+        completionRation: 29,
+        date: first,
+        completeDate: monthStart(MONTHS + 30),
+        isCompleted: false,
+        userId: user,
+      },
+      first,
+    ),
+    stamp(
+      {
+        name: 'Holiday',
+        totalAmount: 1800,
+        monthlyTarget: 150,
+        savedMoney: 1800,
+        completionRation: 100,
+        date: first,
+        completeDate: monthStart(MONTHS - 2),
+        isCompleted: true,
+        userId: user,
+      },
+      first,
+    ),
+    stamp(
+      {
+        name: 'New laptop',
+        totalAmount: 1400,
+        monthlyTarget: 100,
+        savedMoney: 420.6,
+        completionRation: 30,
+        date: first,
+        completeDate: monthStart(MONTHS + 6),
+        isCompleted: false,
+        userId: user,
+      },
+      first,
+    ),
+  ]);
   return { user, partner, expenses, partnerExpenses, softDeleted };
 }
 

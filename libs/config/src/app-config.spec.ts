@@ -11,7 +11,8 @@ describe('loadConfig', () => {
     const c = loadConfig(minimal);
     expect(c.http.port).toBe(3000);
     expect(c.redis.url).toBe('redis://127.0.0.1:6379');
-    expect(c.locale).toEqual({ timeZone: 'UTC', currency: 'GBP', locale: 'en-GB' });
+    // The zone goes with the currency and locale: a UK app's months end at midnight in London, not UTC.
+    expect(c.locale).toEqual({ timeZone: 'Europe/London', currency: 'GBP', locale: 'en-GB' });
     expect(c.http.corsOrigins).toEqual(['*']);
     expect(c.llm.offlineDemo).toBe(false);
     expect(c.expenses.categories).toContain('Groceries');

@@ -327,7 +327,12 @@ export const VARIABLES = {
     default: '3600000',
     description: 'Length of the suggestions refresh rate-limit window',
   },
-  TIME_ZONE: { kind: { type: 'timezone' }, default: 'UTC', description: 'Time zone of month boundaries' },
+  TIME_ZONE: {
+    kind: { type: 'timezone' },
+    default: 'Europe/London',
+    description:
+      "Time zone of month boundaries, days and daily jobs; the default goes with GBP and en-GB. A user document's own valid timeZone wins for that user's figures (the main backend stores none today)",
+  },
   CURRENCY: { kind: { type: 'string' }, default: 'GBP', description: 'ISO currency for formatting' },
   LOCALE: { kind: { type: 'string' }, default: 'en-GB', description: 'Locale for formatting' },
 } satisfies Record<string, VarSpec>;

@@ -6,7 +6,7 @@ import { AiUsageRepository } from './ai-usage.repository';
 import { AlertsRepository } from './alerts.repository';
 import { ConversationsRepository } from './conversations.repository';
 import { ExpenseParsesRepository } from './expense-parses.repository';
-import { FinanceInputsRepository, FinancialContextService } from './finance';
+import { FinanceInputsRepository, FinancialContextService, LedgerVersionRepository } from './finance';
 import { MessagesRepository } from './messages.repository';
 import { MAIN_BACKEND_MODELS } from './main-backend/schemas';
 import { OWN_MODELS } from './own';
@@ -23,6 +23,7 @@ const REPOSITORIES = [
   MessagesRepository,
   FinanceInputsRepository,
   FinancialContextService,
+  LedgerVersionRepository,
   ActiveUsersRepository,
   SuggestionsRepository,
   AlertsRepository,

@@ -3,6 +3,7 @@ export * from './object-id';
 export * from './main-backend/schemas';
 export * from './main-backend/read-only.plugin';
 export * from './own';
+export * from './account-status';
 export * from './users.repository';
 export * from './expense-parses.repository';
 export * from './ai-usage.repository';

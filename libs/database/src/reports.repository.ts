@@ -4,7 +4,14 @@ import { Model, type QueryFilter } from 'mongoose';
 import type { ReportType } from '@app/finance';
 import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
-import { ReportDoc, ReportStatus, StoredReportInsight } from './own/report.schema';
+import {
+  activeSlot,
+  ReportDoc,
+  ReportParams,
+  reportVariant,
+  ReportStatus,
+  StoredReportInsight,
+} from './own/report.schema';
 import { isDuplicateKeyError } from './mongo-errors';
 
 const UNFINISHED: ReportStatus[] = ['queued', 'running'];
@@ -17,29 +24,38 @@ export class ReportsRepository {
 
   /**
    * A new queued report, unless the user already has an unfinished one of this type: then that one, with
-   * created false. The unique index decides a race between two requests; the loser reads the winner.
+   * created false. The unique index decides a race between two requests; the loser reads the winner. `report` is
+   * null when the winner finished between the two (the caller asks again: it may now reuse the finished one).
    */
-  async createQueued(userId: string, type: ReportType): Promise<{ report: ReportDoc; created: boolean }> {
+  async createQueued(
+    userId: string,
+    type: ReportType,
+    dataVersion: string | null,
+    params: ReportParams | null = null,
+  ): Promise<{ report: ReportDoc; created: true } | { report: ReportDoc | null; created: false }> {
+    const variant = reportVariant(params);
     try {
       const doc = await this.reports.create({
         userId: toObjectId(userId),
         type,
+        params: variant ? params : null,
+        variant,
         status: 'queued',
         progress: 0,
-        activeType: type,
+        activeType: activeSlot(type, variant),
+        dataVersion,
       });
       return { report: doc.toObject(), created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      const existing = await this.findActive(userId, type);
-      if (!existing) throw err;
-      return { report: existing, created: false };
+      return { report: await this.findActive(userId, type, variant), created: false };
     }
   }
 
-  findActive(userId: string, type: ReportType): Promise<ReportDoc | null> {
+  /** The unfinished report of this type and variant (reportVariant: '' for a plain report). */
+  findActive(userId: string, type: ReportType, variant = ''): Promise<ReportDoc | null> {
     return this.reports
-      .findOne({ userId: toObjectId(userId), activeType: type })
+      .findOne({ userId: toObjectId(userId), activeType: activeSlot(type, variant) })
       .lean<ReportDoc>()
       .exec();
   }
@@ -56,10 +72,26 @@ export class ReportsRepository {
     return this.reports.findById(toObjectId(id)).lean<ReportDoc>().exec();
   }
 
-  /** The newest completed report of this type computed from the same data since `since`. */
-  findCached(userId: string, type: ReportType, dataFingerprint: string, since: Date): Promise<ReportDoc | null> {
+  /**
+   * The newest report of this type and variant completed since `since` that was requested on the same ledger
+   * version (reports stored before variants existed are plain ones).
+   */
+  findReusable(
+    userId: string,
+    type: ReportType,
+    dataVersion: string,
+    since: Date,
+    variant = '',
+  ): Promise<ReportDoc | null> {
     return this.reports
-      .findOne({ userId: toObjectId(userId), type, dataFingerprint, status: 'completed', completedAt: { $gte: since } })
+      .findOne({
+        userId: toObjectId(userId),
+        type,
+        dataVersion,
+        variant: variant ? variant : { $in: ['', null] },
+        status: 'completed',
+        completedAt: { $gte: since },
+      })
       .sort({ completedAt: -1 })
       .lean<ReportDoc>()
       .exec();

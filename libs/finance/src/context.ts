@@ -1,5 +1,6 @@
 import { budgetVsActual, type BudgetReport } from './budgets';
 import { comparePayoffStrategies, type PayoffComparison } from './debt-payoff';
+import { debtPaymentsInPeriod } from './debt-payments';
 import { debtView, monthlyDebtPaymentsMinor, prepareDebts, type DebtView } from './debts';
 import { findDuplicates, type DuplicateCluster } from './duplicates';
 import { fiftyThirtyTwenty, type FiftyThirtyTwenty } from './fifty-thirty-twenty';
@@ -73,7 +74,10 @@ export interface FinancialContext {
   lastMonth: PeriodSummary;
   last3Months: PeriodSummary;
   budgetsThisMonth: BudgetReport;
+  /** So far this month (rows dated up to now). */
   fiftyThirtyTwentyThisMonth: FiftyThirtyTwenty;
+  /** The last complete month: what the budget report judges. */
+  fiftyThirtyTwentyLastMonth: FiftyThirtyTwenty;
   debts: {
     items: DebtView[];
     activeCount: number;
@@ -102,7 +106,8 @@ export function buildFinancialContext(inputs: FinanceInputs, options: ContextOpt
   const now = options.now;
   if (!(now instanceof Date) || Number.isNaN(now.getTime()))
     throw new RangeError('buildFinancialContext: options.now must be a valid Date');
-  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  // The zone the repository computed the month keys in wins: months and keys must agree.
+  const timeZone = inputs.timeZone || options.timeZone || DEFAULT_TIME_ZONE;
   const currency = (options.currency ?? DEFAULT_CURRENCY).toUpperCase();
   const locale = options.locale ?? DEFAULT_LOCALE;
   const minorDigits = currencyMinorDigits(currency);
@@ -129,6 +134,7 @@ export function buildFinancialContext(inputs: FinanceInputs, options: ContextOpt
     now,
     timeZone,
     minorDigits,
+    budgets: inputs.budgets ?? [],
   });
   const subscriptions = recurringItems.filter((r) => r.likelySubscription && r.active);
 
@@ -146,10 +152,11 @@ export function buildFinancialContext(inputs: FinanceInputs, options: ContextOpt
     lastMonth,
     last3Months,
     budgetsThisMonth,
-    fiftyThirtyTwentyThisMonth: fiftyThirtyTwenty(thisMonth, {
-      debtPaymentsPerMonthMinor: monthlyPaymentsMinor,
-      savingTargetsPerMonthMinor: monthlyTargetsMinor,
-    }),
+    fiftyThirtyTwentyThisMonth: fiftyThirtyTwenty(thisMonth, debtPaymentsInPeriod(ledger, thisPeriod.months, debts)),
+    fiftyThirtyTwentyLastMonth: fiftyThirtyTwenty(
+      lastMonth,
+      debtPaymentsInPeriod(ledger, lastMonth.period.months, debts),
+    ),
     debts: {
       items: [...debts]
         .sort((a, b) => Number(a.paid) - Number(b.paid) || b.balanceMinor - a.balanceMinor || (a.id < b.id ? -1 : 1))
@@ -227,6 +234,10 @@ function assessDataQuality(
     .filter((d) => d.status === 'active' && d.aprSource === 'estimated')
     .map((d) => d.id);
   if (estimated.length) add('debt-apr-estimated', 'info', { debtIds: estimated });
+  const implausible = ctx.debts.items
+    .filter((d) => d.status === 'active' && d.implausibleStatedAprPct !== null)
+    .map((d) => d.id);
+  if (implausible.length) add('debt-apr-implausible', 'warning', { debtIds: implausible });
   const noPayment = ctx.debts.items
     .filter((d) => d.status === 'active' && d.monthlyPaymentMinor === 0)
     .map((d) => d.id);
@@ -246,6 +257,9 @@ function assessDataQuality(
     add('current-month-in-progress', 'info', {
       day: ctx.currentMonthProgress.day,
       daysInMonth: ctx.currentMonthProgress.daysInMonth,
+      // Recorded for later this month (copies made ahead): left out of "so far", shown apart.
+      upcomingIncomeCount: ctx.thisMonth.upcoming.incomeCount,
+      upcomingExpenseCount: ctx.thisMonth.upcoming.expenseCount,
     });
   }
   return { complete: !items.some((i) => i.level !== 'info'), items };

@@ -1,4 +1,10 @@
-import { comparePayoffStrategies, monthlyInterestMinor, simulatePayoff, strategyOrder } from './debt-payoff';
+import {
+  comparePayoffStrategies,
+  monthlyInterestMinor,
+  simulatePayoff,
+  strategyOrder,
+  whatIfPayoff,
+} from './debt-payoff';
 import { prepareDebts } from './debts';
 import type { DebtInput } from './inputs';
 
@@ -120,18 +126,23 @@ describe('debt payoff simulation', () => {
   });
 
   it('says clearly when payments never beat the interest, without looping forever', () => {
-    // £1,000 at 24% accrues £20 a month; paying £15 a month the balance grows.
+    // £1,000 at 24% accrues £20 a month; paying £15 a month the balance grows from month 1: £5.00 short.
     const r = simulatePayoff(
       prepareDebts([{ id: 'x', name: 'Payday', amount: 1000, monthlyPayment: 15, userInterestRate: 24 }]),
       'avalanche',
       { startMonth: start },
     );
-    expect(r.paysOff).toBe(false);
-    expect(r.reason).toBe('payment-below-interest');
-    expect(r.debtFreeMonthKey).toBeNull();
-    expect(r.months).toBeLessThanOrEqual(600);
-    expect(r.debts[0].payoffMonth).toBeNull();
-    expect(r.endingBalanceMinor).toBeGreaterThan(100000);
+    expect(r).toMatchObject({
+      paysOff: false,
+      reason: 'payment-below-interest',
+      months: null,
+      debtFreeMonthKey: null,
+      totalInterestMinor: null,
+      totalPaidMinor: null,
+      firstMonth: { interestMinor: 2000, minimumsMinor: 1500 },
+      shortfallMinor: 500,
+    });
+    expect(r.debts[0]).toMatchObject({ payoffMonth: null, interestPaidMinor: null, totalPaidMinor: null });
     const c = comparePayoffStrategies(
       prepareDebts([{ id: 'x', name: 'Payday', amount: 1000, monthlyPayment: 15, userInterestRate: 24 }]),
       { startMonth: start },
@@ -141,7 +152,7 @@ describe('debt payoff simulation', () => {
   });
 
   it('distinguishes a slow but falling balance from a growing one, and a zero budget', () => {
-    // £1,000 at 0% paying £1 a month needs 1000 months: beyond the 600-month cap.
+    // £1,000 at 0% paying £1 a month needs 1000 months: beyond the 600-month cap, and no total is given.
     const slow = simulatePayoff(
       prepareDebts([{ id: 's', name: 'Slow', amount: 1000, monthlyPayment: 1, userInterestRate: 0 }]),
       'snowball',
@@ -150,15 +161,17 @@ describe('debt payoff simulation', () => {
     expect(slow).toMatchObject({
       paysOff: false,
       reason: 'exceeds-max-months',
-      months: 600,
-      endingBalanceMinor: 40000,
+      months: null,
+      maxMonths: 600,
+      totalInterestMinor: null,
+      shortfallMinor: null,
     });
     const none = simulatePayoff(
       prepareDebts([{ id: 'n', name: 'None', amount: 100, monthlyPayment: 0, userInterestRate: 5 }]),
       'snowball',
       { startMonth: start },
     );
-    expect(none).toMatchObject({ paysOff: false, reason: 'no-payment', months: 0 });
+    expect(none).toMatchObject({ paysOff: false, reason: 'no-payment', months: null });
   });
 
   it('handles zero-rate debts: no interest, straight division', () => {
@@ -212,14 +225,13 @@ describe('debt payoff simulation', () => {
     ]);
   });
 
-  it('flags unknown APRs (simulated at 0%) and budgets below the minimums', () => {
+  it('flags unknown APRs, simulated at 0%', () => {
     const c = comparePayoffStrategies(prepareDebts([{ id: 'u', name: 'Mystery', amount: 500, monthlyPayment: 100 }]), {
       startMonth: start,
-      monthlyBudgetMinor: 5000,
     });
     expect(c.unknownAprDebtIds).toEqual(['u']);
-    expect(c.avalanche.warnings).toEqual(['apr-unknown-treated-as-zero', 'budget-below-minimums']);
-    expect(c.avalanche).toMatchObject({ paysOff: true, months: 10, totalInterestMinor: 0 });
+    expect(c.avalanche.warnings).toEqual(['apr-unknown-treated-as-zero']);
+    expect(c.avalanche).toMatchObject({ paysOff: true, months: 5, totalInterestMinor: 0 });
   });
 
   it('breaks ties deterministically by name, then id', () => {
@@ -249,5 +261,225 @@ describe('debt payoff simulation', () => {
     expect(c.snowball.payoffOrder[0].id).toBe('u');
     expect(c.better).toBe('avalanche');
     expect(c.avalancheSavesInterestMinor).toBeGreaterThan(0);
+  });
+});
+
+describe('issue 12, item 6: a debt that never pays off is reported from month 1, with no totals', () => {
+  const card = (monthlyPayment: number) =>
+    prepareDebts([{ id: 'c', name: 'Card', amount: 10000, monthlyPayment, userInterestRate: 30 }]);
+
+  it('£10,000 at 30% paying £200: £250.00 of interest in month 1 against £200.00, £50.00 short', () => {
+    // 30% / 12 = 2.5% a month: 1,000,000 * 3000 / 120000 = 25000 minor (£250.00) of interest in month 1. Paying
+    // 20000 (£200.00) the balance ends month 1 at 1,005,000: higher than it started, and every later month's
+    // interest is higher still. Shortfall 25000 - 20000 = 5000 (£50.00). Before: "£1,056,350.20 of interest after
+    // 252 months", a total of wherever the simulation happened to stop.
+    const r = simulatePayoff(card(200), 'avalanche', { startMonth: start, scheduleMonths: 1 });
+    expect(r).toMatchObject({
+      paysOff: false,
+      reason: 'payment-below-interest',
+      months: null,
+      totalInterestMinor: null,
+      totalPaidMinor: null,
+      monthlyBudgetMinor: 20000,
+      firstMonth: { interestMinor: 25000, minimumsMinor: 20000 },
+      shortfallMinor: 5000,
+    });
+    expect(r.schedule).toEqual([
+      {
+        month: 1,
+        monthKey: '2026-05',
+        debts: [{ id: 'c', interestMinor: 25000, paymentMinor: 20000, balanceMinor: 1005000 }],
+      },
+    ]);
+  });
+
+  it('a payment exactly equal to the interest never pays off either: shortfall 0', () => {
+    // £10,000 at 24%: 1,000,000 * 2400 / 120000 = 20000 (£200.00) a month, paid exactly: the balance stands still.
+    const r = simulatePayoff(
+      prepareDebts([{ id: 'c', name: 'Card', amount: 10000, monthlyPayment: 200, userInterestRate: 24 }]),
+      'snowball',
+      { startMonth: start },
+    );
+    expect(r).toMatchObject({ paysOff: false, reason: 'payment-below-interest', shortfallMinor: 0, months: null });
+  });
+
+  it('a penny over the interest does pay off (the balance falls from month 1)', () => {
+    const r = simulatePayoff(
+      prepareDebts([{ id: 'c', name: 'Card', amount: 10000, monthlyPayment: 200.01, userInterestRate: 24 }]),
+      'avalanche',
+      { startMonth: start },
+    );
+    expect(r.paysOff).toBe(true);
+    expect(r.shortfallMinor).toBeNull();
+  });
+
+  it('with several debts: the month-1 shortfall is stated, and a debt really paid off on the way is kept', () => {
+    // Card £10,000 at 30% (minimum £200), Store £100 at 0% (minimum £10): £210 a month against £250.00 of interest
+    // in month 1 (Card 25000, Store 0): shortfall 25000 - 21000 = 4000 (£40.00).
+    // Snowball targets Store: it falls by £10 a month and is paid off in month 10 (10000 / 1000). From month 11
+    // the whole £210 goes to Card, whose interest is then above £250: no balance falls, so it never pays off.
+    const r = simulatePayoff(
+      prepareDebts([
+        { id: 'c', name: 'Card', amount: 10000, monthlyPayment: 200, userInterestRate: 30 },
+        { id: 's', name: 'Store', amount: 100, monthlyPayment: 10, userInterestRate: 0, interestRepayment: 0 },
+      ]),
+      'snowball',
+      { startMonth: start },
+    );
+    expect(r).toMatchObject({
+      paysOff: false,
+      reason: 'payment-below-interest',
+      shortfallMinor: 4000,
+      totalInterestMinor: null,
+      firstMonth: { interestMinor: 25000, minimumsMinor: 21000 },
+    });
+    expect(r.payoffOrder).toEqual([{ id: 's', name: 'Store', month: 10, monthKey: '2027-02' }]);
+    expect(r.debts.find((x) => x.id === 's')).toMatchObject({ interestPaidMinor: 0, totalPaidMinor: 10000 });
+    expect(r.debts.find((x) => x.id === 'c')).toMatchObject({ interestPaidMinor: null, payoffMonth: null });
+  });
+});
+
+describe('issue 12, item 7: a budget below the minimums is an infeasible plan with its shortfall', () => {
+  it('states the shortfall instead of simulating missed minimums', () => {
+    // Loan £500 at 12%, minimum £100; budget £50. Month 1: interest 50000 * 1200 / 120000 = 500; minimum due
+    // min(10000, 50500) = 10000. 5000 < 10000: infeasible, £50.00 short. Before: "debt-free in 11 months, interest
+    // £29.48", a plan that skips half of every minimum payment.
+    const c = comparePayoffStrategies(
+      prepareDebts([{ id: 'l', name: 'Loan', amount: 500, monthlyPayment: 100, userInterestRate: 12 }]),
+      { startMonth: start, monthlyBudgetMinor: 5000 },
+    );
+    for (const r of [c.avalanche, c.snowball]) {
+      expect(r).toMatchObject({
+        paysOff: false,
+        reason: 'budget-below-minimums',
+        months: null,
+        totalInterestMinor: null,
+        monthlyBudgetMinor: 5000,
+        firstMonth: { interestMinor: 500, minimumsMinor: 10000 },
+        shortfallMinor: 5000,
+      });
+    }
+    expect(c.better).toBe('neither');
+  });
+
+  it('counts a minimum larger than what is owed only up to what is owed', () => {
+    // Tiny £30 at 0% (minimum £50) + Big £1,000 at 12% (minimum £50): due in month 1 3000 + 5000 = 8000, so a
+    // budget of £85 (8500) is feasible although the minimums add up to £100.
+    const r = simulatePayoff(
+      prepareDebts([
+        { id: 'tiny', name: 'Tiny', amount: 30, monthlyPayment: 50, userInterestRate: 0, interestRepayment: 0 },
+        { id: 'big', name: 'Big', amount: 1000, monthlyPayment: 50, userInterestRate: 12 },
+      ]),
+      'avalanche',
+      { startMonth: start, monthlyBudgetMinor: 8500 },
+    );
+    expect(r.firstMonth.minimumsMinor).toBe(8000);
+    expect(r.paysOff).toBe(true);
+  });
+});
+
+describe('issue 12, item 10: snowball orders by the balance at the start, fixed for the whole plan', () => {
+  it('keeps targeting the debt that was smallest at the start after another one drops below it', () => {
+    // A £100 at 0% (minimum £1), B £120 at 0% (minimum £30), £5 extra: £36 a month. Snowball targets A (smaller at
+    // the start).
+    //  M1: minimums A 10000 - 100 = 9900, B 12000 - 3000 = 9000; extra 500 to A -> 9400.
+    //      Now B (9000) is below A (9400): re-sorting by the current balance would target B from month 2.
+    //  M2: minimums A -> 9300, B -> 6000; the extra still goes to A -> 8800 (A paid 600, B 3000).
+    const r = simulatePayoff(
+      prepareDebts([
+        { id: 'a', name: 'A', amount: 100, monthlyPayment: 1, userInterestRate: 0, interestRepayment: 0 },
+        { id: 'b', name: 'B', amount: 120, monthlyPayment: 30, userInterestRate: 0, interestRepayment: 0 },
+      ]),
+      'snowball',
+      { startMonth: start, extraMinor: 500, scheduleMonths: 2 },
+    );
+    expect(r.schedule[0].debts).toEqual([
+      { id: 'a', interestMinor: 0, paymentMinor: 600, balanceMinor: 9400 },
+      { id: 'b', interestMinor: 0, paymentMinor: 3000, balanceMinor: 9000 },
+    ]);
+    expect(r.schedule[1].debts).toEqual([
+      { id: 'a', interestMinor: 0, paymentMinor: 600, balanceMinor: 8800 },
+      { id: 'b', interestMinor: 0, paymentMinor: 3000, balanceMinor: 6000 },
+    ]);
+  });
+});
+
+describe('issue 12, item 12: what-if with extra money, against paying only the minimums', () => {
+  /*
+   * Card £1,000 at 12% (1% a month), minimum £100; Loan £500 at 0%, minimum £50. Extra £150 a month, lump sum £200.
+   *
+   * MINIMUMS ONLY (each debt its own minimum; nothing moved on):
+   *  Card: 100000 -> +1000 -10000 = 91000; +910 -> 81910; +819 (819.1) -> 72729; +727 (727.29) -> 63456;
+   *        +635 (634.56) -> 54091; +541 (540.91) -> 44632; +446 (446.32) -> 35078; +351 (350.78) -> 25429;
+   *        +254 (254.29) -> 15683; +157 (156.83) -> 5840; +58 (58.40) -> 5898 paid in month 11.
+   *        Interest 1000+910+819+727+635+541+446+351+254+157+58 = 5898 (£58.98).
+   *  Loan: 50000 / 5000 = 10 months, no interest. Baseline: 11 months, £58.98.
+   *
+   * AVALANCHE (Card, Loan), £300 a month (150 minimums + 150 extra), £200 more in month 1:
+   *  M1 Card +1000 -> 101000; money 50000: minimums Card 10000 -> 91000, Loan 5000 -> 45000; 35000 to Card -> 56000.
+   *  M2 Card +560 -> 56560; minimums -> 46560 / 40000; 15000 to Card -> 31560.
+   *  M3 Card +316 (315.6) -> 31876; minimums -> 21876 / 35000; 15000 to Card -> 6876.
+   *  M4 Card +69 (68.76) -> 6945, paid in full (6945); Loan minimum 5000 -> 30000; 18055 left -> Loan 11945.
+   *  M5 Loan paid (11945). 5 months; interest 1000+560+316+69 = 1945 (£19.45).
+   *  Saves 11 - 5 = 6 months and 5898 - 1945 = 3953 (£39.53).
+   *
+   * SNOWBALL (Loan, Card):
+   *  M1 Card +1000 -> 101000; minimums Loan -> 45000, Card -> 91000; 35000 to Loan -> 10000.
+   *  M2 Card +910 -> 91910; minimums Loan -> 5000, Card -> 81910; 15000: Loan 5000 -> 0, Card 10000 -> 71910.
+   *  M3 Card +719 (719.1) -> 72629 -> 42629.  M4 +426 (426.29) -> 43055 -> 13055.  M5 +131 (130.55) -> 13186 paid.
+   *  5 months; interest 1000+910+719+426+131 = 3186 (£31.86). Saves 6 months and 5898 - 3186 = 2712 (£27.12).
+   */
+  const debts = prepareDebts([
+    { id: 'card', name: 'Card', amount: 1000, monthlyPayment: 100, userInterestRate: 12 },
+    { id: 'loan', name: 'Loan', amount: 500, monthlyPayment: 50, userInterestRate: 0, interestRepayment: 0 },
+  ]);
+
+  it('runs both strategies with the extra money and compares each with minimums only, as worked by hand', () => {
+    const w = whatIfPayoff(debts, { startMonth: start, extraMinor: 15000, lumpSumMinor: 20000 });
+    expect(w.minimumsOnly).toMatchObject({
+      strategy: 'minimums-only',
+      paysOff: true,
+      months: 11,
+      totalInterestMinor: 5898,
+      monthlyBudgetMinor: 15000,
+      lumpSumMinor: 0,
+    });
+    expect(w.minimumsOnly.payoffOrder.map((o) => [o.id, o.month])).toEqual([
+      ['loan', 10],
+      ['card', 11],
+    ]);
+    expect(w.avalanche).toMatchObject({
+      paysOff: true,
+      months: 5,
+      totalInterestMinor: 1945,
+      totalPaidMinor: 151945,
+      monthlyBudgetMinor: 30000,
+      lumpSumMinor: 20000,
+    });
+    expect(w.avalanche.payoffOrder.map((o) => [o.id, o.month])).toEqual([
+      ['card', 4],
+      ['loan', 5],
+    ]);
+    expect(w.snowball).toMatchObject({ paysOff: true, months: 5, totalInterestMinor: 3186, totalPaidMinor: 153186 });
+    expect(w.snowball.payoffOrder.map((o) => [o.id, o.month])).toEqual([
+      ['loan', 2],
+      ['card', 5],
+    ]);
+    expect(w.avalancheSaves).toEqual({ monthsSaved: 6, interestSavedMinor: 3953 });
+    expect(w.snowballSaves).toEqual({ monthsSaved: 6, interestSavedMinor: 2712 });
+  });
+
+  it('gives no saving when the minimums alone never pay off', () => {
+    // £10,000 at 30% paying £200 never pays off (item 6); with £100 more a month it does.
+    const w = whatIfPayoff(
+      prepareDebts([{ id: 'c', name: 'Card', amount: 10000, monthlyPayment: 200, userInterestRate: 30 }]),
+      {
+        startMonth: start,
+        extraMinor: 10000,
+      },
+    );
+    expect(w.minimumsOnly).toMatchObject({ paysOff: false, reason: 'payment-below-interest', shortfallMinor: 5000 });
+    expect(w.avalanche.paysOff).toBe(true);
+    expect(w.avalancheSaves).toEqual({ monthsSaved: null, interestSavedMinor: null });
   });
 });

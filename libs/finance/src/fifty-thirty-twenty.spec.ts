@@ -1,5 +1,6 @@
 import { CATEGORY_NEEDS, CATEGORY_SAVINGS } from './categories';
-import { monthlyDebtPaymentsMinor, prepareDebts } from './debts';
+import { debtPaymentsInPeriod } from './debt-payments';
+import { prepareDebts } from './debts';
 import { fiftyThirtyTwenty } from './fifty-thirty-twenty';
 import { d, ledger, USER } from './fixtures.testing';
 import type { FinanceInputs } from './inputs';
@@ -52,22 +53,25 @@ const data: Partial<FinanceInputs> = {
   ],
 };
 
-describe('fiftyThirtyTwenty', () => {
-  const l = ledger(data);
-  const commitments = {
-    debtPaymentsPerMonthMinor: monthlyDebtPaymentsMinor(prepareDebts(data.debts ?? [])),
-    savingTargetsPerMonthMinor: monthlySavingTargetsMinor(data.savingGoals ?? []),
-  };
+function split(
+  input: Partial<FinanceInputs>,
+  months: { from: string; to: string } = { from: '2026-04', to: '2026-04' },
+) {
+  const l = ledger(input);
+  const summary = summarisePeriod(l, { kind: 'months', ...months }, { now });
+  return fiftyThirtyTwenty(summary, debtPaymentsInPeriod(l, summary.period.months, prepareDebts(input.debts ?? [])));
+}
 
-  it('splits actual spending plus commitments against 50/30/20 of income', () => {
-    expect(commitments).toEqual({ debtPaymentsPerMonthMinor: 25000, savingTargetsPerMonthMinor: 15000 });
-    const f = fiftyThirtyTwenty(summarisePeriod(l, { kind: 'this-month' }, { now }), commitments);
-    // needs = rent 90000 + tesco 20010 + debt payments 25000 = 135010; 135010 / 300000 = 45.003% -> 45.0;
+describe('fiftyThirtyTwenty', () => {
+  it('splits actual money out against 50/30/20 of income', () => {
+    const f = split(data);
+    // needs = rent 90000 + tesco 20010 + the Card's 25000 (no expense paid it) = 135010; 45.003% -> 45.0;
     // target 50% of 300000 = 150000; difference -14990
     expect(f.needs).toEqual({
       amountMinor: 135010,
       spendingMinor: 110010,
       debtPaymentsMinor: 25000,
+      recordedDebtPaymentsMinor: 0,
       sharePct: 45,
       targetPct: 50,
       targetMinor: 150000,
@@ -83,38 +87,85 @@ describe('fiftyThirtyTwenty', () => {
       targetMinor: 90000,
       differenceMinor: -83901,
     });
-    // savings = savings-category spending 10000 + goal target 15000 = 25000; 8.333% -> 8.3; target 60000
+    // savings = the 10000 actually moved to the Savings budget; the Holiday goal's 150 target is a plan, not
+    // money moved: 10000 / 300000 = 3.33% -> 3.3; target 60000. (Before: 25000, 8.3%, target included.)
     expect(f.savings).toEqual({
-      amountMinor: 25000,
+      amountMinor: 10000,
       spendingMinor: 10000,
-      goalTargetsMinor: 15000,
-      sharePct: 8.3,
+      sharePct: 3.3,
       targetPct: 20,
       targetMinor: 60000,
-      differenceMinor: -35000,
+      differenceMinor: -50000,
     });
-    // 300000 - 135010 - 6099 - 25000 = 133891
-    expect(f.unallocatedMinor).toBe(133891);
+    // 300000 - 135010 - 6099 - 10000 = 148891
+    expect(f.unallocatedMinor).toBe(148891);
     expect(f.hasIncome).toBe(true);
   });
 
-  it('multiplies monthly commitments by the months of the period', () => {
-    const f = fiftyThirtyTwenty(
-      summarisePeriod(l, { kind: 'months', from: '2026-03', to: '2026-04' }, { now }),
-      commitments,
-    );
+  it('adds each unpaid debt payment once per month of the period', () => {
+    const f = split(data, { from: '2026-03', to: '2026-04' });
     expect(f.needs.debtPaymentsMinor).toBe(50000);
-    expect(f.savings.goalTargetsMinor).toBe(30000);
     expect(f.incomeMinor).toBe(600000);
   });
 
   it('has no shares without income', () => {
-    const f = fiftyThirtyTwenty(
-      summarisePeriod(ledger({ expensesByMonth: data.expensesByMonth }), { kind: 'this-month' }, { now }),
-      commitments,
-    );
+    const f = split({ ...data, incomeByMonth: [] });
     expect(f.hasIncome).toBe(false);
     expect(f.needs.sharePct).toBeNull();
     expect(f.needs.targetMinor).toBe(0);
+  });
+
+  describe('issue 12, case 2: one source of truth for debt payments, savings = money moved', () => {
+    // Income 3,000; rent 1,000; "credit card payment" 300 paying a debt whose monthlyPayment is 300;
+    // restaurants 1,700; a saving goal with a 400 monthly target and nothing saved.
+    const march = (debtName: string): Partial<FinanceInputs> => ({
+      incomeByMonth: [{ month: '2026-03', total: 3000, count: 1 }],
+      expensesByMonth: [
+        { month: '2026-03', budgetId: null, name: 'rent', total: 1000, count: 1 },
+        { month: '2026-03', budgetId: null, name: 'credit card payment', total: 300, count: 1 },
+        { month: '2026-03', budgetId: null, name: 'restaurants', total: 1700, count: 1 },
+      ],
+      debts: [{ id: 'd1', name: debtName, amount: 3000, monthlyPayment: 300, userInterestRate: 20 }],
+      savingGoals: [
+        { id: 'g', name: 'Holiday', totalAmount: 2000, monthlyTarget: 400, savedMoney: 0, isCompleted: false },
+      ],
+    });
+
+    it.each(['Credit card', 'Barclaycard'])('debt named %s: needs 1,300 (43.3%%), wants 1,700, savings 0', (name) => {
+      const f = split(march(name), { from: '2026-03', to: '2026-03' });
+      // needs = rent 100000 + the card payment expense 30000 = 130000 = 43.33% -> 43.3; the debt's own 300 a month
+      // is not added again (by name for "Credit card", by "credit card" words and the equal amount for
+      // "Barclaycard"). wants = restaurants 170000. savings = nothing moved = 0 (the 400 target is not money).
+      // unallocated = 300000 - 130000 - 170000 - 0 = 0.
+      // Before: needs 160000 (53.3%, the 300 counted twice), savings 40000, unallocated -70000.
+      expect([f.needs.amountMinor, f.needs.sharePct, f.wants.amountMinor, f.savings.amountMinor]).toEqual([
+        130000, 43.3, 170000, 0,
+      ]);
+      expect(f.unallocatedMinor).toBe(0);
+      expect(f.needs.debtPaymentsMinor).toBe(0);
+      expect(f.needs.recordedDebtPaymentsMinor).toBe(30000);
+    });
+
+    it('adds the monthly payment when no expense pays the debt', () => {
+      const input = march('Car loan');
+      // "credit card payment" neither names the car loan nor equals its payment (300 vs 250): 250 is added.
+      input.debts = [{ id: 'd1', name: 'Car loan', amount: 3000, monthlyPayment: 250 }];
+      const f = split(input, { from: '2026-03', to: '2026-03' });
+      expect(f.needs.debtPaymentsMinor).toBe(25000);
+      expect(f.needs.recordedDebtPaymentsMinor).toBe(0);
+      expect(f.needs.amountMinor).toBe(155000);
+    });
+
+    it('a completed goal adds nothing anywhere, even before its flag is set', () => {
+      // savedMoney 2,000 of 2,000 with isCompleted still false (the main backend sets it in a month-end job).
+      const goals = [
+        { id: 'g', name: 'Holiday', totalAmount: 2000, monthlyTarget: 400, savedMoney: 2000, isCompleted: false },
+        { id: 'h', name: 'Car', totalAmount: 5000, monthlyTarget: 250, savedMoney: 100, isCompleted: false },
+      ];
+      expect(monthlySavingTargetsMinor(goals)).toBe(25000);
+      expect(
+        split({ ...march('Credit card'), savingGoals: goals }, { from: '2026-03', to: '2026-03' }).savings.amountMinor,
+      ).toBe(0);
+    });
   });
 });

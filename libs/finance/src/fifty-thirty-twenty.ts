@@ -1,22 +1,24 @@
 import { CATEGORY_UNCATEGORISED } from './categories';
+import type { DebtPaymentsInPeriod } from './debt-payments';
 import { pct } from './money';
 import type { PeriodInfo, PeriodSummary } from './summary';
 
 /**
- * The 50/30/20 split measured on ACTUAL money out, not on budgets.
- * - needs   = spending in needs categories + monthly payments of active debts (a loan repayment is an
- *             obligation whether or not the user also logged it as an expense; if they did, it is in both:
- *             the assistant is told the split includes debt payments explicitly);
+ * The 50/30/20 split measured on ACTUAL money out, not on budgets or plans.
+ * - needs   = spending in needs categories + the monthly payment of each active debt that no expense in the month
+ *             paid. Debt payments have one source of truth (see debt-payments.ts): an expense that pays a debt
+ *             counts in its own bucket and the debt's `monthlyPayment` is then not added; a debt no expense paid
+ *             adds its `monthlyPayment`. Never both.
  * - wants   = spending in wants categories, Uncategorised included (see CATEGORY_UNCATEGORISED);
- * - savings = spending in savings categories + monthly targets of saving goals not yet completed.
- * Commitments are per month, so they are multiplied by the number of months in the period.
+ * - savings = money actually moved to savings, investments, a pension or a saving goal (the savings bucket).
+ *             Saving-goal targets are plans, not money moved, and add nothing; nor does a completed goal.
  */
 
 export const FIFTY_THIRTY_TWENTY_TARGETS = Object.freeze({ needs: 50, wants: 30, savings: 20 });
 
 export interface BucketFigures {
   amountMinor: number;
-  /** Part of amountMinor that is recorded spending (the rest is commitments). */
+  /** Part of amountMinor that is recorded money out (needs: the rest is debt payments no expense recorded). */
   spendingMinor: number;
   /** Share of income; null without income. */
   sharePct: number | null;
@@ -30,36 +32,34 @@ export interface BucketFigures {
 export interface FiftyThirtyTwenty {
   period: PeriodInfo;
   incomeMinor: number;
-  needs: BucketFigures & { debtPaymentsMinor: number };
+  needs: BucketFigures & {
+    /** Monthly payments of active debts that no expense in the period paid, added to needs. */
+    debtPaymentsMinor: number;
+    /** Expenses found paying a debt: already in their bucket's spending (needs, unless their budget says other). */
+    recordedDebtPaymentsMinor: number;
+  };
   wants: BucketFigures & { uncategorisedMinor: number };
-  savings: BucketFigures & { goalTargetsMinor: number };
+  savings: BucketFigures;
   /** income - (needs + wants + savings); negative when commitments and spending exceed income. */
   unallocatedMinor: number;
   hasIncome: boolean;
 }
 
-export interface Commitments {
-  /** Sum of monthlyPayment over debts with a balance. */
-  debtPaymentsPerMonthMinor: number;
-  /** Sum of monthlyTarget over saving goals not completed. */
-  savingTargetsPerMonthMinor: number;
-}
-
-export function fiftyThirtyTwenty(summary: PeriodSummary, commitments: Commitments): FiftyThirtyTwenty {
-  const months = summary.period.months.length;
+export function fiftyThirtyTwenty(
+  summary: PeriodSummary,
+  debtPayments: Pick<DebtPaymentsInPeriod, 'recordedMinor' | 'notRecordedMinor'>,
+): FiftyThirtyTwenty {
   const income = summary.incomeMinor;
   let needsSpend = 0;
   let wantsSpend = 0;
-  let savingsSpend = 0;
   let uncategorised = 0;
   for (const c of summary.spendingByCategory) {
     if (c.bucket === 'needs') needsSpend += c.amountMinor;
-    else if (c.bucket === 'savings') savingsSpend += c.amountMinor;
     else wantsSpend += c.amountMinor;
     if (c.category === CATEGORY_UNCATEGORISED) uncategorised += c.amountMinor;
   }
-  const debtPaymentsMinor = commitments.debtPaymentsPerMonthMinor * months;
-  const goalTargetsMinor = commitments.savingTargetsPerMonthMinor * months;
+  const savingsMoved = summary.movedToSavingsMinor;
+  const debtPaymentsMinor = debtPayments.notRecordedMinor;
 
   const bucket = (amountMinor: number, spendingMinor: number, targetPct: number): BucketFigures => {
     // Integer maths: income * pct / 100 rounded half up (income is never negative in practice).
@@ -74,14 +74,17 @@ export function fiftyThirtyTwenty(summary: PeriodSummary, commitments: Commitmen
     };
   };
   const needs = needsSpend + debtPaymentsMinor;
-  const savings = savingsSpend + goalTargetsMinor;
   return {
     period: summary.period,
     incomeMinor: income,
-    needs: { ...bucket(needs, needsSpend, FIFTY_THIRTY_TWENTY_TARGETS.needs), debtPaymentsMinor },
+    needs: {
+      ...bucket(needs, needsSpend, FIFTY_THIRTY_TWENTY_TARGETS.needs),
+      debtPaymentsMinor,
+      recordedDebtPaymentsMinor: debtPayments.recordedMinor,
+    },
     wants: { ...bucket(wantsSpend, wantsSpend, FIFTY_THIRTY_TWENTY_TARGETS.wants), uncategorisedMinor: uncategorised },
-    savings: { ...bucket(savings, savingsSpend, FIFTY_THIRTY_TWENTY_TARGETS.savings), goalTargetsMinor },
-    unallocatedMinor: income - needs - wantsSpend - savings,
+    savings: bucket(savingsMoved, savingsMoved, FIFTY_THIRTY_TWENTY_TARGETS.savings),
+    unallocatedMinor: income - needs - wantsSpend - savingsMoved,
     hasIncome: income > 0,
   };
 }

@@ -13,6 +13,10 @@
  *   `{ $gte: monthRange(window.from).start, $lt: monthRange(window.to).end }` on the document's date.
  * - Counting is by the document's own date whatever its `frequency`: the main backend materialises recurring
  *   items (one document per period), so never multiply by frequency and never treat all-time sums as monthly.
+ * - It makes each copy a period AHEAD (the day a weekly expense is paid, next week's copy already exists), so rows
+ *   dated after `now` are not money that has moved yet: month-keyed aggregations also group by
+ *   `upcoming: { $gt: [date, now] }` and mark those rows `upcoming: true`. "So far" figures leave them out; they
+ *   are shown apart and used only for projections. Rows without the flag count as so far.
  */
 
 import type { MonthKey } from './periods';
@@ -23,6 +27,8 @@ export interface MonthTotal {
   month: MonthKey;
   total: number;
   count: number;
+  /** Dated after `now` (later in the current month); absent or false: dated up to now. */
+  upcoming?: boolean;
 }
 
 /**
@@ -35,15 +41,23 @@ export interface MonthTotal {
  * A month's total spending is the sum of all its rows, so every expense must land in exactly one row.
  * Grouping budgeted expenses by name as well is harmless (more rows, same sums); the name of a budgeted row is
  * only used when its budget is not among `budgets` (e.g. a deleted budget), to classify it.
+ *
+ * The main backend's recurring copies lose `budgetId` (and with it their category), so `$budgetId` above means the
+ * expense's own budget or, for a weekly/monthly/yearly expense without one, the budget of its SERIES: the nearest
+ * earlier expense of the same user, lower-cased trimmed name and frequency that has a budget
+ * (`$setWindowFields` + `$locf` over the series sorted by `endDate`, seeded with the latest budgeted row before
+ * the scanned range). Rows dated after `now` are grouped apart (`upcoming`, see the conventions above).
  */
 export interface ExpenseMonthGroup {
   month: MonthKey;
-  /** Hex id, or null when the expense has no budget. */
+  /** Hex id of the expense's budget (its series' budget for a recurring copy), or null when it has none. */
   budgetId: string | null;
   /** Lower-cased trimmed name when budgetId is null (the library normalises further); may be null otherwise. */
   name: string | null;
   total: number;
   count: number;
+  /** Dated after `now` (later in the current month); absent or false: dated up to now. */
+  upcoming?: boolean;
 }
 
 export interface ExpenseItem {
@@ -60,7 +74,8 @@ export interface ExpenseItem {
  * `$group { _id: monthOf('$endDate'), items: { $topN: { n: N, sortBy: { amount: -1, _id: 1 },
  *   output: { id: '$_id', name: '$name', amount: '$amount', date: '$endDate', budgetId: '$budgetId' } } } }`
  * (or `$sort` + `$push` + `$slice` where `$topN` is unavailable). Per month, so any multi-month period's top N
- * is found in the union of its months' lists.
+ * is found in the union of its months' lists. Only expenses dated up to `now` (`endDate: { ..., $lte: now }`): the
+ * lists are of money spent so far, and the library drops any item dated after `now` anyway.
  */
 export interface MonthLargestExpenses {
   month: MonthKey;
@@ -133,17 +148,21 @@ export interface SavingGoalInput {
 }
 
 /**
- * Expenses grouped by name for recurring/subscription detection, over `dataWindows().recurring` (13+ months so
- * a yearly charge is seen twice): `$match { userId, isDeleted: {$ne: true}, endDate: range }`,
- * `$sort { endDate: 1 }`, `$group { _id: { $toLower: { $trim: { input: '$name' } } }, name: { $last: '$name' },
- *   occurrences: { $push: { id: '$_id', date: '$endDate', amount: '$amount' } }, count: { $sum: 1 } }`,
- * `$match { count: { $gte: 2 } }`; optionally keep only the last 60 occurrences (`$slice: ['$occurrences', -60]`).
+ * Expenses grouped by name for recurring/subscription detection, one row per series (never the raw rows), over
+ * `dataWindows().recurring`: 24 months back, so a yearly charge is seen twice, and 12 months ahead, so the copy the
+ * main backend records one period ahead is seen (it shows the cadence and the next date; it is not a charge yet):
+ * `$match { userId, isDeleted: {$ne: true}, endDate: range }`, `$group { _id: { $toLower: { $trim: { input:
+ * '$name' } } }, occurrences: { $bottomN: { n: 60, sortBy: { endDate: 1, _id: 1 }, output: { id: '$_id',
+ * date: '$endDate', amount: '$amount', name: '$name' } } }, budgetIds: the budgetIds of the series' latest rows that
+ * have one, count: { $sum: 1 } }`, `$match { count: { $gte: 2 } }`.
  * The library merges groups whose names normalise alike (see normaliseName).
  */
 export interface OccurrenceGroup {
   /** A representative original name (e.g. the latest), for display. */
   name: string;
   occurrences: Array<{ id?: string; date: Date; amount: number }>;
+  /** Budgets of the series' rows (recurring copies have none): a category such as "Subscriptions" marks it. */
+  budgetIds?: string[];
 }
 
 /**
@@ -162,6 +181,11 @@ export interface DuplicateCandidateGroup {
 export interface FinanceInputs {
   userId: string;
   partnerId?: string | null;
+  /**
+   * The IANA zone every month key below was computed in, when the repository chose it (the user document's own
+   * zone, else the configured default). buildFinancialContext then uses it, so months and keys always agree.
+   */
+  timeZone?: string | null;
   /** The inclusive month range the month-keyed aggregations covered. Months outside it are "not fetched",
    *  not "zero", and the library says so in dataQuality instead of reporting zeros. */
   window: { from: MonthKey; to: MonthKey };

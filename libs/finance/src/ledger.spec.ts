@@ -124,3 +124,27 @@ describe('buildLedger', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('buildLedger: issue 12', () => {
+  it('keeps rows dated after now apart and reads a saving goal’s name as a contribution to it', () => {
+    const l = ledger({
+      incomeByMonth: [
+        { month: '2026-04', total: 100, count: 1 },
+        { month: '2026-04', total: 2500, count: 1, upcoming: true },
+      ],
+      savingGoals: [
+        { id: 'g', name: 'House  Deposit!', totalAmount: 9000, monthlyTarget: 300, savedMoney: 0, isCompleted: false },
+      ],
+      expensesByMonth: [
+        { month: '2026-04', budgetId: null, name: 'house deposit', total: 300, count: 1 },
+        { month: '2026-04', budgetId: null, name: 'house deposit', total: 300, count: 1, upcoming: true },
+      ],
+    });
+    expect(l.income.get('2026-04')).toEqual({ amountMinor: 10000, count: 1 });
+    expect(l.upcomingIncome.get('2026-04')).toEqual({ amountMinor: 250000, count: 1 });
+    expect(l.expenses.map((r) => [r.category, r.bucket, r.categorySource])).toEqual([
+      ['Savings', 'savings', 'saving-goal'],
+    ]);
+    expect(l.upcomingExpenses).toHaveLength(1);
+  });
+});

@@ -1,4 +1,10 @@
-import { bucketForCategory, classifyExpenseName, CATEGORY_UNCATEGORISED, type Bucket } from './categories';
+import {
+  bucketForCategory,
+  classifyExpenseName,
+  CATEGORY_SAVINGS,
+  CATEGORY_UNCATEGORISED,
+  type Bucket,
+} from './categories';
 import type { BudgetInput, ExpenseItem, FinanceInputs } from './inputs';
 import { toMinorOrZero } from './money';
 import { normaliseName } from './normalise';
@@ -10,7 +16,8 @@ import { isMonthKey, monthKey, monthsBetween, type MonthKey } from './periods';
  */
 
 export type Ownership = 'own' | 'partner';
-export type CategorySource = 'budget' | 'classifier' | 'unknown-budget';
+/** 'saving-goal': an unbudgeted expense named exactly like one of the user's saving goals: a contribution to it. */
+export type CategorySource = 'budget' | 'classifier' | 'unknown-budget' | 'saving-goal';
 
 export interface LedgerBudget {
   id: string;
@@ -47,6 +54,12 @@ export interface LedgerLargestExpense {
   month: MonthKey;
   budgetId: string | null;
   category: string;
+  bucket: Bucket;
+}
+
+export interface MonthAmount {
+  amountMinor: number;
+  count: number;
 }
 
 export interface Ledger {
@@ -55,8 +68,15 @@ export interface Ledger {
   timeZone: string;
   minorDigits: number;
   window: { from: MonthKey; to: MonthKey };
-  income: Map<MonthKey, { amountMinor: number; count: number }>;
+  /** Income dated up to `now` ("so far"); every row of a complete month. */
+  income: Map<MonthKey, MonthAmount>;
   expenses: LedgerExpenseRow[];
+  /**
+   * Rows dated after `now`, later in the current month: the main backend copies recurring items a period ahead,
+   * so they exist before they happen. Kept apart: "so far" figures never include them, projections add them.
+   */
+  upcomingIncome: Map<MonthKey, MonthAmount>;
+  upcomingExpenses: LedgerExpenseRow[];
   largest: LedgerLargestExpense[];
   budgets: LedgerBudget[];
   budgetsById: Map<string, LedgerBudget>;
@@ -100,13 +120,15 @@ export function buildLedger(inputs: FinanceInputs, options: LedgerOptions): Ledg
     return false;
   };
 
-  const income = new Map<MonthKey, { amountMinor: number; count: number }>();
+  const income = new Map<MonthKey, MonthAmount>();
+  const upcomingIncome = new Map<MonthKey, MonthAmount>();
   for (const row of inputs.incomeByMonth ?? []) {
     if (!keep(row.month)) continue;
-    const cur = income.get(row.month) ?? { amountMinor: 0, count: 0 };
+    const target = row.upcoming === true ? upcomingIncome : income;
+    const cur = target.get(row.month) ?? { amountMinor: 0, count: 0 };
     cur.amountMinor += m(row.total);
     cur.count += row.count ?? 0;
-    income.set(row.month, cur);
+    target.set(row.month, cur);
   }
 
   const budgets: LedgerBudget[] = [];
@@ -124,7 +146,18 @@ export function buildLedger(inputs: FinanceInputs, options: LedgerOptions): Ledg
   budgets.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const budgetsById = new Map(budgets.map((b) => [b.id, b]));
 
+  // Money put towards a goal is saved, not spent, when the expense says which goal (its name is the goal's name).
+  const goalNames = new Set((inputs.savingGoals ?? []).map((g) => normaliseName(g.name)).filter((n) => n !== ''));
   const unknownBudgetIds = new Set<string>();
+  // A name recurs every month (materialised copies): normalise and classify each distinct one once.
+  const keys = new Map<string, string>();
+  const keyOf = (name: string | null): string => {
+    if (!name) return '';
+    let key = keys.get(name);
+    if (key === undefined) keys.set(name, (key = normaliseName(name)));
+    return key;
+  };
+  const byName = new Map<string, { category: string; bucket: Bucket; categorySource: CategorySource }>();
   const categoryOf = (budgetId: string | null, name: string | null) => {
     if (budgetId) {
       const b = budgetsById.get(budgetId);
@@ -138,18 +171,27 @@ export function buildLedger(inputs: FinanceInputs, options: LedgerOptions): Ledg
           categorySource: 'unknown-budget' as const,
         };
     }
-    const c = classifyExpenseName(name).category;
-    return { category: c, bucket: bucketForCategory(c), categorySource: 'classifier' as const };
+    const key = keyOf(name);
+    let found = byName.get(key);
+    if (!found) {
+      const c = classifyExpenseName(key).category;
+      found = goalNames.has(key)
+        ? { category: CATEGORY_SAVINGS, bucket: 'savings', categorySource: 'saving-goal' }
+        : { category: c, bucket: bucketForCategory(c), categorySource: 'classifier' };
+      byName.set(key, found);
+    }
+    return { ...found };
   };
 
   const expenses: LedgerExpenseRow[] = [];
+  const upcomingExpenses: LedgerExpenseRow[] = [];
   for (const row of inputs.expensesByMonth ?? []) {
     if (!keep(row.month)) continue;
     const budgetId = row.budgetId ? String(row.budgetId) : null;
-    expenses.push({
+    (row.upcoming === true ? upcomingExpenses : expenses).push({
       month: row.month,
       budgetId,
-      nameKey: budgetId ? '' : normaliseName(row.name),
+      nameKey: budgetId ? '' : keyOf(row.name),
       amountMinor: m(row.total),
       count: row.count ?? 0,
       ...categoryOf(budgetId, row.name),
@@ -186,6 +228,8 @@ export function buildLedger(inputs: FinanceInputs, options: LedgerOptions): Ledg
     window: { from: window.from, to: window.to },
     income,
     expenses,
+    upcomingIncome,
+    upcomingExpenses,
     largest,
     budgets,
     budgetsById,
@@ -229,10 +273,11 @@ function toLedgerBudget(
 function toLargest(
   item: ExpenseItem,
   month: MonthKey,
-  categoryOf: (budgetId: string | null, name: string | null) => { category: string },
+  categoryOf: (budgetId: string | null, name: string | null) => { category: string; bucket: Bucket },
   m: (v: number | null | undefined) => number,
 ): LedgerLargestExpense {
   const budgetId = item.budgetId ? String(item.budgetId) : null;
+  const { category, bucket } = categoryOf(budgetId, item.name);
   return {
     id: item.id,
     name: item.name,
@@ -240,7 +285,8 @@ function toLargest(
     date: item.date,
     month,
     budgetId,
-    category: categoryOf(budgetId, item.name).category,
+    category,
+    bucket,
   };
 }
 

@@ -1,5 +1,6 @@
 import {
   addMonths,
+  DEFAULT_TIME_ZONE,
   isValidTimeZone,
   addMonthsToDateKey,
   localDateKey,
@@ -42,8 +43,10 @@ describe('monthKey in a time zone', () => {
     expect(monthKey(d('2026-02-28T17:59:59Z'), 'Asia/Dhaka')).toBe('2026-02');
   });
 
-  it('defaults to UTC and rejects unknown zones', () => {
-    expect(monthKey(d('2026-03-31T23:30:00Z'))).toBe('2026-03');
+  it('defaults to Europe/London, matching the default currency (GBP) and locale (en-GB), and rejects unknown zones', () => {
+    // 23:30 UTC on 31 March is 00:30 BST on 1 April: April in London (it was March under the old UTC default).
+    expect(DEFAULT_TIME_ZONE).toBe('Europe/London');
+    expect(monthKey(d('2026-03-31T23:30:00Z'))).toBe('2026-04');
     expect(() => monthKey(d('2026-03-31T23:30:00Z'), 'Mars/Olympus')).toThrow(RangeError);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
     expect(isValidTimeZone('Asia/Dhaka')).toBe(true);

@@ -7,7 +7,8 @@
 
 export type MonthKey = string;
 
-export const DEFAULT_TIME_ZONE = 'UTC';
+/** The app is UK-first: the zone that goes with the default currency (GBP) and locale (en-GB) in money.ts. */
+export const DEFAULT_TIME_ZONE = 'Europe/London';
 
 const MONTH_KEY_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DAY_MS = 86_400_000;

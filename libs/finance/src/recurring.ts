@@ -1,5 +1,4 @@
-import { CATEGORY_NEEDS, classifyExpenseName } from './categories';
-import type { OccurrenceGroup } from './inputs';
+import type { BudgetInput, OccurrenceGroup } from './inputs';
 import { divRound, toMinorOrZero } from './money';
 import { normaliseName } from './normalise';
 import { addDaysToDateKey, addMonthsToDateKey, DEFAULT_TIME_ZONE, localDateKey } from './periods';
@@ -9,9 +8,12 @@ import { addDaysToDateKey, addMonthsToDateKey, DEFAULT_TIME_ZONE, localDateKey }
  * calendar days (time of day is noise), with several charges on one day counted once for the cadence.
  * A cadence matches when there are enough distinct days, the median gap lies in its band and at least
  * `intervalAgreement` of the gaps do too (one late or skipped payment does not hide a monthly bill).
+ *
+ * Rows dated after `now` are not charges yet: the main backend records the next charge of a live series one period
+ * ahead. The first of them still counts as a day for the cadence and gives the next date, never an amount.
  */
 
-export type Cadence = 'weekly' | 'monthly' | 'yearly';
+export type Cadence = 'weekly' | 'fortnightly' | 'monthly' | 'quarterly' | 'yearly';
 
 export interface CadenceRule {
   cadence: Cadence;
@@ -22,9 +24,21 @@ export interface CadenceRule {
 
 export const DEFAULT_CADENCE_RULES: readonly CadenceRule[] = Object.freeze([
   { cadence: 'weekly', minDays: 6, maxDays: 8, minOccurrences: 3 },
+  { cadence: 'fortnightly', minDays: 12, maxDays: 16, minOccurrences: 3 },
   { cadence: 'monthly', minDays: 26, maxDays: 35, minOccurrences: 3 },
+  { cadence: 'quarterly', minDays: 80, maxDays: 100, minOccurrences: 3 },
   { cadence: 'yearly', minDays: 350, maxDays: 380, minOccurrences: 2 },
 ]);
+
+/** Charges a year, and the step from one charge to the next (calendar months where the cadence is in months). */
+export const CADENCES: Readonly<Record<Cadence, { perYear: number; stepDays?: number; stepMonths?: number }>> =
+  Object.freeze({
+    weekly: { perYear: 52, stepDays: 7 },
+    fortnightly: { perYear: 26, stepDays: 14 },
+    monthly: { perYear: 12, stepMonths: 1 },
+    quarterly: { perYear: 4, stepMonths: 3 },
+    yearly: { perYear: 1, stepMonths: 12 },
+  });
 
 /** Merchants that are subscriptions whatever the amount (whole words of the normalised name). */
 export const SUBSCRIPTION_KEYWORDS: readonly string[] = Object.freeze([
@@ -73,8 +87,17 @@ export const SUBSCRIPTION_KEYWORDS: readonly string[] = Object.freeze([
   'strava',
   'zwift',
   'subscription',
+  'subscriptions',
   'membership',
+  'memberships',
+  'streaming',
 ]);
+
+/**
+ * A budget category or budget name that says its expenses are subscriptions (whole words of the normalised text).
+ * Narrower than the merchant names: a budget called "Office" or "Apple" says nothing.
+ */
+const SUBSCRIPTION_CATEGORY_RE = /(?:^| )(?:subscriptions?|memberships?|streaming)(?= |$)/;
 
 export interface RecurringOptions {
   now: Date;
@@ -83,25 +106,34 @@ export interface RecurringOptions {
   rules?: readonly CadenceRule[];
   /** Share of gaps that must fall in the cadence band (0..1). */
   intervalAgreement?: number;
-  /** An amount is stable when every occurrence is within this percent of the median. */
+  /** Two amounts are the same price when within this percent (of the median, or of the price run's first charge). */
   amountTolerancePct?: number;
-  /** Monthly-equivalent ceiling for "stable small amount" subscriptions without a known name. */
-  smallSubscriptionMaxMinor?: number;
-  /** Active while the last occurrence is at most this many cadence-band maxima ago. */
+  /** Active while the last charge is at most this many cadence-band maxima ago. */
   lapseAfterCycles?: number;
+  /** The budgets the groups' `budgetIds` point at: their category or name can say "subscription". */
+  budgets?: ReadonlyArray<Pick<BudgetInput, 'id' | 'name' | 'category'>>;
 }
 
 export const DEFAULT_RECURRING_OPTIONS = Object.freeze({
   intervalAgreement: 0.75,
   amountTolerancePct: 10,
-  smallSubscriptionMaxMinor: 3000,
   lapseAfterCycles: 1.5,
 });
+
+export interface PriceChange {
+  /** The last charge at the previous price. */
+  fromMinor: number;
+  /** The current price (the latest charge). */
+  toMinor: number;
+  /** Local date 'YYYY-MM-DD' of the first charge at the current price. */
+  since: string;
+}
 
 export interface RecurringItem {
   name: string;
   nameKey: string;
   cadence: Cadence;
+  /** Charges made (dated up to now); a recorded upcoming charge is not one of them. */
   occurrences: number;
   firstDate: string;
   lastDate: string;
@@ -110,17 +142,26 @@ export interface RecurringItem {
   latestAmountMinor: number;
   minAmountMinor: number;
   maxAmountMinor: number;
+  /** Every charge within amountTolerancePct of the median. */
   amountStable: boolean;
-  /** Stable: latest amount (today's price); variable: median; converted to a month (weekly * 52 / 12, yearly / 12). */
+  /** The last move beyond the tolerance when the costs use the latest price (stable, held or yearly), else null. */
+  priceChange: PriceChange | null;
+  /**
+   * The charge converted to a month (x perYear / 12) from the current price: the latest charge when the amount is
+   * stable, changed price or yearly; the median when it varies.
+   */
   estimatedMonthlyCostMinor: number;
-  /** The same charge over a year: weekly * 52, monthly * 12, yearly * 1. */
+  /** The same charge over a year: weekly x 52, fortnightly x 26, monthly x 12, quarterly x 4, yearly x 1. */
   estimatedYearlyCostMinor: number;
-  /** Local date 'YYYY-MM-DD': last occurrence plus one cadence (calendar months for monthly/yearly). */
+  /** Local date 'YYYY-MM-DD': the recorded upcoming charge, else the last charge plus one cadence. */
   nextExpectedDate: string;
-  /** False when the last charge is older than lapseAfterCycles cadences: probably cancelled. */
+  /** True when nextExpectedDate is an upcoming charge the app has already recorded. */
+  nextRecorded: boolean;
+  /** False when the last charge is older than lapseAfterCycles cadences and none is recorded: probably cancelled. */
   active: boolean;
   likelySubscription: boolean;
-  subscriptionReason: 'known-name' | 'stable-small-amount' | null;
+  /** Only a name or a category says "subscription": a small regular purchase (a monthly coffee) is not one. */
+  subscriptionReason: 'known-name' | 'category' | null;
 }
 
 interface Occ {
@@ -147,14 +188,22 @@ export function isKnownSubscriptionName(name: string): boolean {
   return SUBSCRIPTION_RES.some((re) => re.test(n));
 }
 
+/** A budget whose category or name says its expenses are subscriptions ("Subscriptions", "Streaming", ...). */
+export function isSubscriptionBudget(budget: Pick<BudgetInput, 'name' | 'category'>): boolean {
+  return (
+    SUBSCRIPTION_CATEGORY_RE.test(normaliseName(budget.category)) ||
+    SUBSCRIPTION_CATEGORY_RE.test(normaliseName(budget.name))
+  );
+}
+
 /** Merges groups whose names normalise alike; the display name is the one of the latest occurrence. */
 export function mergeOccurrenceGroups(
   groups: OccurrenceGroup[],
   minorDigits = 2,
-): Array<{ nameKey: string; name: string; occurrences: Occ[] }> {
+): Array<{ nameKey: string; name: string; occurrences: Occ[]; budgetIds: string[] }> {
   const merged = new Map<
     string,
-    { nameKey: string; name: string; latest: number; occurrences: Occ[]; ids: Set<string> }
+    { nameKey: string; name: string; latest: number; occurrences: Occ[]; ids: Set<string>; budgetIds: Set<string> }
   >();
   for (const g of groups) {
     const nameKey = normaliseName(g.name);
@@ -165,7 +214,9 @@ export function mergeOccurrenceGroups(
       latest: -Infinity,
       occurrences: [],
       ids: new Set<string>(),
+      budgetIds: new Set<string>(),
     };
+    for (const b of g.budgetIds ?? []) if (typeof b === 'string' && b) m.budgetIds.add(b);
     for (const o of g.occurrences ?? []) {
       if (!(o.date instanceof Date) || Number.isNaN(o.date.getTime())) continue;
       if (o.id) {
@@ -181,14 +232,59 @@ export function mergeOccurrenceGroups(
     merged.set(nameKey, m);
   }
   return [...merged.values()]
-    .map(({ nameKey, name, occurrences }) => ({
+    .map(({ nameKey, name, occurrences, budgetIds }) => ({
       nameKey,
       name,
       occurrences: occurrences.sort(
         (a, b) => a.date.getTime() - b.date.getTime() || ((a.id ?? '') < (b.id ?? '') ? -1 : 1),
       ),
+      budgetIds: [...budgetIds].sort(),
     }))
     .sort((a, b) => (a.nameKey < b.nameKey ? -1 : 1));
+}
+
+/** |a - ref| <= tolerance % of ref, in integers (tolerance to 0.01 %). */
+const near = (a: number, ref: number, tolerancePct: number): boolean =>
+  Math.abs(a - ref) * 10000 <= Math.round(tolerancePct * 100) * Math.abs(ref);
+
+/**
+ * The price a series charges now, from its charges in date order. Stable amounts: the latest. A price that moved
+ * and held (every earlier price run, cut where a charge leaves the tolerance of its run's first charge, has at
+ * least two charges): the latest. A yearly charge is a renewal at that year's price: the latest. Anything else
+ * varies (a metered bill): the median. `change` is the start of the latest run when the price is the latest.
+ */
+export function currentPrice(
+  amounts: readonly number[],
+  days: readonly string[],
+  cadence: Cadence,
+  tolerancePct: number,
+): { typical: number; stable: boolean; priceMinor: number; change: PriceChange | null } {
+  const typical = Math.round(median([...amounts]));
+  const latest = amounts[amounts.length - 1];
+  const stable = amounts.every((a) => near(a, typical, tolerancePct));
+  const runStarts = [0];
+  for (let i = 1; i < amounts.length; i++) {
+    if (!near(amounts[i], amounts[runStarts[runStarts.length - 1]], tolerancePct)) runStarts.push(i);
+  }
+  const lastRun = runStarts[runStarts.length - 1];
+  const held = runStarts.every((start, k) => k === runStarts.length - 1 || runStarts[k + 1] - start >= 2);
+  if (!(stable || held || cadence === 'yearly')) return { typical, stable, priceMinor: typical, change: null };
+  const change = lastRun > 0 ? { fromMinor: amounts[lastRun - 1], toMinor: latest, since: days[lastRun] } : null;
+  return { typical, stable, priceMinor: latest, change };
+}
+
+function matchCadence(days: string[], rules: readonly CadenceRule[], agreement: number) {
+  if (days.length < 2) return null;
+  const gaps = days.slice(1).map((d, i) => dayNumber(d) - dayNumber(days[i]));
+  const medianGap = median(gaps);
+  const rule = rules.find(
+    (r) =>
+      days.length >= r.minOccurrences &&
+      medianGap >= r.minDays &&
+      medianGap <= r.maxDays &&
+      gaps.filter((x) => x >= r.minDays && x <= r.maxDays).length >= agreement * gaps.length,
+  );
+  return rule ? { rule, medianGap } : null;
 }
 
 export function detectRecurring(groups: OccurrenceGroup[], options: RecurringOptions): RecurringItem[] {
@@ -196,71 +292,70 @@ export function detectRecurring(groups: OccurrenceGroup[], options: RecurringOpt
   const rules = options.rules ?? DEFAULT_CADENCE_RULES;
   const agreement = options.intervalAgreement ?? DEFAULT_RECURRING_OPTIONS.intervalAgreement;
   const tolerance = options.amountTolerancePct ?? DEFAULT_RECURRING_OPTIONS.amountTolerancePct;
-  const smallMax = options.smallSubscriptionMaxMinor ?? DEFAULT_RECURRING_OPTIONS.smallSubscriptionMaxMinor;
   const lapse = options.lapseAfterCycles ?? DEFAULT_RECURRING_OPTIONS.lapseAfterCycles;
+  const nowMs = options.now.getTime();
   const today = dayNumber(localDateKey(options.now, tz));
+  const subscriptionBudgets = new Set((options.budgets ?? []).filter(isSubscriptionBudget).map((b) => b.id));
 
   const out: RecurringItem[] = [];
   for (const g of mergeOccurrenceGroups(groups, options.minorDigits ?? 2)) {
-    const days = [...new Set(g.occurrences.map((o) => localDateKey(o.date, tz)))].sort();
-    if (days.length < 2) continue;
-    const gaps = days.slice(1).map((d, i) => dayNumber(d) - dayNumber(days[i]));
-    const medianGap = median(gaps);
-    const rule = rules.find(
-      (r) =>
-        days.length >= r.minOccurrences &&
-        medianGap >= r.minDays &&
-        medianGap <= r.maxDays &&
-        gaps.filter((x) => x >= r.minDays && x <= r.maxDays).length >= agreement * gaps.length,
-    );
-    if (!rule) continue;
-
-    const amounts = g.occurrences.map((o) => o.amountMinor);
-    const typical = Math.round(median(amounts));
-    const latest = amounts[amounts.length - 1];
-    // |a - median| * 100 <= tolerance * median, in integers (tolerance to 0.01 %).
-    const stable = amounts.every(
-      (a) => Math.abs(a - typical) * 10000 <= Math.round(tolerance * 100) * Math.abs(typical),
-    );
-    const base = stable ? latest : typical;
-    // The yearly figure comes from the charge itself, not from the rounded monthly one (£10 a week is £520 a year).
-    const yearly = base * (rule.cadence === 'weekly' ? 52 : rule.cadence === 'monthly' ? 12 : 1);
-    const monthly = rule.cadence === 'monthly' ? base : divRound(yearly, 12);
+    const charges = g.occurrences.filter((o) => o.date.getTime() <= nowMs);
+    if (charges.length === 0) continue;
+    const chargeDays = charges.map((o) => localDateKey(o.date, tz));
+    const days = [...new Set(chargeDays)];
     const lastDate = days[days.length - 1];
-    const nextExpectedDate =
-      rule.cadence === 'weekly'
-        ? addDaysToDateKey(lastDate, 7)
-        : addMonthsToDateKey(lastDate, rule.cadence === 'monthly' ? 1 : 12);
-    const active = today - dayNumber(lastDate) <= rule.maxDays * lapse;
-
-    let reason: RecurringItem['subscriptionReason'] = null;
-    if (isKnownSubscriptionName(g.nameKey)) reason = 'known-name';
-    else if (
-      stable &&
-      rule.cadence !== 'weekly' &&
-      monthly > 0 &&
-      monthly <= smallMax &&
-      classifyExpenseName(g.nameKey).category !== CATEGORY_NEEDS
-    ) {
-      reason = 'stable-small-amount';
+    const upcoming = g.occurrences
+      .filter((o) => o.date.getTime() > nowMs)
+      .map((o) => localDateKey(o.date, tz))
+      .find((k) => k > lastDate);
+    // With the recorded next charge when it fits the cadence; a stray future row must not hide the paid history.
+    let withNext = upcoming ? matchCadence([...days, upcoming], rules, agreement) : null;
+    if (withNext && upcoming) {
+      const gap = dayNumber(upcoming) - dayNumber(lastDate);
+      if (gap < withNext.rule.minDays || gap > withNext.rule.maxDays) withNext = null;
     }
+    const match = withNext ?? matchCadence(days, rules, agreement);
+    if (!match) continue;
+    const { rule, medianGap } = match;
+    const step = CADENCES[rule.cadence];
+
+    const amounts = charges.map((o) => o.amountMinor);
+    const price = currentPrice(amounts, chargeDays, rule.cadence, tolerance);
+    // The yearly figure comes from the charge itself, not from the rounded monthly one (£10 a week is £520 a year).
+    const yearly = price.priceMinor * step.perYear;
+    const monthly = step.perYear === 12 ? price.priceMinor : divRound(yearly, 12);
+    const nextRecorded = withNext !== null && upcoming !== undefined;
+    const nextExpectedDate = nextRecorded
+      ? (upcoming as string)
+      : step.stepDays
+        ? addDaysToDateKey(lastDate, step.stepDays)
+        : addMonthsToDateKey(lastDate, step.stepMonths ?? 1);
+    const active = nextRecorded || today - dayNumber(lastDate) <= rule.maxDays * lapse;
+
+    const reason: RecurringItem['subscriptionReason'] = isKnownSubscriptionName(g.nameKey)
+      ? 'known-name'
+      : g.budgetIds.some((id) => subscriptionBudgets.has(id))
+        ? 'category'
+        : null;
 
     out.push({
       name: g.name,
       nameKey: g.nameKey,
       cadence: rule.cadence,
-      occurrences: g.occurrences.length,
+      occurrences: charges.length,
       firstDate: days[0],
       lastDate,
       medianIntervalDays: medianGap,
-      typicalAmountMinor: typical,
-      latestAmountMinor: latest,
+      typicalAmountMinor: price.typical,
+      latestAmountMinor: amounts[amounts.length - 1],
       minAmountMinor: Math.min(...amounts),
       maxAmountMinor: Math.max(...amounts),
-      amountStable: stable,
+      amountStable: price.stable,
+      priceChange: price.change,
       estimatedMonthlyCostMinor: monthly,
       estimatedYearlyCostMinor: yearly,
       nextExpectedDate,
+      nextRecorded,
       active,
       likelySubscription: reason !== null,
       subscriptionReason: reason,

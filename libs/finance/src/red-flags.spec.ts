@@ -62,7 +62,9 @@ describe('debt_to_income_high', () => {
         monthlyDebtPaymentsMinor: 80001,
         monthlyIncomeMinor: 200000,
         incomeBasis: 'average-recent-months',
+        monthsWithoutIncome: 0,
         debtToIncomePct: 40,
+        noIncome: false,
       },
       threshold: { name: 'debtToIncomeMaxPct', value: 40 },
     });
@@ -78,19 +80,73 @@ describe('debt_to_income_high', () => {
     );
   });
 
-  it('averages only months with income recorded, then falls back to this month, else stays silent', () => {
-    const l = ledger({ incomeByMonth: [inc('2026-02', 1500), inc('2026-04', 900)] });
-    expect(monthlyIncomeBasis(l, now)).toEqual({
-      monthlyIncomeMinor: 150000,
-      basis: 'average-recent-months',
-      months: ['2026-02'],
-    });
+  it('falls back to this month only when no complete month has income', () => {
     expect(monthlyIncomeBasis(ledger({ incomeByMonth: [inc('2026-04', 900)] }), now)).toEqual({
       monthlyIncomeMinor: 90000,
       basis: 'this-month',
       months: ['2026-04'],
+      monthsWithoutIncome: ['2026-01', '2026-02', '2026-03'],
     });
-    expect(only('debt_to_income_high', {}, {}, debt(500))).toEqual([]); // no income at all: a data gap, not a ratio
+  });
+});
+
+describe('issue 12, item 8: debt-to-income on recorded take-home income, months without income count as zero', () => {
+  const debt = (monthlyPayment: number): DebtInput[] => [{ id: 'd', name: 'Loan', amount: 5000, monthlyPayment }];
+
+  it('counts a month with no income as zero and states it', () => {
+    // Jan £2,000, Feb nothing, Mar £2,000: (200000 + 0 + 200000) / 3 = 133333.33 -> 133333 a month.
+    // Payments £900: 90000 / 133333 = 67.5%, above 40 + 20 pp: critical. Before: Feb was skipped, income £2,000,
+    // 45% and medium.
+    const data = { incomeByMonth: [inc('2026-01', 2000), inc('2026-03', 2000)] };
+    expect(monthlyIncomeBasis(ledger(data), now)).toEqual({
+      monthlyIncomeMinor: 133333,
+      basis: 'average-recent-months',
+      months: ['2026-01', '2026-02', '2026-03'],
+      monthsWithoutIncome: ['2026-02'],
+    });
+    const [f] = only('debt_to_income_high', data, {}, debt(900));
+    expect(f).toMatchObject({
+      severity: 'critical',
+      figures: {
+        monthlyDebtPaymentsMinor: 90000,
+        monthlyIncomeMinor: 133333,
+        monthsWithoutIncome: 1,
+        debtToIncomePct: 67.5,
+        noIncome: false,
+      },
+    });
+  });
+
+  it('only counts months that were fetched', () => {
+    // The window starts in March: January and February are not known, so not zero. Basis: March alone.
+    const l = ledger({ window: { from: '2026-03', to: '2026-04' }, incomeByMonth: [inc('2026-03', 1500)] });
+    expect(monthlyIncomeBasis(l, now)).toEqual({
+      monthlyIncomeMinor: 150000,
+      basis: 'average-recent-months',
+      months: ['2026-03'],
+      monthsWithoutIncome: [],
+    });
+  });
+
+  it('debts with no income at all is the most severe flag', () => {
+    // £500 a month of payments and no income recorded anywhere. Before: no flag at all.
+    const all = flags({}, {}, debt(500));
+    expect(all[0]).toEqual({
+      code: 'debt_to_income_high',
+      severity: 'critical',
+      category: 'debt',
+      subject: null,
+      figures: {
+        monthlyDebtPaymentsMinor: 50000,
+        monthlyIncomeMinor: 0,
+        incomeBasis: 'none',
+        monthsWithoutIncome: 4, // Jan, Feb, Mar and this month so far
+        debtToIncomePct: null,
+        noIncome: true,
+      },
+      threshold: { name: 'debtToIncomeMaxPct', value: 40 },
+    });
+    expect(only('debt_to_income_high', {}, {}, [])).toEqual([]); // no payments due: nothing to flag
   });
 });
 
@@ -111,8 +167,13 @@ describe('negative_cash_flow (this month)', () => {
       category: 'cash-flow',
       figures: {
         month: '2026-04',
-        incomeMinor: 100000,
-        spendingMinor: 100001,
+        incomeSoFarMinor: 100000,
+        upcomingIncomeMinor: 0,
+        // No complete month has income, so the income expected is what is recorded.
+        expectedIncomeMinor: 100000,
+        incomeExpectation: 'recorded',
+        spendingSoFarMinor: 100001,
+        upcomingSpendingMinor: 0,
         netCashFlowMinor: -1,
         deficitPctOfIncome: 0,
         partialMonth: true,
@@ -124,6 +185,52 @@ describe('negative_cash_flow (this month)', () => {
     expect(only('negative_cash_flow', month(1250))[0].severity).toBe('high'); // exactly 25%
     expect(only('negative_cash_flow', month(1250.01))[0].severity).toBe('critical');
     expect(only('negative_cash_flow', month(5, 0))[0].severity).toBe('high'); // no income recorded
+  });
+});
+
+describe('negative_cash_flow before payday (issue 12, case 3)', () => {
+  // Salary 2,500 on the 28th and rent 1,500 on the 1st in each of the last three months; today is 5 April.
+  const fifth = d('2026-04-05T10:00:00Z');
+  const history = {
+    incomeByMonth: [inc('2026-01', 2500), inc('2026-02', 2500), inc('2026-03', 2500)],
+    expensesByMonth: ['2026-01', '2026-02', '2026-03', '2026-04'].map((m) => exp(m, 1500, 'rent')),
+  };
+  const flagsOn5th = (data: Partial<FinanceInputs>) =>
+    evaluateRedFlags(ledger(data), { now: fifth, debts: [] }).filter((f) => f.code === 'negative_cash_flow');
+
+  it("does not fire when April's salary is not recorded yet: the usual income is expected", () => {
+    // Before: April so far = 0 - 1500 = -1500, flagged high. Now: expected income = max(recorded 0, usual
+    // (2500 + 2500 + 2500) / 3 = 2500) = 2500; 2500 - 1500 = +1000: no flag.
+    expect(flagsOn5th(history)).toEqual([]);
+  });
+
+  it("does not fire when April's salary copy is already recorded for the 28th (upcoming)", () => {
+    // The main backend made April's copy on 28 March, dated 28 April: upcoming, not "so far". Expected income =
+    // max(0 so far + 2500 upcoming, 2500 usual) = 2500; 2500 - 1500 = +1000.
+    const data = { ...history, incomeByMonth: [...history.incomeByMonth, { ...inc('2026-04', 2500), upcoming: true }] };
+    expect(flagsOn5th(data)).toEqual([]);
+  });
+
+  it('fires when the month is expected to end below zero, upcoming copies included', () => {
+    // Spending 1500 so far + a 1200 copy dated later in April = 2700 against 2500 expected: -200,
+    // 200 / 2500 = 8% of income: medium.
+    const data = {
+      ...history,
+      expensesByMonth: [...history.expensesByMonth, { ...exp('2026-04', 1200, 'car'), upcoming: true }],
+    };
+    const [f] = flagsOn5th(data);
+    expect(f).toMatchObject({
+      severity: 'medium',
+      figures: {
+        incomeSoFarMinor: 0,
+        expectedIncomeMinor: 250000,
+        incomeExpectation: 'usual-monthly',
+        spendingSoFarMinor: 150000,
+        upcomingSpendingMinor: 120000,
+        netCashFlowMinor: -20000,
+        deficitPctOfIncome: 8,
+      },
+    });
   });
 });
 
@@ -212,6 +319,12 @@ describe('budget_overrun (this month)', () => {
     expect(only('budget_overrun', withSpend(105), { budgetOverrunTolerancePct: 5 })).toEqual([]);
     expect(only('budget_overrun', withSpend(105.01), { budgetOverrunTolerancePct: 5 })).toHaveLength(1);
   });
+
+  it('never calls saving more than planned an overrun', () => {
+    const data = withSpend(150);
+    data.budgets[0].category = 'Savings';
+    expect(only('budget_overrun', data)).toEqual([]);
+  });
 });
 
 describe('low_savings_rate', () => {
@@ -230,12 +343,75 @@ describe('low_savings_rate', () => {
     expect(f).toMatchObject({
       severity: 'low',
       category: 'savings',
-      figures: { month: '2026-03', incomeMinor: 100000, netCashFlowMinor: 9999, savingsRatePct: 10 },
+      figures: {
+        month: '2026-03',
+        incomeMinor: 100000,
+        spendingMinor: 90001,
+        movedToSavingsMinor: 0,
+        netCashFlowMinor: 9999,
+        savingsRatePct: 10,
+      },
       threshold: { name: 'savingsRateFloorPct', value: 10 },
     });
     expect(only('low_savings_rate', march(950))[0].severity).toBe('low'); // 5%, half the floor
     expect(only('low_savings_rate', march(950.01))[0].severity).toBe('medium');
     expect(only('low_savings_rate', march(1000.01))[0].severity).toBe('high'); // negative
+  });
+
+  it('counts money moved to savings as saved, not spent (issue 12, case 1)', () => {
+    // Income 3,000; 600 to a Savings budget; 2,200 on wants. Saved = 3000 - 2200 = 800 -> 800 / 3000 = 26.67%
+    // -> 26.7%, above the 10% floor: no flag. Before: (3000 - 2800) / 3000 = 6.7%, flagged low.
+    const data: Partial<FinanceInputs> = {
+      incomeByMonth: [inc('2026-03', 3000)],
+      budgets: [
+        {
+          id: 'sav',
+          userId: USER,
+          name: 'Savings pot',
+          amount: 600,
+          type: 'personal',
+          frequency: 'monthly',
+          category: 'Savings',
+          createdAt: d('2025-01-01T00:00:00Z'),
+        },
+      ],
+      expensesByMonth: [
+        { month: '2026-03', budgetId: 'sav', name: null, total: 600, count: 1 },
+        exp('2026-03', 2200, 'restaurants'),
+      ],
+    };
+    expect(only('low_savings_rate', data)).toEqual([]);
+    // By name too: "ISA transfer" and a goal's own name are savings. 3000 - 2200 = 800 saved again.
+    const byName: Partial<FinanceInputs> = {
+      incomeByMonth: [inc('2026-03', 3000)],
+      savingGoals: [
+        { id: 'g', name: 'House deposit', totalAmount: 10000, monthlyTarget: 300, savedMoney: 0, isCompleted: false },
+      ],
+      expensesByMonth: [
+        exp('2026-03', 300, 'ISA transfer'),
+        exp('2026-03', 300, 'House Deposit'),
+        exp('2026-03', 2200, 'restaurants'),
+      ],
+    };
+    expect(only('low_savings_rate', byName)).toEqual([]);
+    // Spending 2,750 and 100 moved: saved 250 = 8.3% < 10%: fires, and says what was moved.
+    const low: Partial<FinanceInputs> = {
+      ...data,
+      expensesByMonth: [
+        { month: '2026-03', budgetId: 'sav', name: null, total: 100, count: 1 },
+        exp('2026-03', 2750, 'restaurants'),
+      ],
+    };
+    expect(only('low_savings_rate', low)[0]).toMatchObject({
+      severity: 'low', // 8.3% is at least half the floor
+      figures: {
+        incomeMinor: 300000,
+        spendingMinor: 275000,
+        movedToSavingsMinor: 10000,
+        netCashFlowMinor: 15000,
+        savingsRatePct: 8.3,
+      },
+    });
   });
 
   it('can judge this month instead, and needs income to judge at all', () => {

@@ -1,6 +1,15 @@
+import { andMore, capList, topByAmount } from './capped-list';
 import { isKnownCategory } from './categories';
 import type { FinancialContext } from './context';
 import type { StrategyResult } from './debt-payoff';
+import {
+  aprText,
+  AVALANCHE_ORDER_RULE,
+  balanceSourceText,
+  incomeBasisText,
+  planProblemText,
+  SNOWBALL_ORDER_RULE,
+} from './debt-wording';
 import { formatMoney, formatPct } from './money';
 import { localDateKey } from './periods';
 import type { Change, PeriodSummary } from './summary';
@@ -13,7 +22,31 @@ import type { Change, PeriodSummary } from './summary';
  */
 
 export const MAX_QUOTED_LENGTH = 60;
-const LIST_LIMIT = 8;
+
+/**
+ * Items each list of the block shows: the largest (or most severe) first, the rest summed into one "and K more,
+ * totalling X" line, so the block stays under PROMPT_CONTEXT_MAX_TOKENS whatever the user has recorded.
+ */
+export const PROMPT_LIST_LIMITS = {
+  categories: 8,
+  budgets: 12,
+  debts: 10,
+  payoffOrder: 10,
+  savingGoals: 8,
+  subscriptions: 8,
+  recurring: 8,
+  duplicates: 8,
+  redFlags: 10,
+} as const;
+
+/**
+ * The most tokens (libs/llm `estimateTokens`) the block can take, for any user: every list is capped by
+ * PROMPT_LIST_LIMITS and every name quoted to MAX_QUOTED_LENGTH characters (render.spec.ts measures the worst case).
+ */
+export const PROMPT_CONTEXT_MAX_TOKENS = 8000;
+
+const L = PROMPT_LIST_LIMITS;
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'] as const;
 
 export function quoteUserText(value: unknown, maxLength = MAX_QUOTED_LENGTH): string {
   const text = String(value ?? '')
@@ -60,8 +93,15 @@ export function renderContextForPrompt(ctx: FinancialContext): string {
     out('');
     out(`${title} ${s.period.label}${progress}${s.period.covered ? '' : ' [NOT FULLY FETCHED: figures incomplete]'}`);
     out(
-      `- Income ${money(s.incomeMinor)} | Spending ${money(s.spendingMinor)} | Net cash flow ${signed(s.netCashFlowMinor)} | Savings rate ${percent(s.savingsRatePct)}`,
+      `- ${s.period.partial ? 'So far (dated up to today): ' : ''}Income ${money(s.incomeMinor)} | Spending ${money(s.spendingMinor)} | Moved to savings ${money(s.movedToSavingsMinor)} | Net cash flow ${signed(s.netCashFlowMinor)} | Savings rate ${percent(s.savingsRatePct)} (income not spent, moves to savings included)`,
     );
+    const u = s.upcoming;
+    if (u.incomeCount + u.expenseCount > 0) {
+      const saving = u.movedToSavingsMinor ? `, to savings ${money(u.movedToSavingsMinor)}` : '';
+      out(
+        `- Upcoming later this month (already recorded, not in the figures above): income ${money(u.incomeMinor)} (${u.incomeCount}), spending ${money(u.spendingMinor)} (${u.expenseCount})${saving}; projected month end: income ${money(u.projected.incomeMinor)}, spending ${money(u.projected.spendingMinor)}, net ${signed(u.projected.netCashFlowMinor)}`,
+      );
+    }
     const p = s.comparison;
     out(
       `- Vs ${p.previous.label}: income ${change(p.income)}; spending ${change(p.spending)}; net ${change(p.netCashFlow)}`,
@@ -69,19 +109,17 @@ export function renderContextForPrompt(ctx: FinancialContext): string {
     if (s.averagePerMonth && s.monthly) {
       const a = s.averagePerMonth;
       out(
-        `- Average per month: income ${money(a.incomeMinor)}, spending ${money(a.spendingMinor)}, net ${signed(a.netCashFlowMinor)}`,
+        `- Average per month: income ${money(a.incomeMinor)}, spending ${money(a.spendingMinor)}, moved to savings ${money(a.movedToSavingsMinor)}, net ${signed(a.netCashFlowMinor)}`,
       );
       out(
         `- Per month: ${s.monthly.map((m) => `${m.month} income ${money(m.incomeMinor)} / spending ${money(m.spendingMinor)} / net ${signed(m.netCashFlowMinor)}`).join('; ')}`,
       );
     }
     if (s.spendingByCategory.length) {
-      out(
-        `- By category: ${s.spendingByCategory
-          .slice(0, LIST_LIMIT)
-          .map((c) => `${category(c.category)} ${money(c.amountMinor)} (${percent(c.sharePct)})`)
-          .join('; ')}`,
-      );
+      const cats = topByAmount(s.spendingByCategory, L.categories, (c) => c.amountMinor);
+      const shown = cats.shown.map((c) => `${category(c.category)} ${money(c.amountMinor)} (${percent(c.sharePct)})`);
+      const more = andMore(cats.rest, ['category', 'categories'], money);
+      out(`- By category: ${[...shown, ...(more ? [more] : [])].join('; ')}`);
     }
     if (s.largestExpenses.length) {
       out(
@@ -100,7 +138,13 @@ export function renderContextForPrompt(ctx: FinancialContext): string {
     out(
       `BUDGETS THIS MONTH: ${money(b.totals.actualMinor)} spent of ${money(b.totals.budgetedMinor)} budgeted (${percent(b.totals.percentUsedPct)}); unbudgeted spending ${money(b.unbudgetedSpendingMinor)}`,
     );
-    for (const l of b.lines.slice(0, LIST_LIMIT * 2)) {
+    // Over budget first, then the most spent.
+    const lines = capList(
+      [...b.lines].sort((x, y) => Number(y.overrun) - Number(x.overrun) || y.actualMinor - x.actualMinor),
+      L.budgets,
+      (l) => l.actualMinor,
+    );
+    for (const l of lines.shown) {
       const owner =
         l.type.toLowerCase() === 'household'
           ? l.ownership === 'partner'
@@ -117,12 +161,16 @@ export function renderContextForPrompt(ctx: FinancialContext): string {
         `- ${quoteUserText(l.name)} [${category(l.category)}${owner}]: ${money(l.actualMinor)} of ${money(l.budgetedMinor)} (${percent(l.percentUsedPct)}), ${state}`,
       );
     }
+    if (lines.rest.count) {
+      const budgeted = lines.omitted.reduce((t, l) => t + l.budgetedMinor, 0);
+      out(`- ${andMore(lines.rest, ['budget', 'budgets'], money)} spent of ${money(budgeted)} budgeted`);
+    }
   }
 
   const f = ctx.fiftyThirtyTwentyThisMonth;
   out('');
   out(
-    `50/30/20 THIS MONTH (actual share of income vs target): needs ${money(f.needs.amountMinor)} ${percent(f.needs.sharePct)} vs 50% (includes debt payments ${money(f.needs.debtPaymentsMinor)}); wants ${money(f.wants.amountMinor)} ${percent(f.wants.sharePct)} vs 30% (includes uncategorised ${money(f.wants.uncategorisedMinor)}); savings ${money(f.savings.amountMinor)} ${percent(f.savings.sharePct)} vs 20% (includes saving-goal targets ${money(f.savings.goalTargetsMinor)}); unallocated ${signed(f.unallocatedMinor)}`,
+    `50/30/20 THIS MONTH (actual share of income vs target): needs ${money(f.needs.amountMinor)} ${percent(f.needs.sharePct)} vs 50% (includes monthly payments of debts no expense paid ${money(f.needs.debtPaymentsMinor)}; expenses paying debts ${money(f.needs.recordedDebtPaymentsMinor)} counted once, as spending); wants ${money(f.wants.amountMinor)} ${percent(f.wants.sharePct)} vs 30% (includes uncategorised ${money(f.wants.uncategorisedMinor)}); savings ${money(f.savings.amountMinor)} ${percent(f.savings.sharePct)} vs 20% (money moved to savings; goal targets not counted); unallocated ${signed(f.unallocatedMinor)}`,
   );
 
   out('');
@@ -130,27 +178,37 @@ export function renderContextForPrompt(ctx: FinancialContext): string {
   if (d.items.length === 0) out('DEBTS: none recorded');
   else {
     out(
-      `DEBTS: ${d.activeCount} active, total ${money(d.totalBalanceMinor)}, payments ${money(d.monthlyPaymentsMinor)}/month, debt-to-income ${percent(d.debtToIncomePct)}`,
+      `DEBTS: ${d.activeCount} active, total ${money(d.totalBalanceMinor)}, payments ${money(d.monthlyPaymentsMinor)}/month, debt-to-income ${percent(d.debtToIncomePct)} (payments over ${incomeBasisText(d.incomeBasis)})`,
     );
-    for (const x of d.items) {
+    const debts = topByAmount(d.items, L.debts, (x) => x.balanceMinor);
+    for (const x of debts.shown) {
       if (x.status === 'paid') {
-        out(`- ${quoteUserText(x.name)}: paid off`);
+        out(`- ${quoteUserText(x.name)}: paid off${x.completionPct === 100 ? " (the app's progress: 100% paid)" : ''}`);
         continue;
       }
-      const apr = x.aprSource === 'unknown' ? 'APR unknown (assumed 0%)' : `APR ${percent(x.aprPct)} (${x.aprSource})`;
+      const source = balanceSourceText(x, money);
       out(
-        `- ${quoteUserText(x.name)}: balance ${money(x.balanceMinor)}, ${apr}, payment ${money(x.monthlyPaymentMinor)}/month${x.payDueDate ? `, due ${day(x.payDueDate)}` : ''}`,
+        `- ${quoteUserText(x.name)}: balance ${money(x.balanceMinor)}${source ? ` (${source})` : ''}, ${aprText(x, percent)}, payment ${money(x.monthlyPaymentMinor)}/month${x.payDueDate ? `, due ${day(x.payDueDate)}` : ''}`,
       );
     }
+    if (debts.rest.count) {
+      const payments = debts.omitted.reduce((t, x) => t + x.monthlyPaymentMinor, 0);
+      out(`- ${andMore(debts.rest, ['debt', 'debts'], money)} owed, payments ${money(payments)}/month`);
+    }
     if (d.payoff) {
+      const order = (r: StrategyResult): string => {
+        const names = capList(r.payoffOrder, L.payoffOrder);
+        const more = andMore(names.rest, ['debt', 'debts']);
+        return [...names.shown.map((o) => quoteUserText(o.name)), ...(more ? [more] : [])].join(' > ');
+      };
       const s = (r: StrategyResult): string =>
         r.paysOff
-          ? `debt-free ${r.debtFreeMonthKey} (${r.months} months), interest ${money(r.totalInterestMinor)}, order ${r.payoffOrder.map((o) => quoteUserText(o.name)).join(' > ')}`
-          : `never pays off (${r.reason}); ${money(r.endingBalanceMinor)} still owed after ${r.months} months`;
+          ? `debt-free ${r.debtFreeMonthKey} (${r.months} months), interest ${money(r.totalInterestMinor ?? 0)}, order ${order(r)}`
+          : planProblemText(r, money);
       const p = d.payoff;
       out(`PAYOFF PLANS at ${money(p.avalanche.monthlyBudgetMinor)}/month starting next month:`);
-      out(`- Avalanche (highest APR first): ${s(p.avalanche)}`);
-      out(`- Snowball (smallest balance first): ${s(p.snowball)}`);
+      out(`- Avalanche (${AVALANCHE_ORDER_RULE}): ${s(p.avalanche)}`);
+      out(`- Snowball (${SNOWBALL_ORDER_RULE}): ${s(p.snowball)}`);
       if (p.avalancheSavesInterestMinor !== null) {
         out(
           `- Better: ${p.better}; avalanche saves ${money(p.avalancheSavesInterestMinor)} interest and ${p.avalancheSavesMonths} months vs snowball`,
@@ -163,7 +221,8 @@ export function renderContextForPrompt(ctx: FinancialContext): string {
   if (ctx.savingGoals.items.length === 0) out('SAVING GOALS: none');
   else {
     out('SAVING GOALS:');
-    for (const g of ctx.savingGoals.items.slice(0, LIST_LIMIT)) {
+    const goals = topByAmount(ctx.savingGoals.items, L.savingGoals, (g) => g.totalMinor);
+    for (const g of goals.shown) {
       const when = g.targetDate ? `, target ${day(g.targetDate)}` : '';
       const track = g.completed
         ? 'completed'
@@ -176,50 +235,73 @@ export function renderContextForPrompt(ctx: FinancialContext): string {
         `- ${quoteUserText(g.name)}: ${money(g.savedMinor)} of ${money(g.totalMinor)} (${percent(g.progressPct)})${when}, ${money(g.monthlyTargetMinor)}/month, ${track}`,
       );
     }
+    if (goals.rest.count) {
+      const saved = goals.omitted.reduce((t, g) => t + g.savedMinor, 0);
+      out(`- ${andMore(goals.rest, ['goal', 'goals'], money)} to save, ${money(saved)} saved so far`);
+    }
   }
 
   out('');
   const subs = ctx.recurring.subscriptions;
   out(
     subs.length
-      ? `SUBSCRIPTIONS (active, about ${money(ctx.recurring.subscriptionsMonthlyCostMinor)}/month):`
+      ? `SUBSCRIPTIONS (active; named or budgeted as subscriptions; at current prices about ${money(ctx.recurring.subscriptionsMonthlyCostMinor)}/month, ${money(ctx.recurring.subscriptionsYearlyCostMinor)}/year):`
       : 'SUBSCRIPTIONS: none detected',
   );
-  for (const r of subs.slice(0, LIST_LIMIT)) {
+  const perMonth = (minor: number): string => `${money(minor)}/month`;
+  const topSubs = topByAmount(subs, L.subscriptions, (r) => r.estimatedMonthlyCostMinor);
+  for (const r of topSubs.shown) {
+    const change = r.priceChange
+      ? `, price ${r.priceChange.toMinor > r.priceChange.fromMinor ? 'up' : 'down'} from ${money(r.priceChange.fromMinor)} on ${r.priceChange.since}`
+      : '';
     out(
-      `- ${quoteUserText(r.name)}: ${r.cadence}, ${money(r.latestAmountMinor)} (about ${money(r.estimatedMonthlyCostMinor)}/month), next expected ${r.nextExpectedDate}`,
+      `- ${quoteUserText(r.name)}: ${r.cadence}, ${money(r.latestAmountMinor)} (about ${money(r.estimatedMonthlyCostMinor)}/month, ${money(r.estimatedYearlyCostMinor)}/year)${change}, next expected ${r.nextExpectedDate}${r.nextRecorded ? ' (already recorded)' : ''}`,
     );
   }
-  const other = ctx.recurring.items.filter((r) => !r.likelySubscription && r.active);
-  if (other.length) {
-    out(
-      `OTHER RECURRING PAYMENTS: ${other
-        .slice(0, LIST_LIMIT)
-        .map((r) => `${quoteUserText(r.name)} ${r.cadence} about ${money(r.estimatedMonthlyCostMinor)}/month`)
-        .join('; ')}`,
+  if (topSubs.rest.count) out(`- ${andMore(topSubs.rest, ['subscription', 'subscriptions'], perMonth)}`);
+  const other = topByAmount(
+    ctx.recurring.items.filter((r) => !r.likelySubscription && r.active),
+    L.recurring,
+    (r) => r.estimatedMonthlyCostMinor,
+  );
+  if (other.shown.length) {
+    const shown = other.shown.map(
+      (r) => `${quoteUserText(r.name)} ${r.cadence} about ${money(r.estimatedMonthlyCostMinor)}/month`,
     );
+    const more = andMore(other.rest, ['recurring payment', 'recurring payments'], perMonth);
+    out(`OTHER RECURRING PAYMENTS (not subscriptions): ${[...shown, ...(more ? [more] : [])].join('; ')}`);
   }
 
   if (ctx.duplicates.length) {
     out('');
     out('POSSIBLE DUPLICATE EXPENSES:');
-    for (const x of ctx.duplicates.slice(0, LIST_LIMIT)) {
+    const dups = topByAmount(ctx.duplicates, L.duplicates, (x) => x.extraMinor);
+    for (const x of dups.shown) {
       out(
         `- ${quoteUserText(x.name)} ${money(x.amountMinor)} recorded ${x.count} times within ${x.spanHours} hours (from ${day(x.dates[0])}); extra ${money(x.extraMinor)}`,
       );
     }
+    if (dups.rest.count) out(`- ${andMore(dups.rest, ['group of duplicates', 'groups of duplicates'], money)} extra`);
   }
 
   out('');
   if (ctx.redFlags.length === 0) out('RED FLAGS: none');
   else {
     out('RED FLAGS:');
-    for (const r of ctx.redFlags) {
+    // Most severe first (the finance core's order).
+    const flags = capList(ctx.redFlags, L.redFlags);
+    for (const r of flags.shown) {
       const subject = r.subject ? ` ${r.subject.type} ${quoteUserText(r.subject.name)}` : '';
       const figures = Object.entries(r.figures)
         .map(([k, v]) => `${k.replace(/(Minor|Pct)$/, '')}=${figure(k, v, money, percent, day)}`)
         .join(', ');
       out(`- [${r.severity}] ${r.code}${subject}: ${figures} (threshold ${r.threshold.name}=${r.threshold.value})`);
+    }
+    if (flags.rest.count) {
+      const bySeverity = SEVERITY_ORDER.map((sev) => [sev, flags.omitted.filter((f) => f.severity === sev).length])
+        .filter(([, n]) => n)
+        .map(([sev, n]) => `${n} ${sev}`);
+      out(`- ${andMore(flags.rest, ['red flag', 'red flags'])} (${bySeverity.join(', ')})`);
     }
   }
 
@@ -231,7 +313,7 @@ export function renderContextForPrompt(ctx: FinancialContext): string {
 }
 
 // Figure values that are our own tokens (month keys, enums, ISO dates) print bare; any other string is quoted.
-const BARE_STRING_KEYS = new Set(['month', 'fromMonth', 'toMonth', 'incomeBasis', 'ownership']);
+const BARE_STRING_KEYS = new Set(['month', 'fromMonth', 'toMonth', 'incomeBasis', 'incomeExpectation', 'ownership']);
 const DATE_KEYS = new Set(['payDueDate']);
 
 function figure(

@@ -70,9 +70,10 @@ describe('buildReportFigures', () => {
       debtPaymentsMinor: 7000,
     });
     expect(s.wants).toMatchObject({ amountMinor: 0, targetMinor: 60000 });
-    // savings = the holiday goal's 10000 monthly target; unallocated = 200000 - 125000 - 0 - 10000
-    expect(s.savings).toMatchObject({ amountMinor: 10000, sharePct: 5, goalTargetsMinor: 10000 });
-    expect(s.unallocatedMinor).toBe(65000);
+    // savings = money moved to savings = 0 (the holiday goal's 10000 target is a plan, not money moved; before
+    // issue 12 it counted); unallocated = 200000 - 125000 - 0 - 0
+    expect(s.savings).toMatchObject({ amountMinor: 0, sharePct: 0 });
+    expect(s.unallocatedMinor).toBe(75000);
     // April so far: Food 33050 of 30000 (110.2%, 3050 over); Home bits 6500 of 10000 is 65%, not near its limit.
     expect(f.budgetsThisMonth).toMatchObject({
       day: 15,
@@ -121,5 +122,46 @@ describe('buildReportFigures', () => {
     for (const type of ['expenses', 'budget', 'debt'] as const) {
       expect(buildReportFigures(type, later)).toEqual(buildReportFigures(type, earlier));
     }
+  });
+});
+
+describe('buildReportFigures: subscriptions (issue 12)', () => {
+  it('costs a subscription at its current price, a yearly one renewed twice included, and leaves the coffee out', () => {
+    const monthly = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const k = 2025 * 12 + 3 + from + i; // month index from April 2025
+        return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}-03`;
+      });
+    const occ = (dates: string[], amount: (i: number) => number) =>
+      dates.map((x, i) => ({ id: `${x}-${i}`, date: d(`${x}T12:00:00Z`), amount: amount(i) }));
+    const ctx = buildFinancialContext(
+      inputs({
+        recurringCandidates: [
+          // 8 x 9.99 (Apr..Nov 2025) then 4 x 14.99 (Dec 2025..Mar 2026), April's 14.99 and May's copy ahead.
+          { name: 'Netflix', occurrences: occ(monthly(0, 14), (i) => (i < 8 ? 9.99 : 14.99)) },
+          // Renewed 14 Feb 2025 and 14 Feb 2026 at 59.99, with the copy for 14 Feb 2027.
+          { name: 'Domain membership', occurrences: occ(['2025-02-14', '2026-02-14', '2027-02-14'], () => 59.99) },
+          // 4.50 about the 10th of each month: no subscription.
+          { name: 'Coffee', occurrences: occ(['2026-01-09', '2026-02-10', '2026-03-09', '2026-04-11'], () => 4.5) },
+        ],
+      }),
+      opts,
+    );
+    const f = buildReportFigures('expenses', ctx);
+    // Netflix 1499 a month (17988 a year) + domain 5999 / 12 = 499.92 -> 500 a month (5999 a year):
+    // 1999 a month, 17988 + 5999 = 23987 a year. Before issue 12, on what the 13-month window fetched: Netflix at the
+    // median 9.99 and the coffee (stable small amount), no domain: 999 + 450 = 1449 a month, 17388 a year.
+    expect(f.subscriptions).toMatchObject({ count: 2, monthlyCostMinor: 1999, yearlyCostMinor: 23987 });
+    expect(f.subscriptions.items.map((r) => [r.name, r.cadence, r.estimatedMonthlyCostMinor])).toEqual([
+      ['Netflix', 'monthly', 1499],
+      ['Domain membership', 'yearly', 500],
+    ]);
+    expect(f.subscriptions.items[0]).toMatchObject({
+      estimatedYearlyCostMinor: 17988,
+      priceChange: { fromMinor: 999, toMinor: 1499, since: '2025-12-03' },
+      nextExpectedDate: '2026-05-03',
+      nextRecorded: true,
+    });
+    expect(f.subscriptions.items[1]).toMatchObject({ nextExpectedDate: '2027-02-14', nextRecorded: true });
   });
 });

@@ -39,7 +39,7 @@ export function savingGoalsProgress(
       const savedMinor = Math.max(0, toMinorOrZero(g.savedMoney, minorDigits));
       const monthlyTargetMinor = Math.max(0, toMinorOrZero(g.monthlyTarget, minorDigits));
       const remainingMinor = Math.max(0, totalMinor - savedMinor);
-      const completed = g.isCompleted === true || (totalMinor > 0 && remainingMinor === 0);
+      const completed = isGoalComplete(g, minorDigits);
       const target = g.completeDate instanceof Date && !Number.isNaN(g.completeDate.getTime()) ? g.completeDate : null;
       const monthsLeft = target ? Math.max(0, monthsBetween(nowMonth, monthKey(target, timeZone))) : null;
       let requiredMonthlyMinor: number | null = null;
@@ -78,9 +78,21 @@ export function savingGoalsProgress(
     );
 }
 
-/** Monthly targets of goals not completed: the savings commitment used by 50/30/20. */
+/**
+ * A goal is complete when the main backend says so or when `savedMoney` has reached `totalAmount` (its flag lags:
+ * only its month-end job sets it).
+ */
+export function isGoalComplete(g: SavingGoalInput, minorDigits = 2): boolean {
+  const totalMinor = Math.max(0, toMinorOrZero(g.totalAmount, minorDigits));
+  return g.isCompleted === true || (totalMinor > 0 && toMinorOrZero(g.savedMoney, minorDigits) >= totalMinor);
+}
+
+/**
+ * Monthly targets of the goals still open: what the user plans to put aside each month. A plan, not money moved:
+ * 50/30/20 and the savings rate count only money actually moved to savings.
+ */
 export function monthlySavingTargetsMinor(goals: SavingGoalInput[], minorDigits = 2): number {
   return goals
-    .filter((g) => !g.isCompleted)
+    .filter((g) => !isGoalComplete(g, minorDigits))
     .reduce((s, g) => s + Math.max(0, toMinorOrZero(g.monthlyTarget, minorDigits)), 0);
 }

@@ -194,3 +194,99 @@ describe('summarisePeriod', () => {
     expect(s.netCashFlowMinor).toBe(-500);
   });
 });
+
+describe('issue 12: "so far" vs upcoming rows, and money moved to savings', () => {
+  it('counts rows dated up to now; copies dated later this month are upcoming, shown apart (case 13a)', () => {
+    // Today 5 April. The main backend copies a period ahead: April's salary (2,500) was made on 28 March, dated
+    // 28 April; this week's gym (10, paid 3 April) already has next week's copy dated 10 April.
+    const fifth = d('2026-04-05T10:00:00Z');
+    const l = ledger({
+      incomeByMonth: [
+        { month: '2026-03', total: 2500, count: 1 },
+        { month: '2026-04', total: 2500, count: 1, upcoming: true },
+      ],
+      expensesByMonth: [
+        { month: '2026-04', budgetId: null, name: 'rent', total: 1500, count: 1 },
+        { month: '2026-04', budgetId: null, name: 'gym', total: 10, count: 1 },
+        { month: '2026-04', budgetId: null, name: 'gym', total: 10, count: 1, upcoming: true },
+      ],
+      largestExpensesByMonth: [
+        {
+          month: '2026-04',
+          items: [
+            { id: 'rent', name: 'Rent', amount: 1500, date: d('2026-04-01T09:00:00Z'), budgetId: null },
+            { id: 'gym-10', name: 'Gym', amount: 10, date: d('2026-04-10T07:00:00Z'), budgetId: null },
+            { id: 'gym-3', name: 'Gym', amount: 10, date: d('2026-04-03T07:00:00Z'), budgetId: null },
+          ],
+        },
+      ],
+    });
+    const s = summarisePeriod(l, { kind: 'this-month' }, { now: fifth });
+    // So far: income 0; spending 1500 + 10 = 1510; net -1510; no savings rate without income.
+    // Before (every row dated in April counted): income 2500, spending 1520, net 980, savings rate 39.2%.
+    expect([
+      s.incomeMinor,
+      s.incomeCount,
+      s.spendingMinor,
+      s.expenseCount,
+      s.netCashFlowMinor,
+      s.savingsRatePct,
+    ]).toEqual([0, 0, 151000, 2, -151000, null]);
+    // Upcoming: income 2500 (1 row), spending 10 (1 row); month end: income 2500, spending 1520, net +980.
+    expect(s.upcoming).toEqual({
+      incomeMinor: 250000,
+      incomeCount: 1,
+      spendingMinor: 1000,
+      movedToSavingsMinor: 0,
+      expenseCount: 1,
+      projected: { incomeMinor: 250000, spendingMinor: 152000, movedToSavingsMinor: 0, netCashFlowMinor: 98000 },
+    });
+    // The copy dated 10 April is not among this month's expenses so far.
+    expect(s.largestExpenses.map((e) => e.id)).toEqual(['rent', 'gym-3']);
+    // Last month is complete: nothing of it is upcoming.
+    expect(summarisePeriod(l, { kind: 'last-month' }, { now: fifth }).upcoming.incomeCount).toBe(0);
+  });
+
+  it('counts money moved to savings as saved, not spent (case 1)', () => {
+    // Income 3,000; 600 to a Savings budget; 2,200 on wants: spending 2200, moved 600, net 3000 - 2200 - 600 = 200;
+    // savings rate (3000 - 2200) / 3000 = 26.67% -> 26.7. Before: spending 2800, savings rate 6.7%.
+    const l = ledger({
+      incomeByMonth: [{ month: '2026-03', total: 3000, count: 1 }],
+      budgets: [
+        {
+          id: 'sav',
+          userId: USER,
+          name: 'Savings pot',
+          amount: 600,
+          type: 'personal',
+          frequency: 'monthly',
+          category: 'Savings',
+          createdAt: d('2025-01-01T00:00:00Z'),
+        },
+      ],
+      expensesByMonth: [
+        { month: '2026-03', budgetId: 'sav', name: null, total: 600, count: 1 },
+        { month: '2026-03', budgetId: null, name: 'restaurants', total: 2200, count: 9 },
+      ],
+      largestExpensesByMonth: [
+        {
+          month: '2026-03',
+          items: [
+            { id: 's', name: 'To savings', amount: 600, date: d('2026-03-02T09:00:00Z'), budgetId: 'sav' },
+            { id: 'r', name: 'Restaurant', amount: 120, date: d('2026-03-09T20:00:00Z'), budgetId: null },
+          ],
+        },
+      ],
+    });
+    const s = summarisePeriod(l, { kind: 'last-month' }, { now });
+    expect([s.spendingMinor, s.movedToSavingsMinor, s.netCashFlowMinor, s.savingsRatePct]).toEqual([
+      220000, 60000, 20000, 26.7,
+    ]);
+    // Categories are spending: the transfer is not one of them, nor one of the largest expenses.
+    expect(s.spendingByCategory.map((c) => [c.category, c.amountMinor, c.sharePct])).toEqual([
+      [CATEGORY_WANTS, 220000, 100],
+    ]);
+    expect(s.largestExpenses.map((e) => e.id)).toEqual(['r']);
+    expect(s.expenseCount).toBe(10);
+  });
+});

@@ -9,7 +9,8 @@ describe('dataWindows', () => {
     expect(w.months.to).toBe('2026-04');
     expect(w.months.start.toISOString()).toBe('2025-09-30T23:00:00.000Z'); // 1 Oct 2025 00:00 BST
     expect(w.months.end.toISOString()).toBe('2026-04-30T23:00:00.000Z'); // 1 May 2026 00:00 BST
-    expect(w.recurring.start.toISOString()).toBe('2025-03-01T00:00:00.000Z'); // 13 months back, GMT
+    expect(w.recurring.start.toISOString()).toBe('2024-03-31T23:00:00.000Z'); // 24 months back: 1 Apr 2024, BST
+    expect(w.recurring.end.toISOString()).toBe('2027-04-30T23:00:00.000Z'); // 12 months ahead: copies a year early
     expect(w.duplicates.start.toISOString()).toBe('2026-03-01T00:00:00.000Z');
   });
 

@@ -3,9 +3,12 @@ import { DEFAULT_RED_FLAG_THRESHOLDS } from './red-flags';
 
 /**
  * What the repository must fetch for buildFinancialContext at `now`: month-keyed aggregations over `months`,
- * occurrence lists over `recurring` (long enough to see a yearly charge twice), duplicate candidates over
- * `duplicates`. Ranges are [start, end) instants; query `{ $gte: start, $lt: end }`.
+ * occurrence lists over `recurring` (24 months back, so a yearly charge renewed twice is seen twice, and 12 months
+ * ahead for the copies the main backend records a period early), duplicate candidates over `duplicates`. Ranges are [start, end) instants; query `{ $gte: start, $lt: end }`.
  */
+
+/** How far back recurring detection looks: a yearly charge renewed within the last year is seen twice. */
+export const RECURRING_MONTHS_BACK = 24;
 
 export interface DataWindows {
   months: { from: MonthKey; to: MonthKey; start: Date; end: Date };
@@ -34,7 +37,11 @@ export function dataWindows(
   const end = monthRange(current, timeZone).end;
   return {
     months: { from, to: current, start: monthRange(from, timeZone).start, end },
-    recurring: { start: monthRange(addMonths(current, -(options.recurringMonths ?? 13)), timeZone).start, end },
+    recurring: {
+      start: monthRange(addMonths(current, -(options.recurringMonths ?? RECURRING_MONTHS_BACK)), timeZone).start,
+      // The main backend records each recurring charge one period ahead: a yearly one up to a year ahead.
+      end: monthRange(addMonths(current, 12), timeZone).end,
+    },
     duplicates: { start: monthRange(addMonths(current, -(options.duplicateMonths ?? 1)), timeZone).start, end },
   };
 }

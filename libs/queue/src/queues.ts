@@ -13,20 +13,29 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const ALL_QUEUES: QueueName[] = Object.values(QUEUES);
 
+/**
+ * Job data names the stored record the work is for, and nothing else is needed: the worker reads the owner (and the
+ * note, the report type, ...) from that record. Anyone with Redis or board access can rewrite job data, so a `userId`
+ * beside the id (older producers send one) is never used: when present it must be the record's owner, or the job
+ * fails as unrecoverable before anything is read or written for it.
+ */
 export interface ExpenseParseJobData {
   parseId: string;
-  userId: string;
+  /** Compared with the parse's owner, never used. */
+  userId?: string;
 }
 
 /** The api created the queued report; the worker computes its figures and words them. */
 export interface ReportJobData {
   reportId: string;
-  userId: string;
+  /** Compared with the report's owner, never used. */
+  userId?: string;
 }
 
 export interface TitleJobData {
   conversationId: string;
-  userId: string;
+  /** Compared with the conversation's owner, never used. */
+  userId?: string;
 }
 
 /**
@@ -40,13 +49,18 @@ export interface DailyFanOutJobData {
   dateKey?: string;
 }
 
-/** A daily set (no suggestionId: the worker creates it) or a user's refresh (the api created the pending set). */
+/**
+ * A daily set (no suggestionId: the worker creates it for `userId` and `dateKey`, which it checks: an active user,
+ * a day near today) or a user's refresh (the api created the pending set, whose owner and day the worker uses;
+ * `userId` must agree with it).
+ */
 export interface SuggestionJobData {
   userId: string;
   dateKey: string;
   suggestionId?: string;
 }
 
+/** One user's screening for one day: the worker checks the user is active and the day near today. */
 export interface AlertScreenJobData {
   userId: string;
   dateKey: string;

@@ -5,6 +5,8 @@ export function reportListItem(doc: ReportListItem) {
   return {
     id: String(doc._id),
     type: doc.type,
+    /** A debt report's what-if money (minor units), null for a plain report. */
+    whatIf: doc.params ?? null,
     status: doc.status,
     progress: doc.progress,
     summary: doc.summary ?? null,

@@ -1,45 +1,88 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { figuresFingerprint, FinancialContextService, ReportDoc, ReportsRepository, ReportStatus } from '@app/database';
-import { buildReportFigures, type ReportType } from '@app/finance';
+import {
+  LedgerVersionRepository,
+  ReportDoc,
+  type ReportParams,
+  ReportsRepository,
+  ReportStatus,
+  reportVariant,
+} from '@app/database';
+import { currencyMinorDigits, localDateKey, type ReportType } from '@app/finance';
 import { jobIds, QUEUES, ReportJobData } from '@app/queue';
 import { cursorFrom } from '../common/page-query.dto';
+import { SpendingCapCheck } from '../usage/spending-cap-check';
 import { reportListItem, reportView } from './report-views';
+import { whatIfParams, type WhatIfRequest } from './report-what-if';
 
 /**
  * queued: a new report was queued. in-progress: the user's unfinished report of that type (a repeated request).
- * cached: a report completed within the cache window from the same figures; no job, no model call.
+ * cached: a report completed within the cache window on the same ledger version; no job, no model call.
  */
 export type RequestOutcome = { kind: 'queued' | 'in-progress' | 'cached'; report: ReportDoc };
 
 const LOST_REASON = 'The report was interrupted; a new one was requested';
 
+/**
+ * A request that lost the race for the one-active-report slot to a report that finished before it could be read
+ * looks again (and then reuses the finished one, or creates the next). More rounds than this means the slot is
+ * changing hands faster than a request can look: say so rather than loop.
+ */
+const SLOT_ROUNDS = 3;
+
 @Injectable()
 export class ReportsService {
   constructor(
     private readonly reports: ReportsRepository,
-    private readonly financialContext: FinancialContextService,
+    private readonly ledger: LedgerVersionRepository,
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly caps: SpendingCapCheck,
   ) {}
 
-  async request(userId: string, type: ReportType): Promise<RequestOutcome> {
-    const active = await this.reports.findActive(userId, type);
+  /**
+   * The same few cheap reads whatever the user's ledger holds: their unfinished report of the type, a version
+   * probe of the ledger (LedgerVersionRepository: counts and newest `updatedAt`, no record read), and a completed
+   * report on that version. The figures are computed by the worker. Parallel requests settle on one report: the
+   * unique one-active-per-type index lets one insert in, and every other request answers with that report.
+   * A debt report's what-if money is part of its identity: the same type with other amounts is another report,
+   * with its own slot and reuse.
+   */
+  async request(userId: string, type: ReportType, whatIf: WhatIfRequest = {}): Promise<RequestOutcome> {
+    const params = whatIfParams(type, whatIf, currencyMinorDigits(this.config.locale.currency));
+    for (let round = 0; round < SLOT_ROUNDS; round++) {
+      const outcome = await this.tryRequest(userId, type, params);
+      if (outcome) return outcome;
+    }
+    throw new ConflictException({
+      code: 'report_busy',
+      message: 'This report is being requested from elsewhere at the same moment; please try again',
+    });
+  }
+
+  private async tryRequest(
+    userId: string,
+    type: ReportType,
+    params: ReportParams | null,
+  ): Promise<RequestOutcome | null> {
+    const variant = reportVariant(params);
+    const active = await this.reports.findActive(userId, type, variant);
     if (active && (await this.stillQueued(active))) return { kind: 'in-progress', report: active };
 
-    const cached = await this.cachedReport(userId, type);
+    const dataVersion = await this.dataVersion(userId);
+    const cached = dataVersion ? await this.reusable(userId, type, dataVersion, variant) : null;
     if (cached) return { kind: 'cached', report: cached };
+    // A new report is a model call: none is queued for a user whose cap is spent.
+    await this.caps.assertAvailable(userId, 'reports');
 
-    const { report, created } = await this.reports.createQueued(userId, type);
-    if (!created) return { kind: 'in-progress', report };
+    const created = await this.reports.createQueued(userId, type, dataVersion, params);
+    // Another request holds the slot: its report is this one. Gone already: look again.
+    if (!created.created) return created.report ? { kind: 'in-progress', report: created.report } : null;
+    const { report } = created;
     try {
-      await this.queue.add(
-        'generate',
-        { reportId: String(report._id), userId },
-        { jobId: jobIds.report(String(report._id)) },
-      );
+      await this.queue.add('generate', { reportId: String(report._id) }, { jobId: jobIds.report(String(report._id)) });
     } catch (err) {
       // Never a 202 for work that was not queued; failing the record frees the type for the next request.
       await this.reports
@@ -72,7 +115,7 @@ export class ReportsService {
     const reportId = String(report._id);
     const job = await this.queue.getJob(jobIds.report(reportId));
     if (!job) {
-      await this.queue.add('generate', { reportId, userId: String(report.userId) }, { jobId: jobIds.report(reportId) });
+      await this.queue.add('generate', { reportId }, { jobId: jobIds.report(reportId) });
       return true;
     }
     const state = await job.getState();
@@ -81,13 +124,19 @@ export class ReportsService {
     return false;
   }
 
-  /** Same figures as the worker would compute now, so an equal fingerprint means unchanged data. */
-  private async cachedReport(userId: string, type: ReportType): Promise<ReportDoc | null> {
-    const windowMs = this.config.reports.cacheWindowMs;
-    if (windowMs <= 0) return null;
-    const now = new Date();
-    const { context } = await this.financialContext.forUser(userId, { now });
-    const fingerprint = figuresFingerprint(buildReportFigures(type, context));
-    return this.reports.findCached(userId, type, fingerprint, new Date(now.getTime() - windowMs));
+  /**
+   * The ledger version and the local day (figures such as "day 15 of 30" and the payoff start move with the
+   * date): a report requested on an equal version was computed from records that have not changed since. Null
+   * when reuse is off (REPORT_CACHE_WINDOW_MS=0).
+   */
+  private async dataVersion(userId: string): Promise<string | null> {
+    if (this.config.reports.cacheWindowMs <= 0) return null;
+    const day = localDateKey(new Date(), this.config.locale.timeZone);
+    return `${day}:${await this.ledger.versionOf(userId)}`;
+  }
+
+  private reusable(userId: string, type: ReportType, dataVersion: string, variant: string): Promise<ReportDoc | null> {
+    const since = new Date(Date.now() - this.config.reports.cacheWindowMs);
+    return this.reports.findReusable(userId, type, dataVersion, since, variant);
   }
 }

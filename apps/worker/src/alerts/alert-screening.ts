@@ -9,6 +9,12 @@ import {
 } from '@app/prompts';
 import { flagFact, flagKey, flagToWord, toWording } from './flag-wording';
 
+/**
+ * New flags worded (and raised) per user per screening: the most severe first. A user with hundreds of overdue
+ * debts costs one bounded model call; the flags left out are raised on later days, once these have alerts.
+ */
+export const ALERT_FLAGS_PER_RUN = 10;
+
 export interface ScreeningResult {
   status: 'screened' | 'skipped';
   flags: number;
@@ -45,7 +51,8 @@ export class AlertScreening {
       now,
     );
 
-    const fresh = flags.filter((f) => !known.has(f.key));
+    // The finance core lists flags most severe first.
+    const fresh = flags.filter((f) => !known.has(f.key)).slice(0, ALERT_FLAGS_PER_RUN);
     if (fresh.length === 0) return { status: 'screened', flags: flags.length, created: 0 };
 
     // Short positional keys for the model; it never sees budget or debt ids.

@@ -2,9 +2,11 @@ import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullm
 import { Inject } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ActiveUsersRepository } from '@app/database';
 import { AppLogger } from '@app/logging';
 import { AlertScreenJobData, DAILY_JOB_NAMES, DailyFanOutJobData, jobIds, QUEUES } from '@app/queue';
-import { logFailedAttempt, runJob } from '../common/job-failure';
+import { logFailedAttempt, recordIdOf, runJob } from '../common/job-failure';
+import { nearTodayDateKey } from '../daily/daily-date';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { AlertScreening, ScreeningResult } from './alert-screening';
 
@@ -26,6 +28,7 @@ export class AlertsProcessor extends WorkerHost {
   constructor(
     private readonly screening: AlertScreening,
     private readonly fanOut: DailyFanOut,
+    private readonly activeUsers: ActiveUsersRepository,
     @InjectQueue(QUEUES.alerts) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: AppLogger,
@@ -37,14 +40,24 @@ export class AlertsProcessor extends WorkerHost {
     switch (job.name) {
       case DAILY_JOB_NAMES.fanOut:
         return runJob(job, () => this.fanOut.run(job as Job<DailyFanOutJobData>, this.queue, alertScreenJob));
-      case DAILY_JOB_NAMES.screen: {
-        const { userId, dateKey } = (job as Job<AlertScreenJobData>).data;
-        const deadline = AbortSignal.timeout(this.config.queue.jobTimeoutMs);
-        return runJob(job, () => this.screening.screen(userId, dateKey, deadline));
-      }
+      case DAILY_JOB_NAMES.screen:
+        return this.screen(job as Job<AlertScreenJobData>);
       default:
         throw new UnrecoverableError(`Unknown job "${job.name}" on the ${QUEUES.alerts} queue`);
     }
+  }
+
+  /**
+   * One user's screening, for a day near today and an active account (checked here as well as by the fan-out:
+   * the account may have changed since, and anyone with Redis access can add a job). A blocked or deleted account
+   * is skipped without a model call.
+   */
+  private async screen(job: Job<AlertScreenJobData>): Promise<ScreeningResult> {
+    const userId = recordIdOf(job.data, 'userId');
+    const dateKey = nearTodayDateKey(job.data.dateKey, this.config.locale.timeZone);
+    if (!(await this.activeUsers.isActive(userId))) return { status: 'skipped', flags: 0, created: 0 };
+    const deadline = AbortSignal.timeout(this.config.queue.jobTimeoutMs);
+    return runJob(job, () => this.screening.screen(userId, dateKey, deadline));
   }
 
   @OnWorkerEvent('failed')

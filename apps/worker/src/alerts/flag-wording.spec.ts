@@ -1,6 +1,8 @@
-import { LlmError } from '@app/llm';
-import type { RedFlag } from '@app/finance';
-import { checkCitations, type FactSheet } from '@app/prompts';
+import { estimatePromptTokens, LlmError } from '@app/llm';
+import { buildFinancialContext, type RedFlag } from '@app/finance';
+import { buildAlertWordingMessages, checkCitations, FACT_PROMPT_MAX_TOKENS, type FactSheet } from '@app/prompts';
+import { hugeInputs } from '../../../../libs/finance/src/fixtures.testing';
+import { ALERT_FLAGS_PER_RUN } from './alert-screening';
 import { flagFact, flagKey, flagToWord, formatFlagFigures, toWording } from './flag-wording';
 
 const gbp = { currency: 'GBP', locale: 'en-GB', timeZone: 'Europe/London' };
@@ -128,5 +130,16 @@ describe('toWording', () => {
     } catch (err) {
       expect((err as LlmError).kind).toBe('invalid_output');
     }
+  });
+});
+
+describe('the wording prompt for a user with thousands of red flags', () => {
+  it(`words the ${ALERT_FLAGS_PER_RUN} most severe in a prompt under FACT_PROMPT_MAX_TOKENS (${FACT_PROMPT_MAX_TOKENS})`, () => {
+    const ctx = buildFinancialContext(hugeInputs(), { now: new Date('2026-04-15T10:00:00Z') });
+    expect(ctx.redFlags.length).toBeGreaterThan(2000);
+    // The screening's cut: new flags, most severe first.
+    const worded = ctx.redFlags.slice(0, ALERT_FLAGS_PER_RUN).map((f, i) => flagToWord(f, `flag_${i + 1}`, gbp));
+    const messages = buildAlertWordingMessages(worded);
+    expect(estimatePromptTokens(messages)).toBeLessThanOrEqual(FACT_PROMPT_MAX_TOKENS);
   });
 });

@@ -8,7 +8,7 @@ export function flagKey(flag: Pick<RedFlag, 'code' | 'subject'>): string {
 }
 
 // Figure values that are our own tokens (month keys, enums) print bare; other strings were typed by users.
-const BARE_STRING_KEYS = new Set(['month', 'fromMonth', 'toMonth', 'incomeBasis', 'ownership']);
+const BARE_STRING_KEYS = new Set(['month', 'fromMonth', 'toMonth', 'incomeBasis', 'incomeExpectation', 'ownership']);
 
 export interface FigureFormat {
   currency: string;

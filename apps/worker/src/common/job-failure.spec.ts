@@ -1,7 +1,17 @@
 import { UnrecoverableError } from 'bullmq';
 import { FinanceUserNotFoundError } from '@app/database';
-import { LlmError } from '@app/llm';
-import { ACCOUNT_GONE, classifyJobFailure, JobFailure, runJob } from './job-failure';
+import { LlmError, SpendingCapError } from '@app/llm';
+import {
+  ACCOUNT_GONE,
+  classifyJobFailure,
+  forJobState,
+  JobDataError,
+  JobFailure,
+  recordIdOf,
+  runJob,
+  verifyJobOwner,
+  WithUserReason,
+} from './job-failure';
 
 /** The attempt counters BullMQ gives a job: `attemptsMade` earlier attempts of `attempts`. */
 const attempt = (n: number, of = 3) => ({ attemptsMade: n - 1, opts: { attempts: of } });
@@ -56,6 +66,18 @@ describe('classifyJobFailure', () => {
       kind: 'unrecoverable',
       reason: 'Unknown job',
     });
+  });
+
+  it("ends at once a call refused by the user's spending cap, with a reason the user may see", async () => {
+    const capped = new SpendingCapError('reports', 'usd', new Date(Date.now() + 3_600_000));
+    expect(classifyJobFailure(capped, attempt(1))).toEqual({
+      kind: 'unrecoverable',
+      reason: "Today's report allowance is used up; it renews at midnight",
+      errorKind: 'spending_cap_reached',
+    });
+    const { calls, thrown } = await failingAttempt(capped, attempt(1));
+    expect(calls.map(([hook]) => hook)).toEqual(['final']);
+    expect(thrown).toBeInstanceOf(UnrecoverableError);
   });
 
   it('never shows the user the text of an error that is not ours', () => {
@@ -115,5 +137,72 @@ describe('runJob', () => {
       onFinalFailure: () => Promise.reject(down),
     });
     await expect(attemptResult).rejects.toBe(down);
+  });
+});
+
+describe('what reaches Redis and the logs', () => {
+  /** A refusal whose reason for the user is the model's own words, as expense parsing throws it. */
+  class ModelWords extends LlmError implements WithUserReason {
+    constructor(readonly userReason: string) {
+      super('rejected', 'Model found no amount in the text');
+    }
+  }
+
+  it('gives the user the model’s reason and BullMQ our own words', async () => {
+    const err = new ModelWords('The note says "call mum" and nothing about money');
+    const { calls, thrown } = await failingAttempt(err, attempt(1));
+    expect(calls).toEqual([
+      [
+        'final',
+        {
+          kind: 'unrecoverable',
+          reason: 'The note says "call mum" and nothing about money',
+          errorKind: 'rejected',
+        },
+      ],
+    ]);
+    expect(thrown).toBeInstanceOf(UnrecoverableError);
+    expect((thrown as Error).message).toBe('Model found no amount in the text');
+  });
+
+  it('keeps only the class and code of an error that is not ours: its message may quote user text', async () => {
+    const dup = Object.assign(new Error('E11000 duplicate key { title: "my secret plan" }'), {
+      name: 'MongoServerError',
+      code: 11000,
+    });
+    expect(forJobState(dup).message).toBe('unexpected_error: MongoServerError 11000');
+    expect(forJobState('a thrown string').message).toBe('unexpected_error: string');
+    const retried = await failingAttempt(dup, attempt(1));
+    expect((retried.thrown as Error).message).toBe('unexpected_error: MongoServerError 11000');
+    const last = await failingAttempt(dup, attempt(3));
+    expect((last.thrown as Error).message).toBe('unexpected_error: MongoServerError 11000');
+    // Ours, and BullMQ's own control errors, pass as they are.
+    const own = serverError();
+    expect(forJobState(own)).toBe(own);
+  });
+});
+
+describe('job data', () => {
+  const id = '0123456789abcdef01234567';
+
+  it('takes the owner from the record; a userId in the data must be that owner', () => {
+    expect(verifyJobOwner({ reportId: id }, id, 'report')).toBe(id);
+    expect(verifyJobOwner({ reportId: id, userId: id }, id, 'report')).toBe(id);
+    let thrown: unknown;
+    try {
+      verifyJobOwner({ reportId: id, userId: 'ffffffffffffffffffffffff' }, id, 'report');
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(JobDataError);
+    expect(thrown).toBeInstanceOf(UnrecoverableError);
+    expect((thrown as Error).message).toBe('job_data_mismatch: userId is not the owner of the report');
+    expect(classifyJobFailure(thrown, attempt(1)).kind).toBe('unrecoverable');
+  });
+
+  it('refuses an id that cannot name a record', () => {
+    expect(recordIdOf({ parseId: id }, 'parseId')).toBe(id);
+    for (const data of [{}, { parseId: 'x' }, { parseId: { $ne: null } }, null])
+      expect(() => recordIdOf(data, 'parseId')).toThrow('job_data_invalid: parseId is not an id');
   });
 });

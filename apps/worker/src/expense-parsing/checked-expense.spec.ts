@@ -102,12 +102,12 @@ describe('checkedModelAnswer', () => {
     expect(checkedModelAnswer({ ...answer, amount: 1.235, currency: 'BHD' }, read('tea 1.235 BHD')).amount).toBe(1.235);
   });
 
-  it('fails at once with the model’s reason when it finds no expense (not retried)', () => {
+  it('fails at once with the model’s reason for the user, and our own words for the job (not retried)', () => {
     const err = failure(() =>
-      checkedModelAnswer({ ...answer, amount: null, unparseableReason: 'No amount mentioned' }, read('hello')),
+      checkedModelAnswer({ ...answer, amount: null, unparseableReason: ' No amount mentioned ' }, read('hello')),
     );
     expect(err.retryable).toBe(false);
-    expect(err.message).toBe('No amount mentioned');
+    expect(err).toMatchObject({ userReason: 'No amount mentioned', message: 'Model found no amount in the text' });
   });
 
   it('retries an impossible date', () => {

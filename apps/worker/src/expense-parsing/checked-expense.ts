@@ -2,10 +2,21 @@ import { ExpenseFieldCheck, ParsedExpense } from '@app/database';
 import { currencyMinorDigits, fromMinor, toMinor } from '@app/finance';
 import { LlmError } from '@app/llm';
 import { ExpenseParseModelAnswer } from '@app/prompts';
+import type { WithUserReason } from '../common/job-failure';
 import { ExpenseTextReading, Money } from './text-parser';
 
 /** Offline, and the reason a note without an amount fails: said to the user as it is. */
 export const NO_AMOUNT_REASON = 'No amount was found in the text';
+
+/**
+ * The model found no amount in the note. Its own explanation is for the user (the parse's `error`); the message,
+ * which BullMQ keeps as the job's failedReason and the logs may print, is ours.
+ */
+export class NoAmountError extends LlmError implements WithUserReason {
+  constructor(readonly userReason: string) {
+    super('rejected', 'Model found no amount in the text');
+  }
+}
 
 function isCalendarDate(iso: string): boolean {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -52,7 +63,7 @@ export function expenseFromText(reading: ExpenseTextReading): ParsedExpense {
  */
 export function checkedModelAnswer(answer: ExpenseParseModelAnswer, reading: ExpenseTextReading): ParsedExpense {
   if (answer.amount === null || !(answer.amount > 0)) {
-    throw new LlmError('rejected', answer.unparseableReason?.slice(0, 200) || NO_AMOUNT_REASON);
+    throw new NoAmountError(answer.unparseableReason?.trim().slice(0, 200) || NO_AMOUNT_REASON);
   }
   if (!isCalendarDate(answer.date)) throw new LlmError('invalid_output', 'Model returned an invalid date');
   const warnings: string[] = [];

@@ -8,7 +8,7 @@ import { LlmService } from '@app/llm';
 import { AppLogger } from '@app/logging';
 import { buildExpenseParseMessages, ExpenseParseModelAnswer, expenseParseSchema } from '@app/prompts';
 import { ExpenseParseJobData, QUEUES, UserEventsPublisher } from '@app/queue';
-import { runJob } from '../common/job-failure';
+import { logFailedAttempt, recordIdOf, runJob, verifyJobOwner } from '../common/job-failure';
 import { checkedModelAnswer, expenseFromText } from './checked-expense';
 import { readExpenseText } from './text-parser';
 
@@ -24,11 +24,14 @@ export class ExpenseParseProcessor extends WorkerHost {
     super();
   }
 
+  /** The note and its owner come from the stored parse; the job data only names it (verifyJobOwner). */
   async process(job: Job<ExpenseParseJobData>): Promise<{ status: string; source?: ParsedExpense['source'] }> {
-    const { parseId, userId } = job.data;
+    const parseId = recordIdOf(job.data, 'parseId');
     const parse = await this.parses.findById(parseId);
+    if (!parse) return { status: 'missing' };
+    const userId = verifyJobOwner(job.data, parse.userId, 'expense parse');
     // Already final (a duplicate delivery, or a retry after the result was stored): nothing to do.
-    if (!parse || parse.status !== 'processing') return { status: parse?.status ?? 'missing' };
+    if (parse.status !== 'processing') return { status: parse.status };
     await this.parses.recordAttempt(parseId);
     const now = new Date();
     const { timeZone, currency, locale } = this.config.locale;
@@ -72,11 +75,6 @@ export class ExpenseParseProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<ExpenseParseJobData> | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', {
-      queue: QUEUES.expenseParsing,
-      jobId: job?.id,
-      attemptsMade: job?.attemptsMade,
-      error: err.message,
-    });
+    logFailedAttempt(this.logger, QUEUES.expenseParsing, job, err);
   }
 }

@@ -60,7 +60,7 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
       const work: AcceptedWork<ExpenseParseJobData> = {
         jobId: jobIds.expenseParse(parseId),
         name: JOB_NAMES.parse,
-        data: { parseId, userId: String(parse.userId) },
+        data: { parseId },
         fail: async (reason) => void (await this.parses.fail(parseId, reason)),
       };
       counts[await this.recover(this.parseQueue, work)]++;
@@ -72,7 +72,7 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
       const work: AcceptedWork<ReportJobData> = {
         jobId: jobIds.report(reportId),
         name: JOB_NAMES.report,
-        data: { reportId, userId },
+        data: { reportId },
         fail: async (reason) => {
           // Told like any other final failure, so a client waiting on report:done is not left hanging.
           if (await this.reports.fail(reportId, reason))

@@ -6,7 +6,7 @@ import { figuresFingerprint, FinancialContextService, ReportDoc, ReportsReposito
 import { buildReportFigures } from '@app/finance';
 import { AppLogger } from '@app/logging';
 import { QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
-import { JobFailure, logFailedAttempt, runJob } from '../common/job-failure';
+import { JobFailure, logFailedAttempt, recordIdOf, runJob, verifyJobOwner } from '../common/job-failure';
 import { ReportWriter } from './report-writer';
 
 /** Progress (0-100) at each step, stored, set on the job and sent to the user's sockets. */
@@ -29,26 +29,35 @@ export class ReportProcessor extends WorkerHost {
 
   /**
    * Idempotent: a report already completed or failed is left alone, so a duplicated or retried job never redoes
-   * it. Every attempt recomputes the figures from the current records: a retry never words stale figures.
+   * it. Every attempt recomputes the figures from the current records: a retry never words stale figures. Whose
+   * figures they are comes from the report, never from the job data (verifyJobOwner).
    */
   async process(job: Job<ReportJobData>): Promise<ReportResult> {
-    const { reportId } = job.data;
+    const reportId = recordIdOf(job.data, 'reportId');
+    const stored = await this.reports.findById(reportId);
+    if (!stored) return { status: 'missing' };
+    const owner = verifyJobOwner(job.data, stored.userId, 'report');
     const report = await this.reports.start(reportId, REPORT_PROGRESS.started);
     if (!report) return { status: (await this.reports.findById(reportId))?.status ?? 'missing' };
     const deadline = AbortSignal.timeout(this.config.queue.jobTimeoutMs);
     await this.announce(job, report, REPORT_PROGRESS.started);
-    return runJob(job, () => this.generate(job, report, deadline), {
+    return runJob(job, () => this.generate(job, report, owner, deadline), {
       onRetry: (failure) => this.awaitRetry(report, failure),
       onFinalFailure: (failure) => this.fail(report, failure.reason),
     });
   }
 
-  private async generate(job: Job<ReportJobData>, report: ReportDoc, deadline: AbortSignal): Promise<ReportResult> {
-    const { reportId, userId } = job.data;
+  private async generate(
+    job: Job<ReportJobData>,
+    report: ReportDoc,
+    userId: string,
+    deadline: AbortSignal,
+  ): Promise<ReportResult> {
+    const reportId = String(report._id);
     const { context } = await this.finance.forUser(userId);
     await this.step(job, report, REPORT_PROGRESS.contextLoaded);
 
-    const figures = buildReportFigures(report.type, context);
+    const figures = buildReportFigures(report.type, context, { whatIf: report.params ?? null });
     await this.reports.saveFigures(reportId, figures, figuresFingerprint(figures), REPORT_PROGRESS.figuresStored);
     await this.announce(job, report, REPORT_PROGRESS.figuresStored);
 

@@ -2,7 +2,13 @@ import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullm
 import { Inject } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { FinanceUserNotFoundError, FinancialContextService, SuggestionDoc, SuggestionsRepository } from '@app/database';
+import {
+  ActiveUsersRepository,
+  FinanceUserNotFoundError,
+  FinancialContextService,
+  SuggestionDoc,
+  SuggestionsRepository,
+} from '@app/database';
 import { AppLogger } from '@app/logging';
 import {
   DAILY_JOB_NAMES,
@@ -12,7 +18,8 @@ import {
   SuggestionJobData,
   UserEventsPublisher,
 } from '@app/queue';
-import { ACCOUNT_GONE, logFailedAttempt, runJob } from '../common/job-failure';
+import { ACCOUNT_GONE, logFailedAttempt, recordIdOf, runJob, verifyJobOwner } from '../common/job-failure';
+import { nearTodayDateKey } from '../daily/daily-date';
 import { DailyFanOut, FanOutResult, PerUserJob } from '../daily/daily-fan-out';
 import { SuggestionWriter } from './suggestion-writer';
 import { hasFinancialData, tipFigures } from './tip-figures';
@@ -31,6 +38,13 @@ export function dailySuggestionJob(userId: string, dateKey: string): PerUserJob<
   };
 }
 
+/** Whose set a job fills, for which day, and the set when it exists already. */
+interface SuggestionTarget {
+  userId: string;
+  dateKey: string;
+  set: SuggestionDoc | null;
+}
+
 type SuggestionResult = { status: SuggestionDoc['status'] | 'skipped' | 'missing'; id?: string };
 
 @Processor(QUEUES.suggestions)
@@ -40,6 +54,7 @@ export class SuggestionsProcessor extends WorkerHost {
     private readonly finance: FinancialContextService,
     private readonly writer: SuggestionWriter,
     private readonly fanOut: DailyFanOut,
+    private readonly activeUsers: ActiveUsersRepository,
     private readonly events: UserEventsPublisher,
     @InjectQueue(QUEUES.suggestions) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -62,11 +77,14 @@ export class SuggestionsProcessor extends WorkerHost {
   /**
    * Idempotent: a set that is already final is left alone, so a duplicated or retried job never redoes it.
    * A daily job for a user with no data stores nothing (no model call); a refresh says why it failed.
+   * Whose figures a set gets comes from the set (a refresh) or, for a daily set, from a job the fan-out made for an
+   * active user and today (checked again here, since anyone with Redis access can add one).
    */
   private async suggest(job: Job<SuggestionJobData>): Promise<SuggestionResult> {
-    const { userId, dateKey, suggestionId } = job.data;
-    let set = suggestionId ? await this.sets.findById(suggestionId) : await this.sets.findDaily(userId, dateKey);
-    if (suggestionId && !set) return { status: 'missing' };
+    const target = await this.targetOf(job);
+    if (target === 'missing' || target === 'inactive') return { status: target === 'missing' ? 'missing' : 'skipped' };
+    const { userId, dateKey } = target;
+    let set = target.set;
     if (set && set.status !== 'pending') return { status: set.status, id: String(set._id) };
 
     let context;
@@ -100,6 +118,23 @@ export class SuggestionsProcessor extends WorkerHost {
       return { status: 'completed', id: String(pending._id) };
     };
     return runJob(job, work, { onFinalFailure: (failure) => this.fail(pending, failure.reason) });
+  }
+
+  /**
+   * The user and day a job is for: a refresh's from its stored set (the job data's userId must agree, or the job
+   * fails as unrecoverable); a daily job's from its data, for a day near today and an active user ('inactive': a
+   * blocked or deleted account gets no tips and costs no model call).
+   */
+  private async targetOf(job: Job<SuggestionJobData>): Promise<SuggestionTarget | 'missing' | 'inactive'> {
+    if (job.data.suggestionId !== undefined) {
+      const set = await this.sets.findById(recordIdOf(job.data, 'suggestionId'));
+      if (!set) return 'missing';
+      return { userId: verifyJobOwner(job.data, set.userId, 'suggestion set'), dateKey: set.dateKey, set };
+    }
+    const userId = recordIdOf(job.data, 'userId');
+    const dateKey = nearTodayDateKey(job.data.dateKey, this.config.locale.timeZone);
+    if (!(await this.activeUsers.isActive(userId))) return 'inactive';
+    return { userId, dateKey, set: await this.sets.findDaily(userId, dateKey) };
   }
 
   /** Only the job that stored the failure tells the user, and only about a refresh they asked for. */

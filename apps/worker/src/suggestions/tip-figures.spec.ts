@@ -1,6 +1,8 @@
 import { buildFinancialContext, type FinanceInputs } from '@app/finance';
-import { inputs, richInputs } from '../../../../libs/finance/src/fixtures.testing';
-import { checkCitations } from '@app/prompts';
+import { hugeInputs, inputs, richInputs } from '../../../../libs/finance/src/fixtures.testing';
+import { estimatePromptTokens } from '@app/llm';
+import { buildSuggestionsMessages, checkCitations, FACT_PROMPT_MAX_TOKENS } from '@app/prompts';
+import { SUGGESTION_CATEGORIES } from '@app/database';
 import { hasFinancialData, tipFigures } from './tip-figures';
 
 const NOW = new Date('2026-04-15T10:00:00Z');
@@ -37,6 +39,8 @@ describe('tipFigures', () => {
     });
     expect(byKey('duplicate_expenses')).toMatchObject({ value: 4550, text: '£45.50' });
     expect(byKey('subscriptions_monthly')).toMatchObject({ value: 1099 });
+    // 1099 x 12 = 13188 a year.
+    expect(byKey('subscriptions_yearly')).toMatchObject({ value: 13188, text: '£131.88' });
   });
 
   it('lets the words quote every amount and percentage a composite figure shows, and nothing else', () => {
@@ -75,5 +79,68 @@ describe('tipFigures', () => {
     expect(hasFinancialData(ctx)).toBe(false);
     expect(tipFigures(ctx).facts).toEqual([]);
     expect(hasFinancialData(contextOf(richInputs()))).toBe(true);
+  });
+});
+
+describe('tipFigures: bounded lists', () => {
+  it('sums the categories beyond the top three into one figure the words may quote', () => {
+    // April: £50, £40, £30, £20 and £10 against five budgets of their own categories. The top three are figures;
+    // the other two are summed: 2 more categories, £20.00 + £10.00 = £30.00.
+    const spends = [50, 40, 30, 20, 10];
+    const names = ['Pets', 'Garden', 'Books', 'Travel', 'Gifts'];
+    const ctx = contextOf(
+      inputs({
+        budgets: names.map((name, i) => ({
+          id: `b${i}`,
+          userId: 'u1',
+          name,
+          amount: 100,
+          type: 'personal',
+          frequency: 'monthly',
+          category: name,
+          createdAt: new Date('2025-06-01T00:00:00Z'),
+        })),
+        expensesByMonth: spends.map((total, i) => ({
+          month: '2026-04',
+          budgetId: `b${i}`,
+          name: null,
+          total,
+          count: 1,
+        })),
+      }),
+    );
+    const sheet = tipFigures(ctx);
+    expect(sheet.facts.filter((f) => /^category_\d$/.test(f.key)).map((f) => f.text)).toEqual([
+      '£50.00 (33.3% of spending)',
+      '£40.00 (26.7% of spending)',
+      '£30.00 (20.0% of spending)',
+    ]);
+    expect(sheet.facts.find((f) => f.key === 'category_others')).toEqual({
+      key: 'category_others',
+      label: 'Spending on other categories this month so far',
+      value: 3000,
+      unit: 'money',
+      text: 'and 2 more categories, totalling £30.00',
+    });
+    // Four budgets are figures; the fifth (£10.00 spent) is summed.
+    expect(sheet.facts.find((f) => f.key === 'budget_others')).toMatchObject({
+      value: 1000,
+      text: 'and 1 more budget, totalling £10.00',
+    });
+    expect(checkCitations(sheet, ['The 2 other categories come to £30.00.']).uncited).toEqual([]);
+  });
+});
+
+describe('the tips prompt for a user with thousands of records', () => {
+  it(`stays under FACT_PROMPT_MAX_TOKENS (${FACT_PROMPT_MAX_TOKENS})`, () => {
+    const ctx = contextOf(hugeInputs());
+    const messages = buildSuggestionsMessages({
+      assistantName: 'Reho',
+      today: ctx.today,
+      categories: SUGGESTION_CATEGORIES,
+      figures: tipFigures(ctx).facts,
+      dataGaps: ctx.dataQuality.items.map((i) => i.code),
+    });
+    expect(estimatePromptTokens(messages)).toBeLessThanOrEqual(FACT_PROMPT_MAX_TOKENS);
   });
 });

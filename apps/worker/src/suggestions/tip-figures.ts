@@ -1,4 +1,12 @@
-import { isKnownCategory, quoteUserText, type FinancialContext } from '@app/finance';
+import {
+  andMore,
+  capList,
+  isKnownCategory,
+  quoteUserText,
+  type FinancialContext,
+  type ListRest,
+  type Noun,
+} from '@app/finance';
 import { FactSheetBuilder, type FactSheet, type FactUnit, type FigureFact } from '@app/prompts';
 
 const TOP_CATEGORIES = 3;
@@ -33,6 +41,10 @@ export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
     figures.push({ key, label, value, unit, text: text ?? format.value(value, unit) });
   };
   const category = (c: string): string => (isKnownCategory(c) ? c : quoteUserText(c));
+  /** The rest of a capped list as one figure: "and K more ..., totalling X", X its value so the words may quote it. */
+  const others = (key: string, label: string, rest: ListRest, noun: Noun): void => {
+    if (rest.count > 0) add(key, label, rest.totalMinor, 'money', andMore(rest, noun, money));
+  };
 
   const t = ctx.thisMonth;
   const soFar = `so far (day ${ctx.currentMonthProgress.day} of ${ctx.currentMonthProgress.daysInMonth})`;
@@ -40,7 +52,8 @@ export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
   if (t.expenseCount > 0) add('this_month_spending', `Spending this month ${soFar}`, t.spendingMinor, 'money');
   if (t.incomeCount + t.expenseCount > 0)
     add('this_month_net', `Net cash flow this month ${soFar}`, t.netCashFlowMinor, 'money');
-  t.spendingByCategory.slice(0, TOP_CATEGORIES).forEach((c, i) => {
+  const categories = capList(t.spendingByCategory, TOP_CATEGORIES, (c) => c.amountMinor);
+  categories.shown.forEach((c, i) => {
     const share = c.sharePct === null ? '' : ` (${percent(c.sharePct)} of spending)`;
     add(
       `category_${i + 1}`,
@@ -50,6 +63,10 @@ export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
       `${money(c.amountMinor)}${share}`,
     );
   });
+  others('category_others', 'Spending on other categories this month so far', categories.rest, [
+    'category',
+    'categories',
+  ]);
 
   const l = ctx.lastMonth;
   if (l.incomeCount > 0) add('last_month_income', `Income in ${l.period.label}`, l.incomeMinor, 'money');
@@ -61,11 +78,14 @@ export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
     add('avg_monthly_spending', 'Average monthly spending over the last 3 complete months', avg.spendingMinor, 'money');
 
   const budgets = ctx.budgetsThisMonth;
-  const lines = budgets.lines
-    .filter((b) => b.budgetedMinor > 0 && b.percentUsedPct !== null)
-    .sort((a, b) => Number(b.overrun) - Number(a.overrun) || (b.percentUsedPct ?? 0) - (a.percentUsedPct ?? 0))
-    .slice(0, TOP_BUDGETS);
-  lines.forEach((b, i) => {
+  const lines = capList(
+    budgets.lines
+      .filter((b) => b.budgetedMinor > 0 && b.percentUsedPct !== null)
+      .sort((a, b) => Number(b.overrun) - Number(a.overrun) || (b.percentUsedPct ?? 0) - (a.percentUsedPct ?? 0)),
+    TOP_BUDGETS,
+    (b) => b.actualMinor,
+  );
+  lines.shown.forEach((b, i) => {
     const state = b.overrun ? `, over by ${money(b.overrunMinor)}` : `, ${money(b.remainingMinor)} left`;
     add(
       `budget_${i + 1}`,
@@ -75,6 +95,7 @@ export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
       `${money(b.actualMinor)} of ${money(b.budgetedMinor)} (${percent(b.percentUsedPct ?? 0)})${state}`,
     );
   });
+  others('budget_others', 'Spent this month against the other budgets', lines.rest, ['budget', 'budgets']);
   if (budgets.lines.length > 0 && budgets.unbudgetedSpendingMinor > 0) {
     add('unbudgeted_spending', 'Spending this month outside any budget', budgets.unbudgetedSpendingMinor, 'money');
   }
@@ -90,7 +111,7 @@ export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
   if (d.activeCount > 0) {
     add('debt_total', `Total debt still owed (${d.activeCount} active)`, d.totalBalanceMinor, 'money');
     add('debt_payments', 'Debt payments per month', d.monthlyPaymentsMinor, 'money');
-    add('debt_to_income', 'Debt payments as a share of monthly income', d.debtToIncomePct, 'percent');
+    add('debt_to_income', 'Debt payments as a share of recorded take-home income', d.debtToIncomePct, 'percent');
     const avalanche = d.payoff?.avalanche;
     if (avalanche?.paysOff)
       add('debt_free_months', 'Months to debt-free paying the highest interest rate first', avalanche.months, 'months');
@@ -104,25 +125,28 @@ export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
       );
   }
 
-  ctx.savingGoals.items
-    .filter((g) => !g.completed)
-    .slice(0, TOP_GOALS)
-    .forEach((g, i) => {
+  const goals = capList(
+    ctx.savingGoals.items.filter((g) => !g.completed),
+    TOP_GOALS,
+    (g) => g.remainingMinor,
+  );
+  goals.shown.forEach((g, i) => {
+    add(
+      `goal_${i + 1}`,
+      `Saving goal ${quoteUserText(g.name)} progress`,
+      g.progressPct,
+      'percent',
+      `${money(g.savedMinor)} of ${money(g.totalMinor)} (${percent(g.progressPct ?? 0)})`,
+    );
+    if (g.onTrack === false)
       add(
-        `goal_${i + 1}`,
-        `Saving goal ${quoteUserText(g.name)} progress`,
-        g.progressPct,
-        'percent',
-        `${money(g.savedMinor)} of ${money(g.totalMinor)} (${percent(g.progressPct ?? 0)})`,
+        `goal_${i + 1}_needed`,
+        `Monthly saving needed to reach ${quoteUserText(g.name)} on time`,
+        g.requiredMonthlyMinor,
+        'money',
       );
-      if (g.onTrack === false)
-        add(
-          `goal_${i + 1}_needed`,
-          `Monthly saving needed to reach ${quoteUserText(g.name)} on time`,
-          g.requiredMonthlyMinor,
-          'money',
-        );
-    });
+  });
+  others('goal_others', 'Still to save for the other saving goals', goals.rest, ['goal', 'goals']);
 
   const subs = ctx.recurring.subscriptions;
   if (subs.length > 0) {
@@ -130,6 +154,13 @@ export function tipFigures(ctx: FinancialContext): FactSheet<FigureFact> {
       'subscriptions_monthly',
       `Cost per month of active subscriptions (${subs.length})`,
       ctx.recurring.subscriptionsMonthlyCostMinor,
+      'money',
+    );
+    // At current prices, from each charge (not 12 rounded months), so a tip can say what cancelling saves a year.
+    add(
+      'subscriptions_yearly',
+      `Cost per year of active subscriptions (${subs.length})`,
+      ctx.recurring.subscriptionsYearlyCostMinor,
       'money',
     );
   }

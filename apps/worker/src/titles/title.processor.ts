@@ -15,16 +15,28 @@ import {
   TitleAnswer,
 } from '@app/prompts';
 import { QUEUES, TitleJobData, UserEventsPublisher } from '@app/queue';
-import { runJob } from '../common/job-failure';
+import { logFailedAttempt, recordIdOf, runJob, verifyJobOwner } from '../common/job-failure';
 
 /**
- * What a title job did: named by the model, by the conversation's first words (`reason` says why the model's
- * title was not used), or nothing to do.
+ * What a title job did, as the board shows it: named by the model, by the conversation's first words (`reason`, a
+ * code, says why the model's title was not used), or nothing to do. Never the title itself: it is the user's words
+ * or the model's, and the board is no place for either.
  */
 export interface TitleOutcome {
-  title: string | null;
   source: 'model' | 'fallback' | 'unchanged';
+  titled: boolean;
+  /** The model failure's kind ('invalid_output', 'unavailable', ...), or 'offline_demo'. */
   reason?: string;
+}
+
+/** Why a title came from the first words when no model was asked. */
+export const OFFLINE_DEMO = 'offline_demo';
+
+/** The conversation a job names, and its owner as the stored conversation says. */
+interface TitleTarget {
+  job: Job<TitleJobData>;
+  conversationId: string;
+  userId: string;
 }
 
 /** Names a conversation after its first exchange, in the conversation's language, and tells the user's sockets. */
@@ -41,16 +53,20 @@ export class TitleProcessor extends WorkerHost {
     super();
   }
 
+  /** The conversation and its owner come from the stored record; the job data only names it (verifyJobOwner). */
   async process(job: Job<TitleJobData>): Promise<TitleOutcome> {
-    const { conversationId, userId } = job.data;
+    const conversationId = recordIdOf(job.data, 'conversationId');
     const conversation = await this.conversations.findById(conversationId);
-    // Deleted, renamed by the user, or already named by an earlier attempt: nothing to do.
-    if (!conversation || String(conversation.userId) !== userId || conversation.title)
-      return { title: conversation?.title ?? null, source: 'unchanged' };
+    // Deleted meanwhile: nothing to do.
+    if (!conversation) return { source: 'unchanged', titled: false };
+    const userId = verifyJobOwner(job.data, conversation.userId, 'conversation');
+    // Renamed by the user, or already named by an earlier attempt: nothing to do.
+    if (conversation.title) return { source: 'unchanged', titled: true };
     const exchange = await this.messages.firstMessages(conversationId, 2);
-    if (exchange.length === 0) return { title: null, source: 'unchanged' };
+    if (exchange.length === 0) return { source: 'unchanged', titled: false };
+    const target = { job, conversationId, userId };
     // The offline demo model cannot name anything: the first words do, without a model call.
-    if (this.config.llm.offlineDemo) return this.useFallback(job, exchange[0].content, 'Offline demo model');
+    if (this.config.llm.offlineDemo) return this.useFallback(target, exchange[0].content, OFFLINE_DEMO);
     const language = languageName(conversation.language) ?? detectLanguage(exchange[0].content)?.name ?? null;
     const named = async (): Promise<TitleOutcome> => {
       const { value } = await this.llm.completeJson<TitleAnswer>({
@@ -66,33 +82,29 @@ export class TitleProcessor extends WorkerHost {
       });
       const title = normaliseTitle(value.title);
       if (!title) throw new LlmError('invalid_output', 'Title was not 3-6 words');
-      return { title: await this.save(job, title), source: 'model' };
+      return { source: 'model', titled: await this.save(target, title) };
     };
     // The conversation still gets a title, so the job did its work and completes, the fallback noted.
-    return runJob(job, named, { fallback: (failure) => this.useFallback(job, exchange[0].content, failure.reason) });
+    return runJob(job, named, {
+      fallback: (failure) => this.useFallback(target, exchange[0].content, failure.errorKind),
+    });
   }
 
-  private async useFallback(job: Job<TitleJobData>, firstMessage: string, reason: string): Promise<TitleOutcome> {
-    const title = await this.save(job, fallbackTitle(firstMessage));
-    this.logger.event('info', 'title.fallback', { queue: QUEUES.titles, jobId: job.id, reason });
-    return { title, source: 'fallback', reason };
+  private async useFallback(target: TitleTarget, firstMessage: string, reason: string): Promise<TitleOutcome> {
+    const titled = await this.save(target, fallbackTitle(firstMessage));
+    this.logger.event('info', 'title.fallback', { queue: QUEUES.titles, jobId: target.job.id, reason });
+    return { source: 'fallback', titled, reason };
   }
 
-  /** Stores an automatic title unless the user named the conversation meanwhile, and tells their sockets. */
-  private async save(job: Job<TitleJobData>, title: string): Promise<string | null> {
-    const { conversationId, userId } = job.data;
+  /** Stores an automatic title unless the user named the conversation meanwhile, and tells the owner's sockets. */
+  private async save({ conversationId, userId }: TitleTarget, title: string): Promise<boolean> {
     const saved = await this.conversations.setAutoTitle(conversationId, title);
     if (saved?.title) this.events.toUser(userId, 'conversation:title', { conversationId, title: saved.title });
-    return saved?.title ?? null;
+    return Boolean(saved?.title);
   }
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<TitleJobData> | undefined, err: Error): void {
-    this.logger.event('warn', 'job.failed', {
-      queue: QUEUES.titles,
-      jobId: job?.id,
-      attemptsMade: job?.attemptsMade,
-      error: err.message,
-    });
+    logFailedAttempt(this.logger, QUEUES.titles, job, err);
   }
 }

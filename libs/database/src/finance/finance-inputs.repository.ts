@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, type PipelineStage } from 'mongoose';
 import {
   dataWindows,
+  isValidTimeZone,
   LARGEST_EXPENSES_PER_MONTH,
   type BudgetInput,
   type DataWindowOptions,
@@ -24,21 +25,29 @@ import { isObjectIdHex, toObjectId } from '../object-id';
 /**
  * Reads everything `buildFinancialContext` needs for one user as aggregates (see libs/finance/src/inputs.ts for
  * the contract of each field). The cost is a fixed number of commands whatever the user's history:
- *   1. users       aggregate: the user and, via $lookup, their partner if the link is mutual and the partner active
+ *   1. users       aggregate: the user (and its own time zone, if any) and, via $lookup, their partner if the link
+ *                  is mutual and the partner active
  *   2. budgets     find: the user's budgets + the partner's household budgets (small, needed in full)
- *   3. expenses    aggregate: one $facet for monthly groups, largest per month, recurring, duplicates and the
- *                  partner's household spending (one scan of the user's window instead of five)
+ *   3. expenses    aggregate: recurring copies given their series' budget (seriesBudgetStages), then one $facet
+ *                  for monthly groups (dated up to now vs upcoming), largest per month so far, duplicates and the
+ *                  partner's household spending (one scan of the months window instead of four)
  *   4. incomes     aggregate: totals per month
  *   5. debts       find
  *   6. savinggoals find
- * 2 and 3 wait for 1 (partner) and 2 (household budget ids); 4-6 run alongside, so latency is 3 round trips.
- * Soft-deleted documents are excluded by the read-only plugin (find and the first stage of every aggregate);
- * the only sub-pipeline it cannot reach, the $lookup in 1, filters `isDeleted` itself.
+ *   7. expenses    aggregate: the recurring series, one row per name over 24 months back and 12 ahead (its own
+ *                  command so the longer range is scanned once, by the one pipeline that needs it)
+ * 1, 5 and 6 run together; the rest need the zone (1), 3 also the household budget ids (2), so latency is still
+ * 3 round trips. Soft-deleted documents are excluded by the read-only plugin (find and the first stage of every
+ * aggregate); the sub-pipelines it cannot reach, the $lookup in 1 and the $unionWith in 3, filter `isDeleted`
+ * themselves.
  */
-export const FINANCE_INPUTS_QUERY_COUNT = 6;
+export const FINANCE_INPUTS_QUERY_COUNT = 7;
 
 /** Keeps the recurring-detection payload bounded for names seen every day for a year. */
 export const RECURRING_OCCURRENCES_KEPT = 60;
+
+/** The budgets of a series' latest budgeted rows: enough to read its category, bounded for everyday names. */
+export const RECURRING_BUDGET_IDS_KEPT = 3;
 
 /** Big enough that the small lists (budgets, debts, goals) come back in the first batch, with no getMore. */
 const SMALL_LIST_BATCH = 10_000;
@@ -71,34 +80,47 @@ export class FinanceInputsRepository {
     @InjectModel('SavingGoal') private readonly savingGoals: Model<SavingGoalDoc>,
   ) {}
 
+  /**
+   * `opts.timeZone` is the default (TIME_ZONE): a user document with a valid IANA `timeZone` of its own gets its
+   * months in that zone instead, and `FinanceInputs.timeZone` says which one was used. The main backend's users have
+   * no such field today (its only zone is notificationsettings' unused default), so in practice TIME_ZONE applies.
+   */
   async load(userId: string, opts: LoadFinanceInputsOptions): Promise<FinanceInputs> {
     if (!isObjectIdHex(userId)) throw new FinanceUserNotFoundError(userId);
     const uid = toObjectId(userId);
-    const w = dataWindows(opts.now, opts.timeZone, opts.windows);
 
-    const partnerBudgetsAndExpenses = async () => {
-      const partner = await this.partnerOf(uid, userId);
-      const budgets = await this.loadBudgets(uid, partner);
-      const householdIds = budgets.filter((b) => HOUSEHOLD_TYPE.test(b.type)).map((b) => toObjectId(b.id));
-      const expenses = await this.loadExpenses(uid, partner, householdIds, w, opts.timeZone);
-      return { partner, budgets, expenses };
-    };
-    const [{ partner, budgets, expenses }, incomeByMonth, debts, savingGoals] = await Promise.all([
-      partnerBudgetsAndExpenses(),
-      this.loadIncome(uid, w, opts.timeZone),
+    // Month edges need the user's zone first; debts and goals do not, so they share its round trip.
+    const [{ partner, timeZone: ownZone }, debts, savingGoals] = await Promise.all([
+      this.userOf(uid, userId),
       this.loadDebts(uid),
       this.loadSavingGoals(uid),
+    ]);
+    const timeZone = ownZone ?? opts.timeZone;
+    const w = dataWindows(opts.now, timeZone, opts.windows);
+
+    const budgetsAndExpenses = async () => {
+      const budgets = await this.loadBudgets(uid, partner);
+      const householdIds = budgets.filter((b) => HOUSEHOLD_TYPE.test(b.type)).map((b) => toObjectId(b.id));
+      const expenses = await this.loadExpenses(uid, partner, householdIds, w, timeZone, opts.now);
+      return { budgets, expenses };
+    };
+    const [{ budgets, expenses }, incomeByMonth, recurringCandidates] = await Promise.all([
+      budgetsAndExpenses(),
+      this.loadIncome(uid, w, timeZone, opts.now),
+      this.loadRecurringSeries(uid, w),
     ]);
 
     return {
       userId,
       partnerId: partner ? partner.toHexString() : null,
+      timeZone,
       window: { from: w.months.from, to: w.months.to },
       incomeByMonth,
       ...expenses,
       budgets,
       debts,
       savingGoals,
+      recurringCandidates,
     };
   }
 
@@ -107,9 +129,12 @@ export class FinanceInputsRepository {
    * (set on both by accepting a request, cleared on both by unlinking). A one-sided pointer (left behind, or written
    * by anyone but the main backend) is not a partnership, and a partner who is deleted or blocked shares nothing.
    */
-  private async partnerOf(uid: Types.ObjectId, userId: string): Promise<Types.ObjectId | null> {
+  private async userOf(
+    uid: Types.ObjectId,
+    userId: string,
+  ): Promise<{ partner: Types.ObjectId | null; timeZone: string | null }> {
     const [user] = await this.users
-      .aggregate<{ partner: Array<{ _id: Types.ObjectId }> }>([
+      .aggregate<{ partner: Array<{ _id: Types.ObjectId }>; timeZone?: unknown }>([
         { $match: { _id: uid } },
         {
           $lookup: {
@@ -125,12 +150,16 @@ export class FinanceInputsRepository {
             as: 'partner',
           },
         },
-        { $project: { partner: 1 } },
+        { $project: { partner: 1, timeZone: 1 } },
       ])
       .exec();
     if (!user) throw new FinanceUserNotFoundError(userId);
     const partner = user.partner[0]?._id;
-    return partner && !partner.equals(uid) ? partner : null;
+    return {
+      partner: partner && !partner.equals(uid) ? partner : null,
+      // Unvalidated input as far as we know: anything but a zone Intl knows is ignored rather than trusted.
+      timeZone: typeof user.timeZone === 'string' && isValidTimeZone(user.timeZone) ? user.timeZone : null,
+    };
   }
 
   private async loadBudgets(uid: Types.ObjectId, partner: Types.ObjectId | null): Promise<BudgetInput[]> {
@@ -154,14 +183,23 @@ export class FinanceInputsRepository {
     }));
   }
 
-  private async loadIncome(uid: Types.ObjectId, w: DataWindows, timeZone: string): Promise<MonthTotal[]> {
+  private async loadIncome(uid: Types.ObjectId, w: DataWindows, timeZone: string, now: Date): Promise<MonthTotal[]> {
     const rows = await this.incomes
-      .aggregate<{ _id: string; total: number; count: number }>([
+      .aggregate<{ _id: { month: string; upcoming: boolean }; total: number; count: number }>([
         { $match: { userId: uid, receiveDate: { $gte: w.months.start, $lt: w.months.end } } },
-        { $group: { _id: monthOf('$receiveDate', timeZone), total: { $sum: '$amount' }, count: { $sum: 1 } } },
+        {
+          $group: {
+            // Copies dated later this month (made a period ahead) are upcoming, not income received so far.
+            _id: { month: monthOf('$receiveDate', timeZone), upcoming: { $gt: ['$receiveDate', now] } },
+            total: { $sum: '$amount' },
+            count: { $sum: 1 },
+          },
+        },
       ])
       .exec();
-    return rows.map((r) => ({ month: r._id, total: r.total, count: r.count })).sort(byMonth);
+    return rows
+      .map((r) => ({ month: r._id.month, total: r.total, count: r.count, upcoming: r._id.upcoming === true }))
+      .sort(byMonth);
   }
 
   private async loadExpenses(
@@ -170,20 +208,15 @@ export class FinanceInputsRepository {
     householdIds: Types.ObjectId[],
     w: DataWindows,
     timeZone: string,
+    now: Date,
   ): Promise<
     Pick<
       FinanceInputs,
-      | 'expensesByMonth'
-      | 'largestExpensesByMonth'
-      | 'recurringCandidates'
-      | 'duplicateCandidates'
-      | 'partnerBudgetSpendByMonth'
+      'expensesByMonth' | 'largestExpensesByMonth' | 'duplicateCandidates' | 'partnerBudgetSpendByMonth'
     >
   > {
-    const start = new Date(
-      Math.min(w.months.start.getTime(), w.recurring.start.getTime(), w.duplicates.start.getTime()),
-    );
-    const end = new Date(Math.max(w.months.end.getTime(), w.recurring.end.getTime(), w.duplicates.end.getTime()));
+    const start = new Date(Math.min(w.months.start.getTime(), w.duplicates.start.getTime()));
+    const end = new Date(Math.max(w.months.end.getTime(), w.duplicates.end.getTime()));
     const inMonths = { $gte: w.months.start, $lt: w.months.end };
     const withPartner = partner !== null && householdIds.length > 0;
     const lowerName = { $toLower: { $trim: { input: { $ifNull: ['$name', ''] } } } };
@@ -198,6 +231,8 @@ export class FinanceInputsRepository {
               budgetId: { $ifNull: ['$budgetId', null] },
               // Budgeted rows take their budget's category; only unbudgeted ones need a name to classify.
               name: { $cond: [{ $ifNull: ['$budgetId', false] }, null, lowerName] },
+              // Copies dated later this month have not been paid yet: "so far" leaves them out.
+              upcoming: { $gt: ['$endDate', now] },
             },
             total: { $sum: '$amount' },
             count: { $sum: 1 },
@@ -205,7 +240,8 @@ export class FinanceInputsRepository {
         },
       ],
       largest: [
-        { $match: { userId: uid, endDate: inMonths } },
+        // Expenses so far: a copy dated later this month has not happened yet.
+        { $match: { userId: uid, endDate: { ...inMonths, $lte: now } } },
         {
           $group: {
             _id: monthOf('$endDate', timeZone),
@@ -224,25 +260,6 @@ export class FinanceInputsRepository {
             },
           },
         },
-      ],
-      recurring: [
-        { $match: { userId: uid, endDate: { $gte: w.recurring.start, $lt: w.recurring.end } } },
-        {
-          $group: {
-            _id: lowerName,
-            // The latest occurrences, oldest first; the last one's spelling is the display name. (Not `$top` for
-            // the name: the test server's mingo returns it wrapped in an array.)
-            occurrences: {
-              $bottomN: {
-                n: RECURRING_OCCURRENCES_KEPT,
-                sortBy: { endDate: 1, _id: 1 },
-                output: { id: '$_id', date: '$endDate', amount: '$amount', name: '$name' },
-              },
-            },
-            count: { $sum: 1 },
-          },
-        },
-        { $match: { count: { $gte: 2 } } },
       ],
       duplicates: [
         { $match: { userId: uid, endDate: { $gte: w.duplicates.start, $lt: w.duplicates.end } } },
@@ -276,7 +293,12 @@ export class FinanceInputsRepository {
       ? { $or: [{ userId: uid }, { userId: partner, budgetId: { $in: householdIds } }] }
       : { userId: uid };
     const [out] = await this.expenses
-      .aggregate<ExpenseFacets>([{ $match: { ...who, endDate: { $gte: start, $lt: end } } }, { $facet: facets }])
+      .aggregate<ExpenseFacets>([
+        { $match: { ...who, endDate: { $gte: start, $lt: end } } },
+        { $project: { userId: 1, name: 1, amount: 1, endDate: 1, budgetId: 1, frequency: 1 } },
+        ...seriesBudgetStages(uid, start, lowerName),
+        { $facet: facets },
+      ])
       .exec();
 
     const largestExpensesByMonth: MonthLargestExpenses[] = (out?.largest ?? [])
@@ -300,16 +322,10 @@ export class FinanceInputsRepository {
           name: r._id.name ?? null,
           total: r.total,
           count: r.count,
+          upcoming: r._id.upcoming === true,
         }))
         .sort(byMonth),
       largestExpensesByMonth,
-      recurringCandidates: (out?.recurring ?? []).map((g): OccurrenceGroup => ({
-        name: str(g.occurrences[g.occurrences.length - 1]?.name) || g._id,
-        occurrences: g.occurrences.flatMap((o) => {
-          const d = date(o.date);
-          return d ? [{ id: hex(o.id) ?? undefined, date: d, amount: num(o.amount) ?? 0 }] : [];
-        }),
-      })),
       duplicateCandidates: (out?.duplicates ?? []).flatMap((g): DuplicateCandidateGroup[] => {
         const amount = num(g._id.amount);
         if (amount === null) return [];
@@ -330,6 +346,51 @@ export class FinanceInputsRepository {
               count: r.count,
             })),
     };
+  }
+
+  /**
+   * One row per series (lower-cased trimmed name) seen at least twice, never the raw rows: its latest
+   * RECURRING_OCCURRENCES_KEPT occurrences (rows dated ahead included: the main backend's next copy) and the budgets
+   * of its latest budgeted rows, since recurring copies carry no budget and the first row's category still marks it.
+   */
+  private async loadRecurringSeries(uid: Types.ObjectId, w: DataWindows): Promise<OccurrenceGroup[]> {
+    const rows = await this.expenses
+      .aggregate<RecurringSeriesRow>([
+        { $match: { userId: uid, endDate: { $gte: w.recurring.start, $lt: w.recurring.end } } },
+        { $set: { hasBudget: { $cond: [{ $ifNull: ['$budgetId', false] }, 1, 0] } } },
+        {
+          $group: {
+            _id: { $toLower: { $trim: { input: { $ifNull: ['$name', ''] } } } },
+            // The latest occurrences, oldest first; the last one's spelling is the display name. (Not `$top` for
+            // the name: the test server's mingo returns it wrapped in an array.)
+            occurrences: {
+              $bottomN: {
+                n: RECURRING_OCCURRENCES_KEPT,
+                sortBy: { endDate: 1, _id: 1 },
+                output: { id: '$_id', date: '$endDate', amount: '$amount', name: '$name' },
+              },
+            },
+            budgets: {
+              $bottomN: {
+                n: RECURRING_BUDGET_IDS_KEPT,
+                sortBy: { hasBudget: 1, endDate: 1, _id: 1 },
+                output: { budgetId: '$budgetId' },
+              },
+            },
+            count: { $sum: 1 },
+          },
+        },
+        { $match: { count: { $gte: 2 } } },
+      ])
+      .exec();
+    return rows.map((g): OccurrenceGroup => ({
+      name: str(g.occurrences[g.occurrences.length - 1]?.name) || g._id,
+      occurrences: g.occurrences.flatMap((o) => {
+        const d = date(o.date);
+        return d ? [{ id: hex(o.id) ?? undefined, date: d, amount: num(o.amount) ?? 0 }] : [];
+      }),
+      budgetIds: [...new Set(g.budgets.flatMap((b) => hex(b.budgetId) ?? []))],
+    }));
   }
 
   private async loadDebts(uid: Types.ObjectId): Promise<DebtInput[]> {
@@ -384,15 +445,14 @@ export class FinanceInputsRepository {
 }
 
 interface ExpenseFacets {
-  byMonth: Array<{ _id: { month: string; budgetId: unknown; name: string | null }; total: number; count: number }>;
+  byMonth: Array<{
+    _id: { month: string; budgetId: unknown; name: string | null; upcoming: boolean };
+    total: number;
+    count: number;
+  }>;
   largest: Array<{
     _id: string;
     items: Array<{ id: unknown; name: unknown; amount: unknown; date: unknown; budgetId: unknown }>;
-  }>;
-  recurring: Array<{
-    _id: string;
-    occurrences: Array<{ id: unknown; date: unknown; amount: unknown; name: unknown }>;
-    count: number;
   }>;
   duplicates: Array<{
     _id: { name: string; amount: unknown };
@@ -401,6 +461,79 @@ interface ExpenseFacets {
     count: number;
   }>;
   partner?: Array<{ _id: { month: string; budgetId: unknown }; total: number; count: number }>;
+}
+
+interface RecurringSeriesRow {
+  _id: string;
+  occurrences: Array<{ id: unknown; date: unknown; amount: unknown; name: unknown }>;
+  budgets: Array<{ budgetId: unknown }>;
+  count: number;
+}
+
+const RECURRING_FREQUENCIES = ['weekly', 'monthly', 'yearly'];
+
+/**
+ * The main backend copies a weekly, monthly or yearly expense a period ahead WITHOUT its `budgetId`, so every copy
+ * would lose the category its budget gives. These stages give a copy the budget of its series: the nearest earlier
+ * row of the same user, lower-cased trimmed name and frequency that has one (`$locf` over the series sorted by
+ * date). Series that began before the scanned range are seeded with their latest budgeted row from before it,
+ * added by `$unionWith` and dropped again after the window stage. A row's own budget always wins; one-off
+ * expenses never inherit. Must follow a `$project` that keeps userId, name, endDate, budgetId and frequency.
+ */
+function seriesBudgetStages(uid: Types.ObjectId, start: Date, lowerName: Record<string, unknown>): PipelineStage[] {
+  return [
+    {
+      $unionWith: {
+        coll: 'expenses',
+        pipeline: [
+          // The read-only plugin only guards the outer pipeline.
+          {
+            $match: {
+              userId: uid,
+              isDeleted: { $ne: true },
+              endDate: { $lt: start },
+              budgetId: { $ne: null },
+              frequency: { $in: RECURRING_FREQUENCIES },
+            },
+          },
+          { $sort: { endDate: 1, _id: 1 } },
+          {
+            $group: {
+              _id: { u: '$userId', n: lowerName, f: '$frequency' },
+              budgetId: { $last: '$budgetId' },
+              endDate: { $last: '$endDate' },
+            },
+          },
+          {
+            $project: {
+              _id: 0,
+              seriesSeed: { $literal: true },
+              userId: '$_id.u',
+              name: '$_id.n',
+              frequency: '$_id.f',
+              budgetId: 1,
+              endDate: 1,
+            },
+          },
+        ],
+      },
+    },
+    {
+      $setWindowFields: {
+        partitionBy: { u: '$userId', n: lowerName, f: '$frequency' },
+        sortBy: { endDate: 1 },
+        output: { seriesBudgetId: { $locf: '$budgetId' } },
+      },
+    },
+    { $match: { seriesSeed: { $ne: true } } },
+    {
+      $set: {
+        budgetId: {
+          $ifNull: ['$budgetId', { $cond: [{ $in: ['$frequency', RECURRING_FREQUENCIES] }, '$seriesBudgetId', null] }],
+        },
+      },
+    },
+  ];
 }
 
 /** The library's month keys are local months; grouping must use the same zone or month-edge spending moves. */

@@ -11,8 +11,9 @@ export interface FinancialContextResult {
 
 /**
  * The user's financial context for chat and jobs: a fixed number of aggregations (FINANCE_INPUTS_QUERY_COUNT),
- * then pure maths. Zone, currency and locale come from config so month edges and formatted figures agree with
- * what the user sees in the app.
+ * then pure maths. Currency and locale come from config, and so does the zone (TIME_ZONE) unless the user document
+ * carries a valid zone of its own, which the repository then uses for that user's months (`context.timeZone` says
+ * which), so month edges and formatted figures agree with what the user sees in the app.
  */
 @Injectable()
 export class FinancialContextService {

@@ -22,6 +22,8 @@ export interface UserDoc {
   status?: string;
   isDeleted?: boolean;
   partnerId?: Types.ObjectId | null;
+  /** Not written by the main backend today; read (when a valid IANA zone) so a user's months can be their own. */
+  timeZone?: string;
   createdAt?: Date;
 }
 export const UserSchema = readOnlySchema<UserDoc>('users', {

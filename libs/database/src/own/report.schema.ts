@@ -17,20 +17,47 @@ export interface StoredReportInsight {
   figures: ReportInsightFigure[];
 }
 
+/** A debt report's what-if money, in minor units of the configured currency (zero: none of that kind). */
+export interface ReportParams {
+  extraMonthlyMinor: number;
+  lumpSumMinor: number;
+}
+
+/** The report's identity within its type: '' for a plain report, else its parameters in a fixed order. */
+export function reportVariant(params: ReportParams | null | undefined): string {
+  if (!params || (params.extraMonthlyMinor <= 0 && params.lumpSumMinor <= 0)) return '';
+  return `extra=${params.extraMonthlyMinor};lump=${params.lumpSumMinor}`;
+}
+
+/** The value of `activeType` for a report of this type and variant: the type alone for a plain report. */
+export function activeSlot(type: ReportType, variant: string): string {
+  return variant ? `${type}:${variant}` : type;
+}
+
 export interface ReportDoc {
   _id: Types.ObjectId;
   userId: Types.ObjectId;
   type: ReportType;
+  /** What-if parameters (debt reports); null for a plain report. Part of the report's identity and reuse key. */
+  params: ReportParams | null;
+  /** reportVariant(params): '' for a plain report. */
+  variant: string;
   status: ReportStatus;
   /** 0-100. */
   progress: number;
   /**
-   * The type while queued or running, null once final: a unique partial index on (userId, activeType) lets a user
-   * have one unfinished report per type, which is what makes a repeated request return the same report.
+   * activeSlot(type, variant) while queued or running, null once final: a unique partial index on
+   * (userId, activeType) lets a user have one unfinished report per type and parameters, which is what makes a
+   * repeated request return the same report.
    */
-  activeType: ReportType | null;
+  activeType: string | null;
   /** sha256 of the figures (stable JSON): equal fingerprints mean the report was computed from unchanged data. */
   dataFingerprint: string | null;
+  /**
+   * The user's ledger version (LedgerVersionRepository) and local day when the report was requested: a request that
+   * finds a completed report of its type with the same version within REPORT_CACHE_WINDOW_MS gets that report.
+   */
+  dataVersion: string | null;
   /** The computed figures (libs/finance ReportFigures), stored as computed. */
   figures: Record<string, unknown> | null;
   summary: string | null;
@@ -63,10 +90,13 @@ export const ReportSchema = new Schema<ReportDoc>(
   {
     userId: { type: Schema.Types.ObjectId, required: true },
     type: { type: String, required: true, enum: REPORT_TYPES },
+    params: { type: Schema.Types.Mixed, default: null },
+    variant: { type: String, default: '' },
     status: { type: String, required: true, enum: REPORT_STATUSES },
     progress: { type: Number, default: 0, min: 0, max: 100 },
     activeType: { type: String, default: null },
     dataFingerprint: { type: String, default: null },
+    dataVersion: { type: String, default: null },
     figures: { type: Schema.Types.Mixed, default: null },
     summary: { type: String, default: null },
     insights: { type: [InsightSchema], default: [] },
@@ -84,10 +114,10 @@ export const ReportSchema = new Schema<ReportDoc>(
 // The list: newest first within one user, optionally one type.
 ReportSchema.index({ userId: 1, createdAt: -1, _id: -1 });
 ReportSchema.index({ userId: 1, type: 1, createdAt: -1, _id: -1 });
-// The cache lookup: a completed report of this type computed from the same data, newest first.
+// The reuse lookup: a completed report of this type requested on the same ledger version, newest first.
 ReportSchema.index(
-  { userId: 1, type: 1, dataFingerprint: 1, completedAt: -1 },
-  { partialFilterExpression: { status: 'completed' }, name: 'report_cache' },
+  { userId: 1, type: 1, dataVersion: 1, completedAt: -1 },
+  { partialFilterExpression: { status: 'completed' }, name: 'report_reuse' },
 );
 ReportSchema.index(
   { userId: 1, activeType: 1 },

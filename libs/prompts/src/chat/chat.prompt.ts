@@ -1,7 +1,14 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { PROMPT_CONTEXT_MAX_TOKENS } from '@app/finance';
 import { DetectedLanguage } from '../language';
 
 export const CHAT_PROMPT_VERSION = 'chat@1';
+
+/**
+ * The most tokens (libs/llm `estimateTokens`) a chat system prompt takes, for any user: the rules (about 320) and
+ * the financial data block, itself at most PROMPT_CONTEXT_MAX_TOKENS however many records the user has.
+ */
+export const CHAT_SYSTEM_PROMPT_MAX_TOKENS = PROMPT_CONTEXT_MAX_TOKENS + 500;
 
 export interface ChatTurn {
   role: 'user' | 'assistant';

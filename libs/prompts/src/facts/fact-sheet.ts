@@ -8,6 +8,13 @@ import { formatMoney, formatPct } from '@app/finance';
 
 export type FactUnit = 'money' | 'percent' | 'count' | 'months';
 
+/**
+ * The most tokens (libs/llm `estimateTokens`) a report, tips or alert-wording prompt takes, for any user: its lists
+ * are capped (REPORT_LIST_LIMIT, REPORT_FACT_DEBTS, the tips' top three or four, ALERT_FLAGS_PER_RUN flags) with the
+ * rest summed into one fact, and every name is quoted to MAX_QUOTED_LENGTH characters.
+ */
+export const FACT_PROMPT_MAX_TOKENS = 4000;
+
 export interface Fact {
   /** Stable key the model cites, e.g. 'debts.total_balance' or 'budget_1'. */
   key: string;

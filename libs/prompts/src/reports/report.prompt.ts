@@ -2,7 +2,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { ReportType } from '@app/finance';
 import { factLine, type Fact } from '../facts';
 
-export const REPORT_PROMPT_VERSION = 'report@1';
+export const REPORT_PROMPT_VERSION = 'report@2';
 
 export const REPORT_IMPACTS = ['high', 'medium', 'low'] as const;
 export type ReportImpact = (typeof REPORT_IMPACTS)[number];
@@ -71,7 +71,7 @@ const FOCUS: Record<ReportType, string> = {
     'EXPENSES report. Cover: subscriptions worth reviewing or cancelling, likely duplicate entries the user should check, and how large the discretionary share of spending is, with the biggest categories. Suggest concrete cuts without putting a number on savings the facts do not state.',
   budget:
     'BUDGET report. Cover: how last month’s actual spending split into needs, wants and savings against the 50/30/20 targets (which buckets are above or below target and by how much), what the leftover or shortfall means, and this month’s budgets that are over or close to their limit.',
-  debt: 'DEBT report. Cover: the avalanche (highest APR first) and snowball (smallest balance first) simulations at the current monthly payments, which one is cheaper and by how much interest and time, the payoff order, and any debt whose APR is unknown. If there is no debt, say so briefly and suggest keeping it that way.',
+  debt: 'DEBT report. Cover: the avalanche (highest APR first) and snowball (smallest starting balance first) simulations at the current monthly payments, which one is cheaper and by how much interest and time, the payoff order, and any debt whose APR is unknown or estimated. A plan that never pays off or is infeasible comes first: state its shortfall as the facts give it, and never describe totals for it. When the facts include a what-if (extra money each month or a lump sum), say what it buys against paying only the minimums: months and interest saved for each strategy. If there is no debt, say so briefly and suggest keeping it that way.',
 };
 
 export function buildReportMessages(input: {

@@ -1,0 +1,229 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Db, ObjectId, type Document } from 'mongodb';
+import { AppConfig } from '@app/config';
+import { localDateKey } from '@app/finance';
+import type { ChatRequest, RecordedRequest, ScriptedReply } from '../../tools/fake-openai';
+import { eventually, request } from '../support/http';
+import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from '../support/stack';
+import { signMainBackendToken } from '../support/tokens';
+import { truthClock, type TruthClock } from './seed';
+
+/**
+ * Issue 12, items 4, 5 and 11 (recurring payments and subscriptions) through the API, on records shaped as the main
+ * backend writes them (../shared/MAIN-BACKEND.md): a weekly, monthly or yearly expense is copied on its due day with
+ * the date one period AHEAD and without `budgetId`; purchases entered by hand are 'on-off' rows. The figures are read
+ * where a user meets them: the chat system prompt the model receives, and the POST /reports expenses result with the
+ * facts the model is given. London months relative to today; amounts in £.
+ *
+ * The user's records:
+ *   - "Domain renewal" 59.99 a year: first saved 22 months ago with a "Subscriptions" budget, renewed 10 months ago
+ *     (a copy, no budget) and the copy for 2 months ahead already recorded. Item 4: today's 24-month look-back
+ *     sees both renewals (the 13-month one saw only the second: no cadence). Item 11: its category says subscription.
+ *   - "Netflix" monthly on the 1st: 8 charges of 9.99 (11..4 months ago), then 4 of 14.99 (3 months ago..this
+ *     month), and next month's copy at 14.99. Item 5: 14.99 a month, 179.88 a year.
+ *   - "Coffee" 4.50 by hand around the 10th of each of the last four months. Item 11: not a subscription.
+ *   - "Window cleaner" 12 weekly (with next week's copy), "House cleaner" 40 every 14 days and "Water rates" 90 every
+ *     three months, both by hand. Item 11: weekly, fortnightly and quarterly are detected.
+ */
+
+const CONTEXT_HEADER = '=== FINANCIAL CONTEXT';
+const EXPENSES_REPORT = 'expenses_optimisation_report';
+const DAY_MS = 86_400_000;
+const schemaNameOf = (req: ChatRequest): string | undefined =>
+  req.response_format?.type === 'json_schema' ? req.response_format.json_schema.name : undefined;
+const isChat = (r: RecordedRequest): boolean =>
+  !!r.chat && String(r.chat.messages[0]?.content ?? '').includes(CONTEXT_HEADER) && !r.chat.response_format;
+const isExpensesReport = (r: RecordedRequest): boolean => !!r.chat && schemaNameOf(r.chat) === EXPENSES_REPORT;
+const stamp = (at: Date) => ({ isDeleted: false, createdAt: at, updatedAt: at, __v: 0 });
+
+interface Seeded {
+  user: ObjectId;
+  /** Local dates the assertions need, worked out from the seeded instants. */
+  days: { netflixRise: string; netflixNext: string; domainNext: string };
+}
+
+async function seedSubscriber(db: Db, c: TruthClock): Promise<Seeded> {
+  const user = new ObjectId();
+  await db.collection('users').insertOne({
+    _id: user,
+    name: 'Subscriber',
+    email: `${user.toHexString()}@example.com`,
+    password: '$2b$10$hash',
+    role: 'USER',
+    status: 'active',
+    verified: true,
+    partnerId: null,
+    loginCount: 1,
+    ...stamp(c.at(-24, 1)),
+  });
+  const expenses: Document[] = [];
+  // A copy is created on the day its previous row fell due, so `createdAt` is the previous row's date.
+  const expense = (name: string, amount: number, endDate: Date, frequency: string, extra: Document = {}) =>
+    expenses.push({ name, amount, endDate, frequency, userId: user, ...extra, ...stamp(endDate) });
+
+  // Item 4 (and 11, by category). The budget the main backend created with the first row.
+  const subscriptionsBudget = new ObjectId();
+  await db.collection('budgets').insertOne({
+    _id: subscriptionsBudget,
+    name: 'Domain renewal',
+    amount: 59.99,
+    type: 'personal',
+    frequency: 'monthly',
+    category: 'Subscriptions',
+    userId: user,
+    expensesId: [],
+    ...stamp(c.at(-22, 14)),
+  });
+  expense('Domain renewal', 59.99, c.at(-22, 14), 'yearly', { budgetId: subscriptionsBudget });
+  expense('Domain renewal', 59.99, c.at(-10, 14), 'yearly');
+  expense('Domain renewal', 59.99, c.at(2, 14), 'yearly');
+
+  // Item 5: on the 1st just after midnight, so this month's charge is always in the past.
+  for (let m = -11; m <= 1; m++) expense('Netflix', m <= -4 ? 9.99 : 14.99, c.at(m, 1, 0.25), 'monthly');
+
+  // Item 11: a coffee bought by hand around the 10th.
+  [-4, -3, -2, -1].forEach((m, i) => expense('Coffee', 4.5, c.at(m, [9, 10, 9, 11][i], 8), 'on-off'));
+
+  // Item 11 cadences, counted back from an hour ago so every charge but the copies is in the past.
+  const lastCharge = c.now.getTime() - 3_600_000;
+  for (let k = 4; k >= 0; k--) expense('Window cleaner', 12, new Date(lastCharge - k * 7 * DAY_MS), 'weekly');
+  expense('Window cleaner', 12, new Date(lastCharge + 7 * DAY_MS), 'weekly');
+  for (let k = 4; k >= 0; k--) expense('House cleaner', 40, new Date(lastCharge - k * 14 * DAY_MS), 'on-off');
+  for (const m of [-9, -6, -3, 0]) expense('Water rates', 90, c.at(m, 1, 0.25), 'on-off');
+
+  await db.collection('expenses').insertMany(expenses);
+  const day = (at: Date) => localDateKey(at, c.timeZone);
+  return {
+    user,
+    days: { netflixRise: day(c.at(-3, 1, 0.25)), netflixNext: day(c.at(1, 1, 0.25)), domainNext: day(c.at(2, 14)) },
+  };
+}
+
+describe('finance truth: recurring payments and subscriptions (issue 12, items 4, 5, 11)', () => {
+  let infra: Infra;
+  let config: AppConfig;
+  let api: RunningApi;
+  let worker: INestApplicationContext;
+  let db: Db;
+  let closeDb: () => Promise<void>;
+  let seeded: Seeded;
+  const now = new Date();
+  const token = () =>
+    signMainBackendToken({ id: seeded.user.toHexString(), email: `${seeded.user.toHexString()}@example.com` });
+
+  beforeAll(async () => {
+    infra = await startInfra();
+    config = testConfig(infra, { TIME_ZONE: 'Europe/London', CHAT_RATE_LIMIT: '100', REPORTS_RATE_LIMIT: '100' });
+    ({ db, close: closeDb } = await connectDb(config));
+    seeded = await seedSubscriber(db, truthClock(now, 'Europe/London'));
+    api = await startApi(config);
+    worker = await startWorker(config);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await closeDb?.();
+    await infra?.stop();
+  });
+
+  it('the chat prompt: current prices, the yearly renewal, every cadence, and the coffee not a subscription', async () => {
+    const before = infra.model.requests.length;
+    const res = await request(api.url, 'POST', '/chat/messages', {
+      token: token(),
+      body: { text: 'What do my subscriptions cost?' },
+    });
+    expect(res.status).toBe(200);
+    const prompt = String(infra.model.requests.slice(before).find(isChat)!.chat!.messages[0].content);
+    const lines = prompt.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('SUBSCRIPTIONS'));
+    const d = seeded.days;
+
+    // Netflix 14.99 (1499 x 12 = 17988 a year) + domain 5999 / 12 = 499.92 -> 500 a month (5999 a year):
+    // 1999 a month, 23987 a year. Before issue 12: Netflix at the median 9.99, the domain unseen, the coffee a
+    // "stable small amount" subscription: about £14.49/month.
+    expect(lines[at]).toBe(
+      'SUBSCRIPTIONS (active; named or budgeted as subscriptions; at current prices about £19.99/month, £239.87/year):',
+    );
+    expect(lines[at + 1]).toBe(
+      `- "Netflix": monthly, £14.99 (about £14.99/month, £179.88/year), price up from £9.99 on ${d.netflixRise}, next expected ${d.netflixNext} (already recorded)`,
+    );
+    expect(lines[at + 2]).toBe(
+      `- "Domain renewal": yearly, £59.99 (about £5.00/month, £59.99/year), next expected ${d.domainNext} (already recorded)`,
+    );
+    // Ordered by monthly cost: fortnightly 4000 x 26 / 12 = 8666.67 -> £86.67; weekly 1200 x 52 / 12 = £52.00;
+    // quarterly 9000 x 4 / 12 = £30.00; the coffee £4.50. Before: neither the fortnightly nor the quarterly one.
+    expect(lines[at + 3]).toBe(
+      'OTHER RECURRING PAYMENTS (not subscriptions): "House cleaner" fortnightly about £86.67/month; "Window cleaner" weekly about £52.00/month; "Water rates" quarterly about £30.00/month; "Coffee" monthly about £4.50/month',
+    );
+  });
+
+  it('the expenses report: the same figures, and the facts the model is given', async () => {
+    infra.model.enqueue({
+      match: (req: ChatRequest) => schemaNameOf(req) === EXPENSES_REPORT,
+      json: {
+        summary: 'Two subscriptions cost you £19.99 a month.',
+        insights: [
+          {
+            title: 'Netflix went up',
+            detail: 'It now costs £179.88 a year.',
+            impact: 'medium',
+            figureKeys: ['subscription.1'],
+          },
+        ],
+      },
+      usage: { prompt_tokens: 900, completion_tokens: 120 },
+    } as ScriptedReply);
+    const before = infra.model.requests.length;
+    const accepted = await request(api.url, 'POST', '/reports', { token: token(), body: { type: 'expenses' } });
+    expect(accepted.status).toBe(202);
+    const done = await eventually(
+      () => request(api.url, 'GET', `/reports/${accepted.body.id}`, { token: token() }),
+      (r) => r.body.status === 'completed' || r.body.status === 'failed',
+      15_000,
+    );
+    expect(done.body.status).toBe('completed');
+    const s = done.body.figures.subscriptions;
+    const d = seeded.days;
+    // Before issue 12: count 2 (Netflix, Coffee), £14.49 a month, £173.88 a year.
+    expect(s).toMatchObject({ count: 2, monthlyCostMinor: 1999, yearlyCostMinor: 23987 });
+    expect(s.items).toEqual([
+      {
+        name: 'Netflix',
+        cadence: 'monthly',
+        estimatedMonthlyCostMinor: 1499,
+        estimatedYearlyCostMinor: 17988,
+        latestAmountMinor: 1499,
+        priceChange: { fromMinor: 999, toMinor: 1499, since: d.netflixRise },
+        lastDate: expect.any(String),
+        nextExpectedDate: d.netflixNext,
+        nextRecorded: true,
+      },
+      {
+        name: 'Domain renewal',
+        cadence: 'yearly',
+        estimatedMonthlyCostMinor: 500,
+        estimatedYearlyCostMinor: 5999,
+        latestAmountMinor: 5999,
+        priceChange: null,
+        lastDate: expect.any(String),
+        nextExpectedDate: d.domainNext,
+        nextRecorded: true,
+      },
+    ]);
+    // The charge made this month is the last one; next month's copy is not.
+    expect(s.items[0].lastDate < d.netflixNext).toBe(true);
+
+    const facts = JSON.stringify(infra.model.requests.slice(before).find(isExpensesReport)!.chat!.messages);
+    expect(facts).toContain(
+      `£14.99 a month, £179.88 a year (monthly, last charge £14.99 on ${s.items[0].lastDate}, price up from £9.99 on ${d.netflixRise}`,
+    );
+    expect(facts).not.toContain('Coffee');
+    expect(done.body.insights[0].figures).toEqual([
+      {
+        key: 'subscription.1',
+        text: expect.stringContaining('Subscription "Netflix": £14.99 a month, £179.88 a year (monthly'),
+      },
+    ]);
+  });
+});
