@@ -245,7 +245,7 @@ describe('README examples against the offline stack', () => {
         failed: 0,
       });
     const [title] = await titles.getCompleted();
-    expect(title.returnvalue).toMatchObject({ source: 'fallback', reason: 'Offline demo model' });
+    expect(title.returnvalue).toMatchObject({ source: 'fallback', reason: 'offline_demo' });
   });
 
   it('completes every report type offline', async () => {

@@ -21,6 +21,7 @@ import { truthClock, type TruthClock } from './seed';
  *     sees both renewals (the 13-month one saw only the second: no cadence). Item 11: its category says subscription.
  *   - "Netflix" monthly on the 1st: 8 charges of 9.99 (11..4 months ago), then 4 of 14.99 (3 months ago..this
  *     month), and next month's copy at 14.99. Item 5: 14.99 a month, 179.88 a year.
+ *   - "Music box" 7.99 monthly, 12 charges and next month's copy; only the first row has a budget ("Streaming").
  *   - "Coffee" 4.50 by hand around the 10th of each of the last four months. Item 11: not a subscription.
  *   - "Window cleaner" 12 weekly (with next week's copy), "House cleaner" 40 every 14 days and "Water rates" 90 every
  *     three months, both by hand. Item 11: weekly, fortnightly and quarterly are detected.
@@ -77,6 +78,23 @@ async function seedSubscriber(db: Db, c: TruthClock): Promise<Seeded> {
   expense('Domain renewal', 59.99, c.at(-22, 14), 'yearly', { budgetId: subscriptionsBudget });
   expense('Domain renewal', 59.99, c.at(-10, 14), 'yearly');
   expense('Domain renewal', 59.99, c.at(2, 14), 'yearly');
+
+  // Item 11 by category, a year on: only the first of 12 charges (11 months ago) has the "Streaming" budget; its
+  // copies and next month's have none.
+  const streamingBudget = new ObjectId();
+  await db.collection('budgets').insertOne({
+    _id: streamingBudget,
+    name: 'Music box',
+    amount: 7.99,
+    type: 'personal',
+    frequency: 'monthly',
+    category: 'Streaming',
+    userId: user,
+    expensesId: [],
+    ...stamp(c.at(-11, 5)),
+  });
+  for (let m = -11; m <= 1; m++)
+    expense('Music box', 7.99, c.at(m, 1, 0.5), 'monthly', m === -11 ? { budgetId: streamingBudget } : {});
 
   // Item 5: on the 1st just after midnight, so this month's charge is always in the past.
   for (let m = -11; m <= 1; m++) expense('Netflix', m <= -4 ? 9.99 : 14.99, c.at(m, 1, 0.25), 'monthly');
@@ -139,21 +157,25 @@ describe('finance truth: recurring payments and subscriptions (issue 12, items 4
     const at = lines.findIndex((l) => l.startsWith('SUBSCRIPTIONS'));
     const d = seeded.days;
 
-    // Netflix 14.99 (1499 x 12 = 17988 a year) + domain 5999 / 12 = 499.92 -> 500 a month (5999 a year):
-    // 1999 a month, 23987 a year. Before issue 12: Netflix at the median 9.99, the domain unseen, the coffee a
-    // "stable small amount" subscription: about £14.49/month.
+    // Netflix 14.99 (1499 x 12 = 17988 a year) + Music box 7.99 (799 x 12 = 9588) + domain 5999 / 12 = 499.92 -> 500
+    // a month (5999 a year): 1499 + 799 + 500 = 2798 a month; 17988 + 9588 + 5999 = 33575 a year. Before issue 12:
+    // Netflix at the median 9.99, the domain unseen, Music box and the coffee "stable small amount" subscriptions:
+    // 999 + 799 + 450 = £22.48/month.
     expect(lines[at]).toBe(
-      'SUBSCRIPTIONS (active; named or budgeted as subscriptions; at current prices about £19.99/month, £239.87/year):',
+      'SUBSCRIPTIONS (active; named or budgeted as subscriptions; at current prices about £27.98/month, £335.75/year):',
     );
     expect(lines[at + 1]).toBe(
       `- "Netflix": monthly, £14.99 (about £14.99/month, £179.88/year), price up from £9.99 on ${d.netflixRise}, next expected ${d.netflixNext} (already recorded)`,
     );
     expect(lines[at + 2]).toBe(
+      `- "Music box": monthly, £7.99 (about £7.99/month, £95.88/year), next expected ${d.netflixNext} (already recorded)`,
+    );
+    expect(lines[at + 3]).toBe(
       `- "Domain renewal": yearly, £59.99 (about £5.00/month, £59.99/year), next expected ${d.domainNext} (already recorded)`,
     );
     // Ordered by monthly cost: fortnightly 4000 x 26 / 12 = 8666.67 -> £86.67; weekly 1200 x 52 / 12 = £52.00;
     // quarterly 9000 x 4 / 12 = £30.00; the coffee £4.50. Before: neither the fortnightly nor the quarterly one.
-    expect(lines[at + 3]).toBe(
+    expect(lines[at + 4]).toBe(
       'OTHER RECURRING PAYMENTS (not subscriptions): "House cleaner" fortnightly about £86.67/month; "Window cleaner" weekly about £52.00/month; "Water rates" quarterly about £30.00/month; "Coffee" monthly about £4.50/month',
     );
   });
@@ -162,7 +184,7 @@ describe('finance truth: recurring payments and subscriptions (issue 12, items 4
     infra.model.enqueue({
       match: (req: ChatRequest) => schemaNameOf(req) === EXPENSES_REPORT,
       json: {
-        summary: 'Two subscriptions cost you £19.99 a month.',
+        summary: 'Three subscriptions cost you £27.98 a month.',
         insights: [
           {
             title: 'Netflix went up',
@@ -185,8 +207,8 @@ describe('finance truth: recurring payments and subscriptions (issue 12, items 4
     expect(done.body.status).toBe('completed');
     const s = done.body.figures.subscriptions;
     const d = seeded.days;
-    // Before issue 12: count 2 (Netflix, Coffee), £14.49 a month, £173.88 a year.
-    expect(s).toMatchObject({ count: 2, monthlyCostMinor: 1999, yearlyCostMinor: 23987 });
+    // Before issue 12: count 3 (Netflix, Music box, Coffee), £22.48 a month, £269.76 a year.
+    expect(s).toMatchObject({ count: 3, monthlyCostMinor: 2798, yearlyCostMinor: 33575 });
     expect(s.items).toEqual([
       {
         name: 'Netflix',
@@ -195,6 +217,17 @@ describe('finance truth: recurring payments and subscriptions (issue 12, items 4
         estimatedYearlyCostMinor: 17988,
         latestAmountMinor: 1499,
         priceChange: { fromMinor: 999, toMinor: 1499, since: d.netflixRise },
+        lastDate: expect.any(String),
+        nextExpectedDate: d.netflixNext,
+        nextRecorded: true,
+      },
+      {
+        name: 'Music box',
+        cadence: 'monthly',
+        estimatedMonthlyCostMinor: 799,
+        estimatedYearlyCostMinor: 9588,
+        latestAmountMinor: 799,
+        priceChange: null,
         lastDate: expect.any(String),
         nextExpectedDate: d.netflixNext,
         nextRecorded: true,

@@ -153,8 +153,8 @@ export interface SavingGoalInput {
  * main backend records one period ahead is seen (it shows the cadence and the next date; it is not a charge yet):
  * `$match { userId, isDeleted: {$ne: true}, endDate: range }`, `$group { _id: { $toLower: { $trim: { input:
  * '$name' } } }, occurrences: { $bottomN: { n: 60, sortBy: { endDate: 1, _id: 1 }, output: { id: '$_id',
- * date: '$endDate', amount: '$amount', name: '$name' } } }, budgetIds: the budgetIds of the series' latest rows that
- * have one, count: { $sum: 1 } }`, `$match { count: { $gte: 2 } }`.
+ * date: '$endDate', amount: '$amount', name: '$name' } } }, budgets: { $bottomN: { n: 3, sortBy: { budgetId: 1,
+ * endDate: 1 }, output: { budgetId: '$budgetId' } } }, count: { $sum: 1 } }`, `$match { count: { $gte: 2 } }`.
  * The library merges groups whose names normalise alike (see normaliseName).
  */
 export interface OccurrenceGroup {

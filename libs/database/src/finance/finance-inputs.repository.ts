@@ -46,7 +46,7 @@ export const FINANCE_INPUTS_QUERY_COUNT = 7;
 /** Keeps the recurring-detection payload bounded for names seen every day for a year. */
 export const RECURRING_OCCURRENCES_KEPT = 60;
 
-/** The budgets of a series' latest budgeted rows: enough to read its category, bounded for everyday names. */
+/** A series' newest budgets: enough to read its category, bounded for everyday names. */
 export const RECURRING_BUDGET_IDS_KEPT = 3;
 
 /** Big enough that the small lists (budgets, debts, goals) come back in the first batch, with no getMore. */
@@ -350,14 +350,13 @@ export class FinanceInputsRepository {
 
   /**
    * One row per series (lower-cased trimmed name) seen at least twice, never the raw rows: its latest
-   * RECURRING_OCCURRENCES_KEPT occurrences (rows dated ahead included: the main backend's next copy) and the budgets
-   * of its latest budgeted rows, since recurring copies carry no budget and the first row's category still marks it.
+   * RECURRING_OCCURRENCES_KEPT occurrences (rows dated ahead included: the main backend's next copy) and its newest
+   * budgets, since recurring copies carry no budget and the first row's category still marks the series.
    */
   private async loadRecurringSeries(uid: Types.ObjectId, w: DataWindows): Promise<OccurrenceGroup[]> {
     const rows = await this.expenses
       .aggregate<RecurringSeriesRow>([
         { $match: { userId: uid, endDate: { $gte: w.recurring.start, $lt: w.recurring.end } } },
-        { $set: { hasBudget: { $cond: [{ $ifNull: ['$budgetId', false] }, 1, 0] } } },
         {
           $group: {
             _id: { $toLower: { $trim: { input: { $ifNull: ['$name', ''] } } } },
@@ -370,10 +369,12 @@ export class FinanceInputsRepository {
                 output: { id: '$_id', date: '$endDate', amount: '$amount', name: '$name' },
               },
             },
+            // Missing budgetIds sort first, ObjectIds by creation: the series' newest budgets, with no extra stage
+            // (a $set to rank "has a budget" doubled this command's time on the test server).
             budgets: {
               $bottomN: {
                 n: RECURRING_BUDGET_IDS_KEPT,
-                sortBy: { hasBudget: 1, endDate: 1, _id: 1 },
+                sortBy: { budgetId: 1, endDate: 1, _id: 1 },
                 output: { budgetId: '$budgetId' },
               },
             },
@@ -382,6 +383,8 @@ export class FinanceInputsRepository {
         },
         { $match: { count: { $gte: 2 } } },
       ])
+      // One row per name: past the driver's default first batch (101) for many users, so no getMore round trip.
+      .option({ batchSize: SMALL_LIST_BATCH })
       .exec();
     return rows.map((g): OccurrenceGroup => ({
       name: str(g.occurrences[g.occurrences.length - 1]?.name) || g._id,
