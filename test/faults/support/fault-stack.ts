@@ -85,7 +85,13 @@ export async function startFaultStack(infra: FaultInfra, overrides: Record<strin
   const env = testEnv(
     { mongoUri: infra.mongo.uri, redisUrl: infra.redis.url, model: infra.model },
     // The suites poll /health through whole outages: more often than its per-IP throttle allows by default.
-    { ...FAST_FAULT_TIMINGS, METRICS_TOKEN: FAULT_METRICS_TOKEN, HEALTH_RATE_LIMIT: '10000', ...overrides },
+    {
+      ...FAST_FAULT_TIMINGS,
+      METRICS_TOKEN: FAULT_METRICS_TOKEN,
+      HEALTH_RATE_LIMIT: '10000',
+      CHAT_RATE_LIMIT: '1000',
+      ...overrides,
+    },
   );
   const config = loadConfig(env);
   const { db, close: closeDb } = await connectDb(config);
