@@ -132,6 +132,7 @@ describe('SpendingCaps (Redis)', () => {
     const ttl = await redis.pttl(`${config.queue.prefix}:spend:${u}:${dayKey}`);
     const expected = endsAt.getTime() + 3_600_000 - Date.now();
     expect(ttl).toBeGreaterThan(expected - 5_000);
-    expect(ttl).toBeLessThanOrEqual(expected);
+    // Redis rounds the expiry to its own clock: allow a millisecond or two either way.
+    expect(ttl).toBeLessThanOrEqual(expected + 10);
   });
 });
