@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExpenseParsesRepository, ReportsRepository, UnfinishedWorkRepository } from '@app/database';
 import { AppLogger } from '@app/logging';
 import { ExpenseParseJobData, jobIds, QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
+import { forJobState } from '../common/job-failure';
 import { AcceptedWork, Recovery, recoverAcceptedWork, RecoveryQueue } from './lost-work';
 
 /** Records looked at per kind and sweep; a bigger backlog is worked through over the next sweeps. */
@@ -102,7 +103,9 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
   private scheduleNext(): void {
     this.timer = setTimeout(() => {
       this.running = this.sweep()
-        .catch((err: unknown) => this.logger.event('warn', 'recovery.sweep_failed', { error: err }))
+        .catch((err: unknown) =>
+          this.logger.event('warn', 'recovery.sweep_failed', { error: forJobState(err).message }),
+        )
         .finally(() => {
           if (!this.stopped) this.scheduleNext();
         });
