@@ -312,8 +312,10 @@ describe('admin alerts (daily red-flag screening, admin api)', () => {
   });
 
   it('raises a flag again once resolved, and leaves alerts whose flag stopped firing open but marked', async () => {
-    // Yara's overspend is deleted in the app: neither of her flags fires any more.
-    await db.collection('expenses').updateOne({ _id: yaraOverrunExpense }, { $set: { isDeleted: true } });
+    // Yara's overspend is deleted in the app (a soft delete, which moves updatedAt): neither of her flags fires any more.
+    await db
+      .collection('expenses')
+      .updateOne({ _id: yaraOverrunExpense }, { $set: { isDeleted: true, updatedAt: new Date() } });
     // Fan-outs accept only today +-1 day, so the third screening is yesterday's (a fresh set of per-user job ids).
     await screenEveryone(dayAfter(today, -1), 'screen-all-3');
 

@@ -44,7 +44,7 @@ export class ReportsService {
 
   /**
    * The same few cheap reads whatever the user's ledger holds: their unfinished report of the type, a version
-   * probe of the ledger (LedgerVersionRepository: counts and newest `updatedAt`, no record read), and a completed
+   * probe of the ledger (LedgerVersionRepository: one aggregate of the newest `updatedAt` per collection), and a completed
    * report on that version. The figures are computed by the worker. Parallel requests settle on one report: the
    * unique one-active-per-type index lets one insert in, and every other request answers with that report.
    * A debt report's what-if money is part of its identity: the same type with other amounts is another report,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AlertsRepository, FinanceUserNotFoundError, FinancialContextService, toObjectId } from '@app/database';
+import { AlertsRepository, FinanceUserNotFoundError, FinancialSnapshotService, toObjectId } from '@app/database';
 import { LlmService } from '@app/llm';
 import {
   ALERT_WORDING_PROMPT_VERSION,
@@ -29,7 +29,7 @@ export interface ScreeningResult {
 @Injectable()
 export class AlertScreening {
   constructor(
-    private readonly finance: FinancialContextService,
+    private readonly finance: FinancialSnapshotService,
     private readonly alerts: AlertsRepository,
     private readonly llm: LlmService,
   ) {}
@@ -37,7 +37,7 @@ export class AlertScreening {
   async screen(userId: string, dateKey: string, signal: AbortSignal): Promise<ScreeningResult> {
     let context;
     try {
-      ({ context } = await this.finance.forUser(userId));
+      ({ context } = await this.finance.current(userId));
     } catch (err) {
       if (err instanceof FinanceUserNotFoundError) return { status: 'skipped', flags: 0, created: 0 };
       throw err;

@@ -2,7 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { figuresFingerprint, FinancialContextService, ReportDoc, ReportsRepository } from '@app/database';
+import { figuresFingerprint, FinancialSnapshotService, ReportDoc, ReportsRepository } from '@app/database';
 import { buildReportFigures } from '@app/finance';
 import { AppLogger } from '@app/logging';
 import { QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
@@ -18,7 +18,7 @@ type ReportResult = { status: ReportDoc['status'] | 'missing' };
 export class ReportProcessor extends WorkerHost {
   constructor(
     private readonly reports: ReportsRepository,
-    private readonly finance: FinancialContextService,
+    private readonly finance: FinancialSnapshotService,
     private readonly writer: ReportWriter,
     private readonly events: UserEventsPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,7 +54,7 @@ export class ReportProcessor extends WorkerHost {
     deadline: AbortSignal,
   ): Promise<ReportResult> {
     const reportId = String(report._id);
-    const { context } = await this.finance.forUser(userId);
+    const { context } = await this.finance.current(userId);
     await this.step(job, report, REPORT_PROGRESS.contextLoaded);
 
     const figures = buildReportFigures(report.type, context, { whatIf: report.params ?? null });

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   ActiveUsersRepository,
   FinanceUserNotFoundError,
-  FinancialContextService,
+  FinancialSnapshotService,
   SuggestionDoc,
   SuggestionsRepository,
 } from '@app/database';
@@ -51,7 +51,7 @@ type SuggestionResult = { status: SuggestionDoc['status'] | 'skipped' | 'missing
 export class SuggestionsProcessor extends WorkerHost {
   constructor(
     private readonly sets: SuggestionsRepository,
-    private readonly finance: FinancialContextService,
+    private readonly finance: FinancialSnapshotService,
     private readonly writer: SuggestionWriter,
     private readonly fanOut: DailyFanOut,
     private readonly activeUsers: ActiveUsersRepository,
@@ -89,7 +89,7 @@ export class SuggestionsProcessor extends WorkerHost {
 
     let context;
     try {
-      ({ context } = await this.finance.forUser(userId));
+      ({ context } = await this.finance.current(userId));
     } catch (err) {
       // Deleted since the fan-out (or the refresh): nobody to write for.
       if (!(err instanceof FinanceUserNotFoundError)) throw err;

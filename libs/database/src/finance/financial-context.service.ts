@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { buildFinancialContext, renderContextForPrompt, type FinancialContext } from '@app/finance';
 import { FinanceInputsRepository } from './finance-inputs.repository';
+import { figuresValidUntil } from './figures-valid-until';
 
 export interface FinancialContextResult {
   context: FinancialContext;
@@ -22,12 +23,24 @@ export class FinancialContextService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Throws FinanceUserNotFoundError for an unknown or soft-deleted user. `now` is for tests and back-dated jobs. */
+  /**
+   * Always reads the ledger (FinancialSnapshotService is the cached way in). Throws FinanceUserNotFoundError for an
+   * unknown or soft-deleted user. `now` is for tests and back-dated jobs.
+   */
   async forUser(userId: string, opts: { now?: Date } = {}): Promise<FinancialContextResult> {
-    const now = opts.now ?? new Date();
+    const { context, prompt } = await this.computeAt(userId, opts.now ?? new Date());
+    return { context, prompt };
+  }
+
+  /** forUser at `now`, and the moment its figures go stale even if no record changes (figuresValidUntil). */
+  async computeAt(userId: string, now: Date): Promise<FinancialContextResult & { validUntil: Date }> {
     const { timeZone, currency, locale } = this.config.locale;
     const inputs = await this.inputs.load(userId, { now, timeZone });
     const context = buildFinancialContext(inputs, { now, timeZone, currency, locale });
-    return { context, prompt: renderContextForPrompt(context) };
+    return {
+      context,
+      prompt: renderContextForPrompt(context),
+      validUntil: figuresValidUntil(context, inputs.nextUpcomingAt, now),
+    };
   }
 }

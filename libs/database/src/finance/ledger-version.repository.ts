@@ -1,79 +1,131 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
-import type { BudgetDoc, DebtDoc, ExpenseDoc, IncomeDoc, SavingGoalDoc, UserDoc } from '../main-backend/schemas';
+import { Model, Types, type PipelineStage } from 'mongoose';
+import type { UserDoc } from '../main-backend/schemas';
 import { isObjectIdHex, toObjectId } from '../object-id';
 import { FinanceUserNotFoundError } from './finance-inputs.repository';
 
-type OwnedDoc = { userId: Types.ObjectId; updatedAt?: Date };
+/** The main backend's collections whose records a user's figures are computed from, in hash order. */
+const LEDGER_COLLECTIONS = ['incomes', 'expenses', 'budgets', 'debts', 'savinggoals'] as const;
+type LedgerCollection = (typeof LEDGER_COLLECTIONS)[number];
 
-/** The user's account fields that change whose records their figures include (the partner link) or whether any. */
-type AccountDoc = Pick<UserDoc, '_id' | 'partnerId' | 'status'> & { updatedAt?: Date };
+/** A partner's household budgets and their spending on them enter the user's figures; nothing else of theirs does. */
+const PARTNER_COLLECTIONS = ['expenses', 'budgets'] as const satisfies readonly LedgerCollection[];
 
 /**
- * A short fingerprint of everything a user's figures are computed from, read without reading the records: for each
- * of the main backend's collections, how many of the user's (non-deleted) records there are and when the latest of
- * them changed, plus the account and partner documents. Adding, editing, soft- or hard-deleting a record changes it
- * (a count or the newest `updatedAt`); so does linking a partner, whose budgets and expenses are then counted too.
+ * Stands in for "no partner" in the partner's lookup: a missing or null `let` operand makes MongoDB skip the index
+ * and scan `users`, while an ObjectId no user has keeps the lookup an empty `_id` index probe.
+ */
+const NO_PARTNER = new Types.ObjectId('000000000000000000000000');
+
+/** One row of the probe's answer: `c` says which read it is (`users` is the user's own document). */
+interface ProbeRow {
+  c: 'users' | LedgerCollection;
+  updatedAt?: unknown;
+  partnerId?: unknown;
+  status?: unknown;
+  partner?: Array<{
+    partnerId?: unknown;
+    status?: unknown;
+    isDeleted?: unknown;
+    updatedAt?: unknown;
+    expenses?: Array<{ updatedAt?: unknown }>;
+    budgets?: Array<{ updatedAt?: unknown }>;
+  }>;
+}
+
+/**
+ * A short fingerprint of everything a user's figures are computed from, read in ONE aggregate command (one round
+ * trip) whose cost does not grow with the ledger: the user's document (partner link, status, own `updatedAt`), the
+ * partner's document, and the newest `updatedAt` of the user's rows in each of the main backend's collections
+ * (and of the partner's expenses and budgets). The main backend soft-deletes (`isDeleted` with timestamps), so
+ * adding, editing or deleting a record moves its collection's newest `updatedAt`; the soft-deleted rows are read
+ * on purpose. Linking, unlinking, blocking or deleting a partner moves one of the two user documents.
  *
- * Its cost does not grow with the ledger: two queries per collection, each answered from an index on
- * `{ userId: 1, isDeleted: 1, updatedAt: -1 }` without reading a document (README: "Pointing it at the main
- * backend"). That is what lets `POST /reports` decide "nothing changed since the stored report" for a user with
- * 50,000 expenses as cheaply as for one with 5.
+ * With an index `{ userId: 1, updatedAt: -1 }` on each collection (README: "Pointing it at the main backend") every
+ * read is one index entry plus its document: the user by `_id`; the user's own rows by `$unionWith` sub-pipelines
+ * whose `$match` is a constant (the user id is known before the command), so the index also gives the sort; the
+ * partner (whose id is only on the user document) by `$lookup` with `let` and `$expr: { $eq }`, which MongoDB 5.0+
+ * answers from the `_id` index; the partner's expenses and budgets by `$lookup`s nested in that one, keyed on the
+ * partner's `_id` (so they run only when there is a partner), from the same `{ userId, updatedAt }` indexes. That is
+ * what lets `POST /reports` and the financial snapshot decide "nothing changed" for a user with 50,000 expenses as
+ * cheaply as for one with 5.
  */
 @Injectable()
 export class LedgerVersionRepository {
-  constructor(
-    @InjectModel('User') private readonly users: Model<UserDoc>,
-    @InjectModel('Income') private readonly incomes: Model<IncomeDoc>,
-    @InjectModel('Expense') private readonly expenses: Model<ExpenseDoc>,
-    @InjectModel('Budget') private readonly budgets: Model<BudgetDoc>,
-    @InjectModel('Debt') private readonly debts: Model<DebtDoc>,
-    @InjectModel('SavingGoal') private readonly savingGoals: Model<SavingGoalDoc>,
-  ) {}
+  constructor(@InjectModel('User') private readonly users: Model<UserDoc>) {}
 
   /** Throws FinanceUserNotFoundError for an unknown or soft-deleted user. */
   async versionOf(userId: string): Promise<string> {
     if (!isObjectIdHex(userId)) throw new FinanceUserNotFoundError(userId);
-    const account = await this.account(toObjectId(userId));
+    // The read-only plugin puts `isDeleted: { $ne: true }` first: a soft-deleted user yields no `users` row.
+    const rows = await this.users.aggregate<ProbeRow>(ledgerProbe(toObjectId(userId))).exec();
+    const account = rows.find((r) => r.c === 'users');
     if (!account) throw new FinanceUserNotFoundError(userId);
-    const partnerId = account.partnerId instanceof Types.ObjectId ? account.partnerId : null;
-    const own = [account._id];
-    // A partner's household budgets and their spending on them can enter the user's figures.
-    const shared = partnerId ? [account._id, partnerId] : own;
-    const [partner, ...collections] = await Promise.all([
-      partnerId ? this.account(partnerId) : Promise.resolve(null),
-      this.stateOf(this.incomes, own),
-      this.stateOf(this.expenses, shared),
-      this.stateOf(this.budgets, shared),
-      this.stateOf(this.debts, own),
-      this.stateOf(this.savingGoals, own),
-    ]);
-    const state = [accountState(account), partner ? accountState(partner) : null, ...collections];
+    const newest = (c: LedgerCollection) => millis(rows.find((r) => r.c === c)?.updatedAt);
+    const partner = account.partner?.[0];
+    const state = [
+      [account.partnerId ? String(account.partnerId) : null, account.status ?? null, millis(account.updatedAt)],
+      partner
+        ? [partner.partnerId ? String(partner.partnerId) : null, partner.status ?? null, partner.isDeleted === true]
+        : null,
+      partner ? millis(partner.updatedAt) : 0,
+      ...PARTNER_COLLECTIONS.map((c) => millis(partner?.[c]?.[0]?.updatedAt)),
+      ...LEDGER_COLLECTIONS.map(newest),
+    ];
     return createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 32);
-  }
-
-  private account(id: Types.ObjectId): Promise<AccountDoc | null> {
-    return this.users.findOne({ _id: id }).select({ partnerId: 1, status: 1, updatedAt: 1 }).lean<AccountDoc>().exec();
-  }
-
-  /** How many of the owners' records there are, and when the latest of them changed. */
-  private async stateOf<T extends OwnedDoc>(model: Model<T>, owners: Types.ObjectId[]): Promise<[number, number]> {
-    const filter = { userId: { $in: owners } };
-    const [count, newest] = await Promise.all([
-      model.countDocuments(filter).exec(),
-      model.findOne(filter).sort({ updatedAt: -1 }).select({ updatedAt: 1 }).lean<{ updatedAt?: unknown }>().exec(),
-    ]);
-    return [count, newest?.updatedAt instanceof Date ? newest.updatedAt.getTime() : 0];
   }
 }
 
-function accountState(a: AccountDoc): unknown[] {
+/** The whole probe as one pipeline on `users`. */
+function ledgerProbe(uid: Types.ObjectId): PipelineStage[] {
+  // Nested in the partner's lookup, these run only when there is a partner document, keyed on its `_id`.
+  const partnerRows = PARTNER_COLLECTIONS.map((coll): PipelineStage.Lookup => ({
+    $lookup: {
+      from: coll,
+      let: { pid: '$_id' },
+      pipeline: [{ $match: { $expr: { $eq: ['$userId', '$$pid'] } } }, ...newestRow()],
+      as: coll,
+    },
+  }));
   return [
-    String(a._id),
-    a.partnerId ? String(a.partnerId) : null,
-    a.status ?? null,
-    a.updatedAt instanceof Date ? a.updatedAt.getTime() : 0,
+    { $match: { _id: uid } },
+    { $project: { _id: 0, c: { $literal: 'users' }, partnerId: 1, status: 1, updatedAt: 1 } },
+    {
+      $lookup: {
+        from: 'users',
+        let: { p: { $ifNull: ['$partnerId', NO_PARTNER] } },
+        // Deleted or not: a partner's deletion must change the version too.
+        pipeline: [
+          { $match: { $expr: { $eq: ['$_id', '$$p'] } } },
+          ...partnerRows,
+          {
+            $project: { _id: 0, partnerId: 1, status: 1, isDeleted: 1, updatedAt: 1, ...fieldsOf(PARTNER_COLLECTIONS) },
+          },
+        ],
+        as: 'partner',
+      },
+    },
+    ...LEDGER_COLLECTIONS.map((coll): PipelineStage.UnionWith => ({
+      $unionWith: { coll, pipeline: [{ $match: { userId: uid } }, ...newestRow(coll)] },
+    })),
   ];
+}
+
+/** The newest row by `updatedAt`, soft-deleted ones included (their `updatedAt` is when they were deleted). */
+function newestRow(tag?: LedgerCollection): [PipelineStage.Sort, PipelineStage.Limit, PipelineStage.Project] {
+  return [
+    { $sort: { updatedAt: -1 } },
+    { $limit: 1 },
+    { $project: { _id: 0, updatedAt: 1, ...(tag ? { c: { $literal: tag } } : {}) } },
+  ];
+}
+
+function fieldsOf(names: readonly string[]): Record<string, 1> {
+  return Object.fromEntries(names.map((n) => [n, 1]));
+}
+
+function millis(v: unknown): number {
+  return v instanceof Date && !Number.isNaN(v.getTime()) ? v.getTime() : 0;
 }
