@@ -3,6 +3,9 @@ import { JobsOptions } from 'bullmq';
 /** Shown to the user when accepted work cannot be finished; they can simply ask again. */
 export const INTERRUPTED_REASON = 'Processing was interrupted; please try again';
 
+/** A chat reply whose api instance died mid-reply, as the api itself words it when a resend finds one first. */
+export const INTERRUPTED_REPLY = 'Reply was interrupted';
+
 /** One piece of work a user was told is accepted (202), as the api queued it. */
 export interface AcceptedWork<Data = unknown> {
   jobId: string;

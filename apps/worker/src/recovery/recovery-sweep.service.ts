@@ -2,11 +2,16 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ExpenseParsesRepository, ReportsRepository, UnfinishedWorkRepository } from '@app/database';
+import {
+  ConversationsRepository,
+  ExpenseParsesRepository,
+  ReportsRepository,
+  UnfinishedWorkRepository,
+} from '@app/database';
 import { AppLogger } from '@app/logging';
 import { ExpenseParseJobData, jobIds, QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
 import { forJobState } from '../common/job-failure';
-import { AcceptedWork, Recovery, recoverAcceptedWork, RecoveryQueue } from './lost-work';
+import { AcceptedWork, INTERRUPTED_REPLY, Recovery, recoverAcceptedWork, RecoveryQueue } from './lost-work';
 
 /** Records looked at per kind and sweep; a bigger backlog is worked through over the next sweeps. */
 const BATCH = 200;
@@ -14,7 +19,8 @@ const BATCH = 200;
 /** The names the api gives these jobs (processors do not read them; Bull Board shows them). */
 const JOB_NAMES = { parse: 'parse', report: 'generate' } as const;
 
-export type SweepCounts = Record<Recovery, number>;
+/** interrupted: chat replies left streaming by an api instance that died, now failed. */
+export type SweepCounts = Record<Recovery | 'interrupted', number>;
 
 /**
  * Every worker process, every RECOVERY_SWEEP_MS, checks accepted work left unfinished for RECOVERY_STALE_MS
@@ -22,7 +28,9 @@ export type SweepCounts = Record<Recovery, number>;
  * sweep exists for the moment Redis lost its data, schedulers included. Running it in several processes at
  * once is harmless: re-adding a job under its id is de-duplicated by BullMQ and failing a record is
  * conditional on it being unfinished. While Redis is down the sweep simply waits for it (worker connections
- * queue commands), and the next sweep is only scheduled once this one ends.
+ * queue commands), and the next sweep is only scheduled once this one ends. Chat replies have no job: one still
+ * "streaming" after CHAT_REPLY_LOST_AFTER_MS lost the api instance writing it, and is failed here so it does not
+ * wait for its message to be resent.
  */
 @Injectable()
 export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +41,7 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly unfinished: UnfinishedWorkRepository,
     private readonly parses: ExpenseParsesRepository,
+    private readonly conversations: ConversationsRepository,
     private readonly reports: ReportsRepository,
     private readonly events: UserEventsPublisher,
     @InjectQueue(QUEUES.expenseParsing) private readonly parseQueue: Queue<ExpenseParseJobData>,
@@ -54,7 +63,7 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
   /** One pass over every kind of accepted work; returns what it did. */
   async sweep(now = new Date()): Promise<SweepCounts> {
     const before = new Date(now.getTime() - this.config.recovery.staleMs);
-    const counts: SweepCounts = { queued: 0, requeued: 0, failed: 0 };
+    const counts: SweepCounts = { queued: 0, requeued: 0, failed: 0, interrupted: 0 };
 
     for (const parse of await this.unfinished.staleParses(before, BATCH)) {
       const parseId = String(parse._id);
@@ -87,7 +96,26 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
       };
       counts[await this.recover(this.reportQueue, work)]++;
     }
+
+    counts.interrupted = await this.interruptLostReplies(now);
     return counts;
+  }
+
+  /**
+   * A reply's placeholder is not counted in its conversation's messageCount until the reply ends; the api counts a
+   * reply it fails itself, so an interrupted one is counted here, by whichever closer changed it. Its time is when
+   * the reply started, so an old conversation does not jump to the top of the list.
+   */
+  private async interruptLostReplies(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - this.config.chat.replyLostAfterMs);
+    let interrupted = 0;
+    for (const reply of await this.unfinished.staleReplies(before, BATCH)) {
+      if (!(await this.unfinished.interruptReply(reply._id, before, INTERRUPTED_REPLY))) continue;
+      await this.conversations.recordMessages(String(reply.conversationId), 1, reply.createdAt);
+      interrupted++;
+    }
+    if (interrupted) this.logger.event('warn', 'recovery.replies_interrupted', { count: interrupted });
+    return interrupted;
   }
 
   private async recover<Data>(
