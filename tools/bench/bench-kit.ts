@@ -6,6 +6,21 @@ export function intEnv(name: string, fallback: number): number {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 }
 
+/** A comma-separated list of positive integers from the environment (BENCH_SOCKETS="20,200"), else the default. */
+export function intListEnv(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (!values.every((v) => Number.isInteger(v) && v > 0)) throw new Error(`${name} must list positive integers`);
+  return values;
+}
+
+/** Rounded for a report: the JSON line carries a measurement's precision, not float noise. */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
 /** The p-th percentile (0-100) of an ascending list, by nearest rank. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

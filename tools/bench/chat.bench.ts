@@ -1,79 +1,117 @@
 /**
- * Chat latency and throughput against a baseline, in one run:
+ * Chat latency, throughput and cost against a baseline, at several socket counts, in one run:
  *
  *   node tools/run-ts.js tools/bench/chat.bench.ts        (npm run bench:chat)
  *
- * N users each hold a /chat socket and send M messages one after another. The fake model answers every
- * request after a fixed first-token delay, so time-to-first-token minus that delay is what our service adds
- * (auth'd socket, dedupe, Mongo writes, the user's financial context, prompt, usage accounting). The same
- * load then goes through a bare socket.io + express relay that only forwards the message to the same model
- * with the same SDK and streams the deltas back: the cost of the hop itself.
+ * For each count, that many users each hold a /chat socket: every socket first sends one warm-up message (it
+ * creates the conversation and warms whatever the service caches), then MESSAGES measured messages one after
+ * another in that conversation, all sockets at once. The fake model answers every request after a fixed
+ * first-token delay, so time-to-first-token minus that delay is what the service adds. The same load then goes
+ * through a bare socket.io + express relay that only forwards the message to the same model with the same SDK and
+ * streams the deltas back: the cost of the hop itself.
  *
- * MongoDB runs in a child process (as a real server would), so its CPU time is not charged to the api.
+ * Our api, the relay, the worker and MongoDB each run in a process of their own; this process only generates the
+ * load (and serves the fake model), so on a small machine neither server shares its core with the load generator,
+ * and each server's CPU time (prom-client's process_cpu_seconds_total from its /metrics) is its own. Each count gets
+ * a database of its own holding just its users (a salary and 50 expenses each)
+ * and a freshly started api and worker: the test MongoDB scans whole collections, so data left from another count
+ * would slow this one down.
  *
- * Env: BENCH_USERS (default 20), BENCH_MESSAGES (5), BENCH_MODEL_DELAY_MS (200).
+ * Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line for machines. The exit code is 0
+ * whether or not the targets are met: this is a measurement; only a broken run exits 1.
+ *
+ * Env: BENCH_SOCKETS (comma-separated, default "20,200"), BENCH_MESSAGES (5), BENCH_MODEL_DELAY_MS (200).
  */
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import express from 'express';
-import OpenAI from 'openai';
-import { Server } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
-import { startFakeOpenAI } from '../fake-openai';
+import { loadConfig } from '@app/config';
+import { QUEUES } from '@app/queue';
+import { startChildWorker } from '../../test/support/child-worker';
 import { testRedisUrl } from '../../test/support/redis';
-import { connectDb, startApi, startWorker, testConfig } from '../../test/support/stack';
+import { connectDb, testEnv } from '../../test/support/stack';
 import { signMainBackendToken } from '../../test/support/tokens';
-import { seedUser } from '../../test/support/users';
+import { startFakeOpenAI } from '../fake-openai';
+import { openQueue } from './bench-queue';
+import { intEnv, intListEnv, percentile, round, runBench } from './bench-kit';
+import { cpuSecondsBetween, histogramBetween, maxBucket, scrape } from './prometheus-text';
+import { processCpuSeconds } from './process-cpu';
+import { seedLedgerUsers } from './seed-ledger';
 import { spawnTestMongo } from './spawn-mongo';
-import { intEnv, percentile, runBench } from './bench-kit';
+import { killOnExit, spawnTs } from './spawn-ts';
 
-const USERS = intEnv('BENCH_USERS', 20);
+const SOCKET_COUNTS = intListEnv('BENCH_SOCKETS', [20, 200]);
 const MESSAGES = intEnv('BENCH_MESSAGES', 5);
 const MODEL_DELAY_MS = intEnv('BENCH_MODEL_DELAY_MS', 200);
 const REPLY = 'Your spending this month is within budget; groceries are the largest category so far.';
+/** A turn that has not ended by then is counted as an error rather than stalling the run. */
+const TURN_TIMEOUT_MS = 120_000;
+/** The api's histogram of MongoDB round trips a turn makes before the model call (observed once per turn). */
+const ROUND_TRIPS = 'chat_mongo_round_trips_before_model';
 
-interface RunResult {
-  ttftOverheadMs: number[];
-  messages: number;
+type Outcome = { ttftMs: number; conversationId?: string } | { error: string };
+
+interface Setup {
+  name: 'ours' | 'relay';
+  label: string;
+  url: string;
+  /** Where its /metrics is, and the token it wants. */
+  metrics: { url: string; token?: string };
+  auth(i: number): Record<string, string>;
+  /** The test MongoDB's process, when it runs in one we started: its CPU time per turn is reported too. */
+  mongoPid?: number;
+  /** Waits for background work the warm-up started (our conversation titles) so it is not measured. */
+  settle(): Promise<void>;
+}
+
+interface SetupResult {
+  turns: number;
+  errors: number;
+  errorCodes: Record<string, number>;
   seconds: number;
+  ttftOverheadP50Ms: number | null;
+  ttftOverheadP99Ms: number | null;
+  messagesPerSec: number;
+  cpuMsPerTurn: number | null;
+  mongoCpuMsPerTurn: number | null;
+  roundTripsBeforeModel: { mean: number; maxBucket: number | null; turns: number } | null;
 }
 
-/** Each socket sends its messages one after another; all sockets run at once. */
-async function drive(sockets: Socket[], send: (s: Socket, i: number, n: number) => void): Promise<RunResult> {
-  const overheads: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    sockets.map(async (socket, i) => {
-      for (let n = 0; n < MESSAGES; n++) {
-        const t0 = performance.now();
-        let first = 0;
-        await new Promise<void>((resolve, reject) => {
-          const onDelta = () => {
-            if (!first) first = performance.now();
-          };
-          socket.on('message:delta', onDelta);
-          socket.once('message:done', () => {
-            socket.off('message:delta', onDelta);
-            resolve();
-          });
-          socket.once('message:error', (e) => reject(new Error(JSON.stringify(e))));
-          send(socket, i, n);
-        });
-        overheads.push(first - t0 - MODEL_DELAY_MS);
-      }
-    }),
-  );
-  return {
-    ttftOverheadMs: overheads.sort((a, b) => a - b),
-    messages: sockets.length * MESSAGES,
-    seconds: (performance.now() - started) / 1000,
-  };
+/** One message and its reply: time to the first delta of this message, or why it did not end well. */
+function turn(socket: Socket, payload: { conversationId?: string; text: string; clientMessageId: string }) {
+  return new Promise<Outcome>((resolve) => {
+    const cmid = payload.clientMessageId;
+    const t0 = performance.now();
+    let first = 0;
+    const onDelta = (d: { clientMessageId?: string }) => {
+      if (!first && d?.clientMessageId === cmid) first = performance.now();
+    };
+    const onDone = (d: { clientMessageId?: string; conversationId?: string }) => {
+      if (d?.clientMessageId !== cmid) return;
+      finish(first ? { ttftMs: first - t0, conversationId: d.conversationId } : { error: 'done_without_delta' });
+    };
+    const onError = (e: { clientMessageId?: string | null; code?: string; message?: string }) => {
+      if (e?.clientMessageId && e.clientMessageId !== cmid) return;
+      finish({ error: e?.code ?? e?.message ?? 'message_error' });
+    };
+    const onDisconnect = () => finish({ error: 'disconnected' });
+    const timer = setTimeout(() => finish({ error: 'timeout' }), TURN_TIMEOUT_MS);
+    function finish(outcome: Outcome) {
+      clearTimeout(timer);
+      socket.off('message:delta', onDelta).off('message:done', onDone).off('message:error', onError);
+      socket.off('disconnect', onDisconnect);
+      resolve(outcome);
+    }
+    socket.on('message:delta', onDelta).on('message:done', onDone).on('message:error', onError);
+    socket.on('disconnect', onDisconnect);
+    socket.emit('message:send', payload);
+  });
 }
 
-function connectAll(url: string, auth: (i: number) => Record<string, string>): Promise<Socket[]> {
+function connectAll(url: string, count: number, auth: (i: number) => Record<string, string>): Promise<Socket[]> {
   return Promise.all(
-    Array.from({ length: USERS }, (_, i) => {
+    Array.from({ length: count }, (_, i) => {
       const s = io(url, { auth: auth(i), transports: ['websocket'], reconnection: false, forceNew: true });
       return new Promise<Socket>((resolve, reject) => {
         s.once('connect', () => resolve(s));
@@ -83,44 +121,188 @@ function connectAll(url: string, auth: (i: number) => Record<string, string>): P
   );
 }
 
-/** The baseline: socket in, the same model call through the same SDK, deltas out. Nothing else. */
-async function startBareRelay(baseURL: string): Promise<{ url: string; close(): Promise<void> }> {
-  const app = express();
-  const server = createServer(app);
-  const ioServer = new Server(server);
-  const model = new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0 });
-  ioServer.on('connection', (socket) => {
-    socket.on('message:send', async (msg: { text: string; clientMessageId: string }) => {
-      const stream = await model.chat.completions.create({
-        model: 'bench',
-        stream: true,
-        messages: [{ role: 'user', content: msg.text }],
-      });
-      let text = '';
-      for await (const chunk of stream) {
-        const delta = chunk.choices[0]?.delta?.content;
-        if (delta) {
-          text += delta;
-          socket.emit('message:delta', { clientMessageId: msg.clientMessageId, delta });
+const errorText = (o: Outcome) => ('error' in o ? o.error : null);
+
+async function measure(setup: Setup, count: number, tag: string): Promise<SetupResult> {
+  const sockets = await connectAll(setup.url, count, setup.auth);
+  const warm = await Promise.all(
+    sockets.map((s, i) => turn(s, { text: 'Hello, how is my month going?', clientMessageId: `w-${tag}-${i}` })),
+  );
+  const warmErrors = warm.map(errorText).filter(Boolean);
+  if (warmErrors.length) console.error(`${setup.label}: ${warmErrors.length} warm-up turns failed (${warmErrors[0]})`);
+  await setup.settle();
+
+  const before = await scrape(setup.metrics.url, setup.metrics.token);
+  const mongoBefore = processCpuSeconds(setup.mongoPid);
+  const started = performance.now();
+  const outcomes = (
+    await Promise.all(
+      sockets.map(async (s, i) => {
+        const conversationId = 'conversationId' in warm[i] ? warm[i].conversationId : undefined;
+        const mine: Outcome[] = [];
+        for (let n = 0; n < MESSAGES; n++) {
+          mine.push(
+            await turn(s, { conversationId, text: `How am I doing? (${n})`, clientMessageId: `m-${tag}-${i}-${n}` }),
+          );
         }
-      }
-      socket.emit('message:done', { clientMessageId: msg.clientMessageId, text });
-    });
+        return mine;
+      }),
+    )
+  ).flat();
+  const seconds = (performance.now() - started) / 1000;
+  const mongoAfter = processCpuSeconds(setup.mongoPid);
+  const after = await scrape(setup.metrics.url, setup.metrics.token);
+  sockets.forEach((s) => s.disconnect());
+
+  const overheads = outcomes.flatMap((o) => ('ttftMs' in o ? [o.ttftMs - MODEL_DELAY_MS] : [])).sort((a, b) => a - b);
+  // Failures by code, and by which of each socket's measured messages it was (outcomes are socket by socket).
+  const errorCodes: Record<string, number> = {};
+  const failedByMessage = new Array<number>(MESSAGES).fill(0);
+  outcomes.forEach((o, k) => {
+    const code = errorText(o);
+    if (!code) return;
+    errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+    failedByMessage[k % MESSAGES]++;
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const errors = Object.values(errorCodes).reduce((a, b) => a + b, 0);
+  if (errors) {
+    console.error(
+      `${setup.label} at ${count} sockets: ${errors} turns failed ${JSON.stringify(errorCodes)}, ` +
+        `by measured message 1..${MESSAGES}: ${failedByMessage.join(' ')}`,
+    );
+  }
+  const cpu = cpuSecondsBetween(before, after);
+  const trips = setup.name === 'ours' ? histogramBetween(before, after, ROUND_TRIPS) : null;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((r) => ioServer.close(() => r())),
+    turns: overheads.length,
+    errors,
+    errorCodes,
+    seconds: round(seconds, 2),
+    ttftOverheadP50Ms: overheads.length ? round(percentile(overheads, 50)) : null,
+    ttftOverheadP99Ms: overheads.length ? round(percentile(overheads, 99)) : null,
+    // Answered turns only: a failed turn is not throughput.
+    messagesPerSec: round(overheads.length / seconds),
+    // Every turn sent, failed ones included: the CPU time covers them all.
+    cpuMsPerTurn: cpu !== null ? round((cpu * 1000) / outcomes.length, 2) : null,
+    mongoCpuMsPerTurn:
+      mongoBefore !== null && mongoAfter !== null
+        ? round(((mongoAfter - mongoBefore) * 1000) / outcomes.length, 2)
+        : null,
+    roundTripsBeforeModel:
+      trips && trips.count > 0
+        ? { mean: round(trips.sum / trips.count, 2), maxBucket: maxBucket(trips), turns: trips.count }
+        : null,
   };
 }
 
-function report(name: string, r: RunResult): Record<string, string> {
+/** Until the queue has nothing waiting or running (at most a minute): background work the next phase must not pay. */
+async function waitForQueueIdle(env: Record<string, string>, name: string): Promise<void> {
+  const queue = openQueue(env, name);
+  try {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(counts).every((n) => n === 0)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.error(`the ${name} queue was still busy after a minute; measuring anyway`);
+  } finally {
+    await queue.close();
+  }
+}
+
+type Target = { pass: boolean | null; value: number | null; limit: number | null };
+
+const target = (value: number | null | undefined, limit: number | null | undefined, atMost: boolean): Target =>
+  value == null || limit == null
+    ? { pass: null, value: value ?? null, limit: limit ?? null }
+    : { pass: atMost ? value <= limit : value >= limit, value, limit: round(limit, 2) };
+
+function targets(runs: { sockets: number; ours: SetupResult; relay: SetupResult }[]): Record<string, Target> {
+  const at = (n: number) => runs.find((r) => r.sockets === n);
+  const at20 = at(20);
+  const at200 = at(200);
+  const trips = runs.map((r) => r.ours.roundTripsBeforeModel);
+  const worstTrips = trips.every((t) => t !== null && t.maxBucket !== null)
+    ? Math.max(...trips.map((t) => t!.maxBucket!))
+    : null;
   return {
-    setup: name,
-    'TTFT overhead p50 (ms)': percentile(r.ttftOverheadMs, 50).toFixed(1),
-    'TTFT overhead p99 (ms)': percentile(r.ttftOverheadMs, 99).toFixed(1),
-    'messages/s': (r.messages / r.seconds).toFixed(1),
+    ttftP50At20: target(
+      at20?.ours.ttftOverheadP50Ms,
+      at20?.relay.ttftOverheadP50Ms != null ? at20.relay.ttftOverheadP50Ms + 10 : null,
+      true,
+    ),
+    ttftP99At20: target(
+      at20?.ours.ttftOverheadP99Ms,
+      at20?.relay.ttftOverheadP99Ms != null ? at20.relay.ttftOverheadP99Ms + 50 : null,
+      true,
+    ),
+    throughputAt20: target(at20?.ours.messagesPerSec, at20 ? 0.8 * at20.relay.messagesPerSec : null, false),
+    throughputAt200: target(at200?.ours.messagesPerSec, at200 ? 0.5 * at200.relay.messagesPerSec : null, false),
+    // Every measured turn, not the mean: the histogram bucket that holds them all.
+    roundTripsBeforeFirstToken: target(worstTrips, 1, true),
   };
+}
+
+const TARGET_WORDS: Record<string, string> = {
+  ttftP50At20: 'at 20 sockets, our TTFT overhead p50 <= relay p50 + 10 ms',
+  ttftP99At20: 'at 20 sockets, our TTFT overhead p99 <= relay p99 + 50 ms',
+  throughputAt20: "at 20 sockets, our messages/s >= 0.8x the relay's",
+  throughputAt200: "at 200 sockets, our messages/s >= 0.5x the relay's",
+  roundTripsBeforeFirstToken: 'MongoDB round trips before the first token <= 1 (every measured turn)',
+};
+
+const show = (v: number | null | undefined) => (v == null ? 'n/a' : String(v));
+
+/**
+ * Our service at one socket count, on a database and a queue prefix of its own with just that many users, and an api
+ * and worker started for it: the test MongoDB scans whole collections, so another run's records would slow this
+ * one down, and no run inherits another's caches.
+ */
+async function measureOurs(
+  count: number,
+  infra: Parameters<typeof testEnv>[0],
+  mongoPid: number | undefined,
+): Promise<SetupResult> {
+  const metricsToken = randomBytes(16).toString('hex');
+  const env = testEnv(infra, {
+    // The bench measures latency, not allowances: no rate limit or spending cap is reached.
+    CHAT_RATE_LIMIT: '1000000',
+    AI_DAILY_CAP_USD: '0',
+    AI_DAILY_CAP_TOKENS: '0',
+    AI_DAILY_FEATURE_CAPS: '{"chat":{"usd":0,"tokens":0}}',
+    // A saturated run may wait on the model far longer than the tests' 5 s; that is latency to report, not fail.
+    OPENAI_TIMEOUT_MS: '60000',
+    LOG_LEVEL: 'error',
+  });
+  const { db, close: closeDb } = await connectDb(loadConfig(env));
+  const users = await seedLedgerUsers(db, count);
+  const api = await spawnTs<{ ready: true; url: string }>(path.join(__dirname, 'child-api.ts'), {
+    ...env,
+    METRICS_TOKEN: metricsToken,
+  });
+  const worker = await startChildWorker(env);
+  killOnExit(worker.process);
+  try {
+    return await measure(
+      {
+        name: 'ours',
+        label: 'finance-ai-brain /chat',
+        url: `${api.ready.url}/chat`,
+        metrics: { url: api.ready.url, token: metricsToken },
+        auth: (i) => ({ token: signMainBackendToken({ id: users[i]._id.toHexString() }) }),
+        settle: () => waitForQueueIdle(env, QUEUES.titles),
+        mongoPid,
+      },
+      count,
+      `o${count}`,
+    );
+  } finally {
+    await worker.stop();
+    await api.stop();
+    await db.dropDatabase();
+    await closeDb();
+  }
 }
 
 async function main(): Promise<void> {
@@ -129,82 +311,78 @@ async function main(): Promise<void> {
     testRedisUrl(),
     startFakeOpenAI({ responder: () => ({ content: REPLY, delayMs: MODEL_DELAY_MS, chunkDelayMs: 0 }) }),
   ]);
-  const config = testConfig(
-    { mongoUri: mongo.uri, redisUrl: redis.url, model },
-    {
-      CHAT_RATE_LIMIT: '100000',
-      // The bench measures latency, not allowances: no spending caps.
-      AI_DAILY_CAP_USD: '0',
-      AI_DAILY_CAP_TOKENS: '0',
-      AI_DAILY_FEATURE_CAPS: '{"chat":{"usd":0,"tokens":0}}',
-      LOG_LEVEL: 'error',
-    },
-  );
-  const { db, close: closeDb } = await connectDb(config);
-  const users = await Promise.all(Array.from({ length: USERS }, () => seedUser(db)));
-  const now = new Date();
-  await db.collection('incomes').insertMany(
-    users.map((u) => ({
-      name: 'Salary',
-      amount: 2500,
-      receiveDate: now,
-      frequency: 'monthly',
-      userId: u._id,
-      isDeleted: false,
-    })),
-  );
-  await db.collection('expenses').insertMany(
-    users.flatMap((u) =>
-      Array.from({ length: 50 }, (_, k) => ({
-        name: `Shop ${k % 10}`,
-        amount: 10 + k,
-        endDate: now,
-        frequency: 'on-off',
-        userId: u._id,
-        isDeleted: false,
-      })),
-    ),
-  );
-
-  const api = await startApi(config);
-  const worker = await startWorker(config);
-  const relay = await startBareRelay(model.baseURL);
+  const relay = await spawnTs<{ ready: true; url: string }>(path.join(__dirname, 'relay-process.ts'), {
+    OPENAI_BASE_URL: model.baseURL,
+  });
   console.log(
-    `bench:chat — ${USERS} concurrent sockets × ${MESSAGES} messages, model first-token delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB)`,
+    `bench:chat — sockets ${SOCKET_COUNTS.join(', ')} × ${MESSAGES} measured messages each (after 1 warm-up), ` +
+      `model first-token delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB); api, relay, worker and MongoDB in their own processes`,
   );
 
-  const ours = await connectAll(`${api.url}/chat`, (i) => ({
-    token: signMainBackendToken({ id: users[i]._id.toHexString() }),
-  }));
-  const conversations = new Map<number, string>();
-  // Warm-up: one message each, which also creates the conversations the measured turns continue.
-  await drive(ours.slice(0, 1), (s, i, n) =>
-    s.emit('message:send', { text: 'warm up', clientMessageId: `w-${i}-${n}` }),
-  );
-  const oursResult = await drive(ours, (s, i, n) =>
-    s.emit(
-      'message:send',
+  const runs: { sockets: number; ours: SetupResult; relay: SetupResult }[] = [];
+  for (const count of SOCKET_COUNTS) {
+    const ours = await measureOurs(count, { mongoUri: mongo.uri, redisUrl: redis.url, model }, mongo.pid);
+    const bare = await measure(
       {
-        conversationId: conversations.get(i),
-        text: `How am I doing? (${n})`,
-        clientMessageId: `b-${i}-${n}-${Date.now()}`,
+        name: 'relay',
+        label: 'bare socket.io + express relay',
+        url: relay.ready.url,
+        metrics: { url: relay.ready.url },
+        auth: () => ({}),
+        settle: async () => undefined,
       },
-      (ack: { conversationId?: string }) => {
-        if (ack?.conversationId) conversations.set(i, ack.conversationId);
-      },
+      count,
+      `r${count}`,
+    );
+    runs.push({ sockets: count, ours, relay: bare });
+  }
+
+  console.table(
+    runs.flatMap((r) =>
+      (['ours', 'relay'] as const).map((name) => {
+        const x = r[name];
+        return {
+          sockets: r.sockets,
+          setup: name === 'ours' ? 'finance-ai-brain /chat' : 'bare socket.io + express relay',
+          'TTFT overhead p50 (ms)': show(x.ttftOverheadP50Ms),
+          'TTFT overhead p99 (ms)': show(x.ttftOverheadP99Ms),
+          'messages/s': show(x.messagesPerSec),
+          'CPU ms per turn': show(x.cpuMsPerTurn),
+          'MongoDB CPU ms per turn': name === 'relay' ? '-' : show(x.mongoCpuMsPerTurn),
+          'Mongo round trips before model (mean / max <=)':
+            name === 'relay'
+              ? '-'
+              : x.roundTripsBeforeModel
+                ? `${x.roundTripsBeforeModel.mean} / ${show(x.roundTripsBeforeModel.maxBucket)}`
+                : 'n/a',
+          'failed turns': x.errors,
+        };
+      }),
     ),
   );
-  const bare = await connectAll(relay.url, () => ({}));
-  const bareResult = await drive(bare, (s, i, n) =>
-    s.emit('message:send', { text: `How am I doing? (${n})`, clientMessageId: `r-${i}-${n}` }),
+  if (runs.some((r) => r.ours.roundTripsBeforeModel === null)) {
+    console.log(`round trips before the model: n/a (the api exposes no ${ROUND_TRIPS} observations)`);
+  }
+  const checks = targets(runs);
+  for (const [key, t] of Object.entries(checks)) {
+    const verdict = t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'FAIL';
+    console.log(`${verdict}  ${TARGET_WORDS[key]}: ${show(t.value)} (limit ${show(t.limit)})`);
+  }
+  const failed = Object.entries(checks).filter(([, t]) => t.pass === false);
+  console.log(failed.length ? `targets failed: ${failed.map(([k]) => k).join(', ')}` : 'no target failed');
+  console.log(
+    JSON.stringify({
+      bench: 'chat',
+      modelDelayMs: MODEL_DELAY_MS,
+      messagesPerSocket: MESSAGES,
+      mongo: mongo.kind,
+      runs,
+      targets: checks,
+      allTargetsPass: Object.values(checks).every((t) => t.pass === true),
+    }),
   );
 
-  console.table([report('finance-ai-brain /chat', oursResult), report('bare socket.io + express relay', bareResult)]);
-  [...ours, ...bare].forEach((s) => s.disconnect());
-  await relay.close();
-  await worker.close();
-  await api.close();
-  await closeDb();
+  await relay.stop();
   await Promise.allSettled([model.close(), mongo.stop(), redis.stop()]);
 }
 

@@ -1,14 +1,19 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { killOnExit } from './spawn-ts';
 
-/** Starts mongo-process.ts as a child and resolves with its URI once it is listening. */
-export async function spawnTestMongo(): Promise<{ uri: string; kind: string; stop(): Promise<void> }> {
+/**
+ * Starts mongo-process.ts as a child and resolves with its URI once it is listening. `pid` is the process whose CPU
+ * time is the database's when kind is 'wire' (the server runs inside it); otherwise the database is elsewhere.
+ */
+export async function spawnTestMongo(): Promise<{ uri: string; kind: string; pid?: number; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
     [path.join(__dirname, '..', 'run-ts.js'), path.join(__dirname, 'mongo-process.ts')],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  killOnExit(child);
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`test MongoDB process exited (${code})`)));
@@ -17,6 +22,7 @@ export async function spawnTestMongo(): Promise<{ uri: string; kind: string; sto
   return {
     uri,
     kind,
+    pid: kind === 'wire' ? child.pid : undefined,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
