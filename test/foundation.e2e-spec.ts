@@ -70,7 +70,7 @@ describe('foundation (api + worker end to end)', () => {
     it('reports Mongo, Redis and every queue up with 200 to an admin, and only "ok" to the public', async () => {
       const anonymous = await request(api.url, 'GET', '/health');
       expect(anonymous.status).toBe(200);
-      expect(anonymous.body).toEqual({ status: 'ok' });
+      expect(anonymous.body).toEqual({ status: 'ok', message: 'AI service is healthy' });
       const res = await request(api.url, 'GET', '/health', { token: tokenFor(admin) });
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('ok');
@@ -91,7 +91,7 @@ describe('foundation (api + worker end to end)', () => {
       try {
         const anonymous = await request(api.url, 'GET', '/health');
         expect(anonymous.status).toBe(503);
-        expect(anonymous.body).toEqual({ status: 'unavailable' });
+        expect(anonymous.body).toEqual({ status: 'unavailable', message: 'AI service is unavailable' });
         const res = await request(api.url, 'GET', '/health', { token: tokenFor(admin) });
         expect(res.status).toBe(503);
         expect(res.body.status).toBe('unavailable');

@@ -46,7 +46,7 @@ describe('hostile input: /health', () => {
   it('tells the public only that the service is up', async () => {
     const res = await health(freshClient());
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', message: 'AI service is healthy' });
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
@@ -64,7 +64,11 @@ describe('hostile input: /health', () => {
     ];
     for (const [who, headers] of callers) {
       const res = await health(ip, headers);
-      expect({ who, status: res.status, body: res.body }).toEqual({ who, status: 200, body: { status: 'ok' } });
+      expect({ who, status: res.status, body: res.body }).toEqual({
+        who,
+        status: 200,
+        body: { status: 'ok', message: 'AI service is healthy' },
+      });
     }
   });
 

@@ -15,6 +15,7 @@ import { LimitsModule } from './limits/limits.module';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { PlaygroundModule } from './playground/playground.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { RehoCompatModule } from './reho-compat/reho-compat.module';
 import { SuggestionsModule } from './suggestions/suggestions.module';
 import { ReportsModule } from './reports/reports.module';
 import { UsageModule } from './usage/usage.module';
@@ -42,6 +43,7 @@ export class ApiModule {
         AdminModule,
         SuggestionsModule,
         AlertsModule,
+        RehoCompatModule,
         ...(config.env === 'production' ? [] : [PlaygroundModule]),
       ],
       providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }],

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { AlertDoc, AlertFilter, AlertsRepository, Page } from '@app/database';
+import { AlertDoc, AlertFilter, AlertsRepository, Page, UsersRepository } from '@app/database';
 import { cursorFrom } from '../common/page-query.dto';
+import { rehoAlert } from '../reho-compat/reho-views';
 import { ListAlertsQueryDto, UpdateAlertDto } from './alerts.dto';
 
 const DEFAULT_PAGE = 20;
@@ -61,9 +62,13 @@ function toView(a: AlertDoc): AlertView {
 
 @Injectable()
 export class AdminAlertsService {
-  constructor(private readonly alerts: AlertsRepository) {}
+  constructor(
+    private readonly alerts: AlertsRepository,
+    private readonly users: UsersRepository,
+  ) {}
 
-  async list(q: ListAlertsQueryDto): Promise<Page<AlertView>> {
+  /** The page, plus the same alerts as Reho's `alerts: [{ userId, userEmail, alertMessage, category, createdAt }]`. */
+  async list(q: ListAlertsQueryDto): Promise<Page<AlertView> & { alerts: ReturnType<typeof rehoAlert>[] }> {
     const cursor = cursorFrom(q.cursor);
     const filter = {
       severity: q.severity,
@@ -72,7 +77,20 @@ export class AdminAlertsService {
       userId: q.userId?.toLowerCase(),
     } as AlertFilter;
     const page = await this.alerts.list(filter, q.limit ?? DEFAULT_PAGE, cursor);
-    return { items: page.items.map(toView), nextCursor: page.nextCursor };
+    const emails = await this.emailsOf(page.items);
+    return {
+      items: page.items.map(toView),
+      nextCursor: page.nextCursor,
+      alerts: page.items.map((a) => rehoAlert(a, emails.get(String(a.userId)) ?? null)),
+    };
+  }
+
+  /** The page's users' emails in one query; a deleted user has none. */
+  private async emailsOf(alerts: AlertDoc[]): Promise<Map<string, string | null>> {
+    const ids = [...new Set(alerts.map((a) => String(a.userId)))];
+    if (!ids.length) return new Map();
+    const accounts = await this.users.findAccounts(ids);
+    return new Map(accounts.map((u) => [String(u._id), u.email ?? null]));
   }
 
   /**

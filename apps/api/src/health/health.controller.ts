@@ -6,6 +6,7 @@ import { Public } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { RedisLimiterFactory, tryConsume } from '../limits/redis-limiter.factory';
 import { TooManyRequestsException } from '../limits/too-many-requests.exception';
+import { rehoHealthMessage } from '../reho-compat/reho-views';
 import { HealthAccess } from './health-access';
 import { HealthReport, HealthService, PublicHealth } from './health.service';
 
@@ -33,14 +34,15 @@ export class HealthController {
   @Get()
   @ApiOperation({
     summary:
-      "Up or down: 200 { status: 'ok' } or 503 { status: 'unavailable' }. With an admin JWT or the metrics token, " +
-      'also MongoDB, Redis and each queue (counts, workers). Throttled per client IP (HEALTH_RATE_LIMIT).',
+      "Up or down: 200 { status: 'ok', message } or 503 { status: 'unavailable', message }. With an admin JWT or " +
+      'the metrics token, also MongoDB, Redis and each queue (counts, workers). Throttled per client IP ' +
+      '(HEALTH_RATE_LIMIT).',
   })
   async get(
     @Req() req: Request,
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<PublicHealth | HealthReport> {
+  ): Promise<(PublicHealth | HealthReport) & { message: string }> {
     const decision = await tryConsume(this.throttle, req.ip ?? 'unknown');
     if (!decision.allowed) {
       const ms = decision.res.msBeforeNext;
@@ -52,6 +54,8 @@ export class HealthController {
     }
     const [report, details] = await Promise.all([this.health.report(), this.access.canSeeDetails(authorization)]);
     res.status(report.status === 'ok' ? 200 : 503).setHeader('Cache-Control', 'no-store');
-    return details ? report : { status: report.status };
+    // `message` is the Reho service's sentence, which its clients read beside the status.
+    const message = rehoHealthMessage(report.status);
+    return details ? { ...report, message } : { status: report.status, message };
   }
 }

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
-import { FeedbackAliasesController } from './feedback-aliases.controller';
 import { ReportRateLimit } from './report-rate-limit';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
-@Module({ controllers: [ReportsController, FeedbackAliasesController], providers: [ReportsService, ReportRateLimit] })
+// The Reho /feedback routes (reho-compat) request reports through the same service and rate limit.
+@Module({
+  controllers: [ReportsController],
+  providers: [ReportsService, ReportRateLimit],
+  exports: [ReportsService, ReportRateLimit],
+})
 export class ReportsModule {}

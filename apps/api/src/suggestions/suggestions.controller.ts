@@ -7,6 +7,7 @@ import { NoBodyPipe } from '../common/no-body.pipe';
 import { ObjectIdPipe } from '../common/object-id.pipe';
 import { enforce, setRateLimitHeaders } from '../limits/rate-limit-headers';
 import { RateLimiterService } from '../limits/rate-limiter.service';
+import { rehoSuggestions } from '../reho-compat/reho-views';
 import { SuggestionsService } from './suggestions.service';
 
 @ApiTags('suggestions')
@@ -20,9 +21,14 @@ export class SuggestionsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The latest completed set of three tips for the caller; 404 when none has been made yet' })
-  latest(@CurrentUser() user: AuthUser) {
-    return this.suggestions.latest(user.id);
+  @ApiOperation({
+    summary:
+      "The latest completed set of three tips for the caller, with Reho's suggestions: [{ text, category, createdAt }] " +
+      'beside our fields; 404 when none has been made yet',
+  })
+  async latest(@CurrentUser() user: AuthUser) {
+    const set = await this.suggestions.latest(user.id);
+    return { ...set, suggestions: rehoSuggestions(set) };
   }
 
   @Post('refresh')
