@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
 import { ConversationDoc } from './own/conversation.schema';
@@ -13,12 +13,18 @@ export class ConversationsRepository {
     @InjectModel('Message') private readonly messages: Model<MessageDoc>,
   ) {}
 
-  async create(userId: string, language: string | null): Promise<ConversationDoc> {
+  /** `_id` and a first message count let a chat turn create the conversation alongside its first message. */
+  async create(
+    userId: string,
+    language: string | null,
+    opts: { _id?: Types.ObjectId; messageCount?: number; at?: Date } = {},
+  ): Promise<ConversationDoc> {
     const doc = await this.conversations.create({
+      ...(opts._id ? { _id: opts._id } : {}),
       userId: toObjectId(userId),
       language,
-      lastMessageAt: new Date(),
-      messageCount: 0,
+      lastMessageAt: opts.at ?? new Date(),
+      messageCount: opts.messageCount ?? 0,
     });
     return doc.toObject();
   }

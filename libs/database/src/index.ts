@@ -17,3 +17,4 @@ export * from './alerts.repository';
 export * from './reports.repository';
 export * from './unfinished-work.repository';
 export * from './report-fingerprint';
+export * from './round-trips';

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
-import { MessageDoc, MessageStatus } from './own/message.schema';
+import { MessageDoc, MessageStatus, MessageToolCall, MessageVerification } from './own/message.schema';
 import { isDuplicateKeyError } from './mongo-errors';
 
 @Injectable()
@@ -15,6 +15,8 @@ export class MessagesRepository {
    * deliveries of the same message; the loser reads the winner's document.
    */
   async insertUserMessage(input: {
+    /** Chosen before the write, so a turn can name its message while the write runs alongside the model call. */
+    _id?: Types.ObjectId;
     conversationId: Types.ObjectId;
     userId: string;
     content: string;
@@ -22,6 +24,7 @@ export class MessagesRepository {
   }): Promise<{ message: MessageDoc; duplicate: boolean }> {
     try {
       const doc = await this.messages.create({
+        ...(input._id ? { _id: input._id } : {}),
         conversationId: input.conversationId,
         userId: toObjectId(input.userId),
         role: 'user',
@@ -54,12 +57,14 @@ export class MessagesRepository {
   }
 
   async startAssistant(input: {
+    _id?: Types.ObjectId;
     conversationId: Types.ObjectId;
     userId: string;
     replyTo: Types.ObjectId;
     model: string;
   }): Promise<MessageDoc> {
     const doc = await this.messages.create({
+      ...(input._id ? { _id: input._id } : {}),
       conversationId: input.conversationId,
       userId: toObjectId(input.userId),
       role: 'assistant',
@@ -79,11 +84,15 @@ export class MessagesRepository {
       inputTokens: number;
       outputTokens: number;
       error?: string | null;
+      tools?: MessageToolCall[];
+      verification?: MessageVerification | null;
     },
-  ): Promise<void> {
-    await this.messages
+  ): Promise<boolean> {
+    const res = await this.messages
       .updateOne({ _id: id, status: 'streaming' }, { $set: { ...update, error: update.error ?? null } })
       .exec();
+    // False when it was no longer streaming: closed already (by the worker's sweep of replies left by a dead api).
+    return res.modifiedCount === 1;
   }
 
   /** Removes messages of a turn that was refused after they were stored (a spending cap reached meanwhile). */

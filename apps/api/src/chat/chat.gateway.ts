@@ -13,11 +13,15 @@ import { AuthUser } from '@app/auth';
 import { AppLogger } from '@app/logging';
 import { userRoom } from '@app/queue';
 import { createValidationPipe, TRANSPORT } from '../common/validation';
+import { TooManyRequestsException } from '../limits/too-many-requests.exception';
 import { SocketSessions } from '../realtime/socket-sessions';
 import { ChatLimitsService } from './chat-limits.service';
 import { chatTurnView } from './chat-turn-view';
 import { ChatService, TurnSink } from './chat.service';
+import { ResumeReplyDto } from './dto/resume-reply.dto';
 import { SendMessageDto, StopMessageDto } from './dto/send-message.dto';
+import { followReply, toTransportEvent } from './reply-events';
+import { ReplyStreams } from './reply-streams';
 import { toSocketError } from './socket-error';
 import { messageError, SocketRefusalFilter } from './socket-refusal.filter';
 
@@ -30,9 +34,13 @@ type SendAck = { ok: true; conversationId: string | null; userMessageId: string 
 interface InFlight {
   controller: AbortController;
   conversationId: string | null;
+  messageId: string | null;
 }
 
 const socketPayload = createValidationPipe(TRANSPORT.socket);
+
+/** Replies one socket may follow at once: each holds a place in the shared follower loop until its reply ends. */
+const MAX_FOLLOWS_PER_SOCKET = 8;
 
 /**
  * Chat over Socket.IO (namespace /chat). `message:send` is acknowledged as soon as the message is stored
@@ -45,12 +53,14 @@ const socketPayload = createValidationPipe(TRANSPORT.socket);
 @UseFilters(SocketRefusalFilter)
 export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly inFlight = new WeakMap<Socket, Map<string, InFlight>>();
+  private readonly follows = new WeakMap<Socket, Set<AbortController>>();
 
   constructor(
     private readonly chat: ChatService,
     private readonly limits: ChatLimitsService,
     private readonly sessions: SocketSessions,
     private readonly logger: AppLogger,
+    private readonly streams: ReplyStreams,
   ) {}
 
   handleConnection(socket: Socket): void {
@@ -58,11 +68,16 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     this.sessions.track(socket);
     void socket.join(userRoom((socket.data.user as AuthUser).id));
     this.inFlight.set(socket, new Map());
+    this.follows.set(socket, new Set());
   }
 
-  /** A client that goes away stops paying for its reply; the partial text is kept as stopped. */
+  /**
+   * A reply outlives the socket that asked for it: it is finished and stored, and a reconnecting client (on any
+   * instance) resumes it with `message:resume`. `message:stop` is how a client stops paying for one. What the
+   * socket was following, it stops following.
+   */
   handleDisconnect(socket: Socket): void {
-    for (const f of this.inFlight.get(socket)?.values() ?? []) f.controller.abort();
+    for (const follow of this.follows.get(socket) ?? []) follow.abort();
   }
 
   @SubscribeMessage('message:send')
@@ -85,12 +100,17 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
         conversationId: running.conversationId,
         clientMessageId: cmid,
         userMessageId: null,
+        messageId: running.messageId,
         created: false,
         duplicate: true,
       });
       return;
     }
-    const flight: InFlight = { controller: new AbortController(), conversationId: dto.conversationId ?? null };
+    const flight: InFlight = {
+      controller: new AbortController(),
+      conversationId: dto.conversationId ?? null,
+      messageId: null,
+    };
     sockets.set(cmid, flight);
 
     let acknowledged = false;
@@ -101,10 +121,12 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
         {
           accepted: (info) => {
             flight.conversationId = info.conversationId;
+            flight.messageId = info.messageId;
             acknowledged = true;
             ack?.({ ok: true, ...info });
           },
           delta: (d) => socket.emit('message:delta', d),
+          tool: (t) => socket.emit('message:tool', t),
         },
         flight.controller.signal,
       );
@@ -134,5 +156,36 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       }
     }
     return { ok: true, stopped };
+  }
+
+  /**
+   * Follows a reply from any api instance: the deltas after `afterSeq` (all with -1), then the live rest, then
+   * `message:done` or `message:error`, as the socket that sent the message gets them. For a client that reconnected
+   * mid-reply, or a second tab. Acknowledged `{ ok, messageId, conversationId, clientMessageId, truncated }` first;
+   * another user's reply, or one that ended more than CHAT_STREAM_TTL_S ago, is 404 `not_found`.
+   */
+  @SubscribeMessage('message:resume')
+  async resume(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody(socketPayload) dto: ResumeReplyDto,
+    @Ack() ack?: (answer: object) => void,
+  ): Promise<void> {
+    const user = socket.data.user as AuthUser;
+    const follows = this.follows.get(socket)!;
+    if (follows.size >= MAX_FOLLOWS_PER_SOCKET) {
+      throw new TooManyRequestsException(1000, 'too_many_follows', 'This socket already follows too many replies');
+    }
+    const controller = new AbortController();
+    follows.add(controller);
+    try {
+      const follow = await followReply(this.streams, user, dto.messageId, dto.afterSeq ?? -1, controller.signal);
+      ack?.({ ok: true, ...follow.meta, truncated: follow.truncated });
+      for await (const e of follow.events) {
+        const out = toTransportEvent(follow, e);
+        socket.emit(out.event, out.data);
+      }
+    } finally {
+      follows.delete(controller);
+    }
   }
 }

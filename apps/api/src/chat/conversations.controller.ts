@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/auth';
 import { ConversationsRepository, MessagesRepository } from '@app/database';
 import { ObjectIdPipe } from '../common/object-id.pipe';
+import { ConversationCache } from './conversation-cache';
 import { conversationView, messageView } from './conversation-views';
 import { cursorFrom, PageQueryDto } from '../common/page-query.dto';
 import { RenameConversationDto } from './dto/conversation.dto';
@@ -16,6 +17,7 @@ export class ConversationsController {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly messages: MessagesRepository,
+    private readonly cache: ConversationCache,
   ) {}
 
   @Get()
@@ -41,6 +43,7 @@ export class ConversationsController {
   ) {
     const c = await this.conversations.rename(id, user.id, dto.title);
     if (!c) throw notFound();
+    await this.cache.markTitled(id);
     return conversationView(c);
   }
 
@@ -49,6 +52,8 @@ export class ConversationsController {
   @ApiOperation({ summary: 'Delete the conversation and all its messages' })
   async remove(@CurrentUser() user: AuthUser, @Param('id', ObjectIdPipe) id: string): Promise<void> {
     if (!(await this.conversations.delete(id, user.id))) throw notFound();
+    // Turns on every instance read conversations from the cache: there too it must now read as missing.
+    await this.cache.forget(id);
   }
 
   @Get(':id/messages')

@@ -5,10 +5,14 @@ interface DeltaSink {
   delta(...args: never[]): void;
 }
 
-/** Chat time to first token: from the turn reaching the chat service to the first piece of reply text. */
+/**
+ * Chat time to first token (from the turn reaching the chat service to the first piece of reply text), and how many
+ * MongoDB round trips a turn waited on before calling the model: the hot path's two promises to operators.
+ */
 @Injectable()
 export class ChatMetrics {
   private readonly firstToken: Histogram<'model'>;
+  private readonly beforeModel: Histogram;
 
   constructor(registry: Registry) {
     this.firstToken = new Histogram({
@@ -18,6 +22,16 @@ export class ChatMetrics {
       buckets: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 13, 20],
       registers: [registry],
     });
+    this.beforeModel = new Histogram({
+      name: 'chat_mongo_round_trips_before_model',
+      help: 'MongoDB commands a new chat turn waited on before calling the model (1 on a warm snapshot)',
+      buckets: [0, 1, 2, 3, 5, 8, 13],
+      registers: [registry],
+    });
+  }
+
+  roundTripsBeforeModel(count: number): void {
+    this.beforeModel.observe(count);
   }
 
   /**
