@@ -1,23 +1,22 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Db, ObjectId } from 'mongodb';
 import { AppConfig } from '@app/config';
-import { localDateKey } from '@app/finance';
-import type { ChatRequest, RecordedRequest, ScriptedReply } from '../../tools/fake-openai';
+import { localDateKey, monthKey, monthRange } from '@app/finance';
+import type { ChatRequest, ScriptedReply } from '../../tools/fake-openai';
 import { eventually, request } from '../support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from '../support/stack';
 import { signMainBackendToken } from '../support/tokens';
+import { chatTurn, snapshotLine, type ChatTurn } from './chat-turn';
 import { seedTruthUsers, truthClock, TruthUsers } from './seed';
 
 /**
  * Issue 12, items 1, 2, 3, 9, 13a and 13b through the API, on records shaped as the main backend writes them
  * (see ./seed.ts): recurring copies dated a period ahead and without budgetId. The figures are read where a user
- * meets them: the system prompt the model receives for a chat turn, and POST /reports results.
- * Months are London months (TIME_ZONE) relative to today; amounts in £.
+ * meets them: in chat, the snapshot in the system prompt or the result of the tool the model calls for the details;
+ * and POST /reports results. Months are London months (TIME_ZONE) relative to today; amounts in £.
  */
 
-const CONTEXT_HEADER = '=== FINANCIAL CONTEXT';
-const isChat = (r: RecordedRequest): boolean =>
-  !!r.chat && String(r.chat.messages[0]?.content ?? '').includes(CONTEXT_HEADER) && !r.chat.response_format;
+const TZ = 'Europe/London';
 const budgetReport = (req: ChatRequest): boolean =>
   req.response_format?.type === 'json_schema' && req.response_format.json_schema.name === 'budget_optimisation_report';
 
@@ -32,22 +31,19 @@ describe('finance truth: so far vs upcoming, savings, 50/30/20, time zones (issu
   const now = new Date();
   const token = (id: ObjectId) =>
     signMainBackendToken({ id: id.toHexString(), email: `${id.toHexString()}@example.com` });
-
-  /** The system prompt of one chat turn: the financial context exactly as the model read it. */
-  async function promptFor(id: ObjectId): Promise<string> {
-    const before = infra.model.requests.length;
-    const res = await request(api.url, 'POST', '/chat/messages', {
-      token: token(id),
-      body: { text: 'How am I doing?' },
-    });
-    expect(res.status).toBe(200);
-    const turn = infra.model.requests.slice(before).find(isChat);
-    return String(turn!.chat!.messages[0].content);
-  }
-  const lineAfter = (prompt: string, heading: string, offset = 1): string => {
-    const lines = prompt.split('\n');
-    return lines[lines.findIndex((l) => l.startsWith(heading)) + offset];
+  /** A London month relative to this one: its key and its first and last days. */
+  const month = (offset: 0 | -1) => {
+    const current = monthRange(monthKey(now, TZ), TZ);
+    const at = offset === 0 ? now : new Date(current.start.getTime() - 1);
+    const range = monthRange(monthKey(at, TZ), TZ);
+    return {
+      key: monthKey(at, TZ),
+      first: localDateKey(range.start, TZ),
+      last: localDateKey(new Date(range.end.getTime() - 1), TZ),
+    };
   };
+  const chat = (id: ObjectId, text: string, toolCalls?: Parameters<typeof chatTurn>[4]): Promise<ChatTurn> =>
+    chatTurn(infra, api.url, token(id), text, toolCalls);
 
   beforeAll(async () => {
     infra = await startInfra();
@@ -66,20 +62,30 @@ describe('finance truth: so far vs upcoming, savings, 50/30/20, time zones (issu
   });
 
   it('1 + 13b: money moved to savings is saved, and copies without budgetId keep their series’ category', async () => {
-    const prompt = await promptFor(users.saver);
+    const last = month(-1);
+    const turn = await chat(users.saver, 'How did last month go?', [
+      { name: 'spending_breakdown', arguments: { groupBy: 'category', from: last.first, to: last.last } },
+    ]);
     // Last month: salary 3,000; "Monthly transfer" 600 (a copy: its Savings budget is on the first row, 9 months
     // back, before the months scanned); "Weekend plans" 2,200 (a copy of last month's budgeted Wants row).
     // Spending 2,200; moved to savings 600; net 3000 - 2200 - 600 = 200; savings rate (3000 - 2200) / 3000 = 26.7%.
     // Before: spending £2,800.00 all Uncategorised, savings rate 6.7% and a low_savings_rate flag.
-    expect(lineAfter(prompt, 'LAST MONTH')).toBe(
-      '- Income £3,000.00 | Spending £2,200.00 | Moved to savings £600.00 | Net cash flow +£200.00 | Savings rate 26.7% (income not spent, moves to savings included)',
+    expect(snapshotLine(turn, 'LAST MONTH')).toBe(
+      `LAST MONTH ${last.key}: income £3,000.00, spending £2,200.00, moved to savings £600.00, net +£200.00, savings rate 26.7% | details: spending_breakdown`,
     );
-    expect(lineAfter(prompt, 'LAST MONTH', 3)).toBe('- By category: Discretionary(Wants) £2,200.00 (100.0%)');
-    expect(prompt).not.toContain('low_savings_rate');
-    expect(prompt).not.toContain('Uncategorised');
-    // This month's transfer copy is dated the 10th: until then it is upcoming, not money moved (before: it was
-    // counted as £600 spent this month and raised negative_cash_flow).
-    expect(prompt).not.toContain('negative_cash_flow');
+    // The categories behind it, as the breakdown tool gives them.
+    expect(turn.toolResults[0]).toMatchObject({
+      from: last.first,
+      to: last.last,
+      total: '£2,200.00',
+      groups: [{ category: 'Discretionary(Wants)', amount: '£2,200.00', sharePct: '100.0%', transactions: 1 }],
+      movedToSavings: '£600.00',
+    });
+    expect((turn.toolResults[0] as { groups: unknown[] }).groups).toHaveLength(1);
+    expect([...turn.snapshot, ...turn.toolContents].join('\n')).not.toContain('Uncategorised');
+    // No low savings rate flag; and this month's transfer copy is dated the 10th: until then it is upcoming, not
+    // money moved (before: it was counted as £600 spent this month and raised negative_cash_flow).
+    expect(snapshotLine(turn, 'RED FLAGS')).toBe('RED FLAGS: none');
   });
 
   it('2: the budget report counts a debt payment once and only money moved as savings', async () => {
@@ -122,27 +128,41 @@ describe('finance truth: so far vs upcoming, savings, 50/30/20, time zones (issu
   });
 
   it('13a + 3: rows dated later this month are upcoming, shown apart; no deficit before payday', async () => {
-    const prompt = await promptFor(users.early);
-    // So far: rent 1,500 and this week's gym 10; April's salary copy (2,500) and next week's gym (10) are dated later
-    // this month. Before: income £2,500.00, spending £1,520.00, savings rate 39.2%, all counted as if paid.
-    expect(lineAfter(prompt, 'THIS MONTH')).toBe(
-      '- So far (dated up to today): Income £0.00 | Spending £1,510.00 | Moved to savings £0.00 | Net cash flow -£1,510.00 | Savings rate n/a (income not spent, moves to savings included)',
+    const m = month(0);
+    const [day, days] = [Number(localDateKey(now, TZ).slice(8)), Number(m.last.slice(8))];
+    const thisMonthRows = (kind: 'income' | 'expense') => ({
+      name: 'search_transactions',
+      arguments: { kind, from: m.first, to: m.last },
+    });
+    const early = await chat(users.early, 'How is this month going?', [
+      thisMonthRows('income'),
+      thisMonthRows('expense'),
+    ]);
+    // So far: rent 1,500 and this week's gym 10; this month's salary copy (2,500) and next week's gym (10) are dated
+    // later this month. Month end: 2,500 in; 1,510 + 10 = 1,520 out; net +980. Before: income £2,500.00, spending
+    // £1,520.00, savings rate 39.2%, all counted as if paid.
+    expect(snapshotLine(early, 'THIS MONTH')).toBe(
+      `THIS MONTH ${m.key} so far (day ${day} of ${days}): income £0.00, spending £1,510.00, moved to savings £0.00, net -£1,510.00, savings rate n/a; recorded for later this month (not in those figures): income £2,500.00, spending £10.00; projected month end: net +£980.00 | details: spending_breakdown, search_transactions`,
     );
-    // Month end: 2,500 in; 1,510 + 10 = 1,520 out; net +980.
-    expect(lineAfter(prompt, 'THIS MONTH', 2)).toBe(
-      '- Upcoming later this month (already recorded, not in the figures above): income £2,500.00 (1), spending £10.00 (1); projected month end: income £2,500.00, spending £1,520.00, net +£980.00',
-    );
-    expect(prompt).not.toContain('negative_cash_flow');
+    // The rows behind it: one income and one expense recorded ahead, neither counted yet.
+    expect(early.toolResults).toEqual([
+      expect.objectContaining({ kind: 'income', count: 0, total: '£0.00', upcomingExcluded: 1 }),
+      expect.objectContaining({ kind: 'expense', count: 2, total: '£1,510.00', upcomingExcluded: 1 }),
+    ]);
+    expect(snapshotLine(early, 'RED FLAGS')).toBe('RED FLAGS: none');
 
     // No salary row yet at all (entered by hand on payday): the usual 2,500 of the last three months is expected,
     // 2,500 - 1,520 = +980, so still no flag. Before: negative_cash_flow, high, on -£1,520.00.
-    expect(await promptFor(users.manual)).not.toContain('negative_cash_flow');
+    const manual = await chat(users.manual, 'How is this month going?');
+    expect(snapshotLine(manual, 'RED FLAGS')).toBe('RED FLAGS: none');
   });
 
   it("9: a user document's own valid time zone sets that user's days and months; an invalid one is ignored", async () => {
-    const abroad = await promptFor(users.abroad);
-    expect(abroad).toContain(`As of ${localDateKey(new Date(), 'America/New_York')} (America/New_York);`);
-    const nowhere = await promptFor(users.nowhere);
-    expect(nowhere).toContain(`As of ${localDateKey(new Date(), 'Europe/London')} (Europe/London);`);
+    const abroad = await chat(users.abroad, 'How am I doing?');
+    expect(snapshotLine(abroad, 'As of ')).toContain(
+      `As of ${localDateKey(new Date(), 'America/New_York')} (America/New_York);`,
+    );
+    const nowhere = await chat(users.nowhere, 'How am I doing?');
+    expect(snapshotLine(nowhere, 'As of ')).toContain(`As of ${localDateKey(new Date(), TZ)} (${TZ});`);
   });
 });

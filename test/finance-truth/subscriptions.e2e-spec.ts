@@ -6,14 +6,16 @@ import type { ChatRequest, RecordedRequest, ScriptedReply } from '../../tools/fa
 import { eventually, request } from '../support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from '../support/stack';
 import { signMainBackendToken } from '../support/tokens';
+import { chatTurn, snapshotLine } from './chat-turn';
 import { truthClock, type TruthClock } from './seed';
 
 /**
  * Issue 12, items 4, 5 and 11 (recurring payments and subscriptions) through the API, on records shaped as the main
  * backend writes them (../shared/MAIN-BACKEND.md): a weekly, monthly or yearly expense is copied on its due day with
  * the date one period AHEAD and without `budgetId`; purchases entered by hand are 'on-off' rows. The figures are read
- * where a user meets them: the chat system prompt the model receives, and the POST /reports expenses result with the
- * facts the model is given. London months relative to today; amounts in £.
+ * where a user meets them: in chat, the snapshot in the system prompt and the result of the subscriptions tool the
+ * model calls for the details; and the POST /reports expenses result with the facts the model is given. London
+ * months relative to today; amounts in £.
  *
  * The user's records:
  *   - "Domain renewal" 59.99 a year: first saved 22 months ago with a "Subscriptions" budget, renewed 10 months ago
@@ -27,13 +29,10 @@ import { truthClock, type TruthClock } from './seed';
  *     three months, both by hand. Item 11: weekly, fortnightly and quarterly are detected.
  */
 
-const CONTEXT_HEADER = '=== FINANCIAL CONTEXT';
 const EXPENSES_REPORT = 'expenses_optimisation_report';
 const DAY_MS = 86_400_000;
 const schemaNameOf = (req: ChatRequest): string | undefined =>
   req.response_format?.type === 'json_schema' ? req.response_format.json_schema.name : undefined;
-const isChat = (r: RecordedRequest): boolean =>
-  !!r.chat && String(r.chat.messages[0]?.content ?? '').includes(CONTEXT_HEADER) && !r.chat.response_format;
 const isExpensesReport = (r: RecordedRequest): boolean => !!r.chat && schemaNameOf(r.chat) === EXPENSES_REPORT;
 const stamp = (at: Date) => ({ isDeleted: false, createdAt: at, updatedAt: at, __v: 0 });
 
@@ -145,39 +144,100 @@ describe('finance truth: recurring payments and subscriptions (issue 12, items 4
     await infra?.stop();
   });
 
-  it('the chat prompt: current prices, the yearly renewal, every cadence, and the coffee not a subscription', async () => {
-    const before = infra.model.requests.length;
-    const res = await request(api.url, 'POST', '/chat/messages', {
-      token: token(),
-      body: { text: 'What do my subscriptions cost?' },
-    });
-    expect(res.status).toBe(200);
-    const prompt = String(infra.model.requests.slice(before).find(isChat)!.chat!.messages[0].content);
-    const lines = prompt.split('\n');
-    const at = lines.findIndex((l) => l.startsWith('SUBSCRIPTIONS'));
+  it('in chat: current prices, the yearly renewal, every cadence, and the coffee not a subscription', async () => {
+    const price = (name: string) => ({ name: 'subscriptions', arguments: { name } });
+    const turn = await chatTurn(infra, api.url, token(), 'What do my subscriptions cost?', [
+      { name: 'subscriptions', arguments: {} },
+      price('House cleaner'),
+      price('Window cleaner'),
+      price('Water rates'),
+    ]);
     const d = seeded.days;
 
     // Netflix 14.99 (1499 x 12 = 17988 a year) + Music box 7.99 (799 x 12 = 9588) + domain 5999 / 12 = 499.92 -> 500
     // a month (5999 a year): 1499 + 799 + 500 = 2798 a month; 17988 + 9588 + 5999 = 33575 a year. Before issue 12:
     // Netflix at the median 9.99, the domain unseen, Music box and the coffee "stable small amount" subscriptions:
     // 999 + 799 + 450 = £22.48/month.
-    expect(lines[at]).toBe(
-      'SUBSCRIPTIONS (active; named or budgeted as subscriptions; at current prices about £27.98/month, £335.75/year):',
+    expect(snapshotLine(turn, 'SUBSCRIPTIONS')).toBe(
+      'SUBSCRIPTIONS: 3 subscriptions, about £27.98/month, £335.75/year; largest: "Netflix" £14.99/month, "Music box" £7.99/month, "Domain renewal" £5.00/month | details: subscriptions',
     );
-    expect(lines[at + 1]).toBe(
-      `- "Netflix": monthly, £14.99 (about £14.99/month, £179.88/year), price up from £9.99 on ${d.netflixRise}, next expected ${d.netflixNext} (already recorded)`,
+    const [list, ...others] = turn.toolResults as Record<string, any>[];
+    expect(list).toMatchObject({ count: 3, monthlyTotal: '£27.98', yearlyTotal: '£335.75' });
+    // Largest yearly cost first; the renewal seen 10 months ago (item 4) is next due in 2 months.
+    expect(list.subscriptions).toEqual([
+      {
+        name: 'Netflix',
+        cadence: 'monthly',
+        monthlyCost: '£14.99',
+        monthlyCostMinor: 1499,
+        yearlyCost: '£179.88',
+        yearlyCostMinor: 17988,
+        latestCharge: '£14.99',
+        lastCharged: expect.any(String),
+        nextExpected: d.netflixNext,
+        priceChange: { from: '£9.99', to: '£14.99', since: d.netflixRise },
+      },
+      {
+        name: 'Music box',
+        cadence: 'monthly',
+        monthlyCost: '£7.99',
+        monthlyCostMinor: 799,
+        yearlyCost: '£95.88',
+        yearlyCostMinor: 9588,
+        latestCharge: '£7.99',
+        lastCharged: expect.any(String),
+        nextExpected: d.netflixNext,
+      },
+      {
+        name: 'Domain renewal',
+        cadence: 'yearly',
+        monthlyCost: '£5.00',
+        monthlyCostMinor: 500,
+        yearlyCost: '£59.99',
+        yearlyCostMinor: 5999,
+        latestCharge: '£59.99',
+        lastCharged: expect.any(String),
+        nextExpected: d.domainNext,
+      },
+    ]);
+    // The charge made this month is the last one; next month's copy (already recorded) is not.
+    expect(list.subscriptions[0].lastCharged < d.netflixNext).toBe(true);
+
+    // Regular payments that are not subscriptions, each priced by its detected cadence: fortnightly
+    // 4000 x 26 / 12 = 8666.67 -> £86.67 (£1,040.00 a year); weekly 1200 x 52 / 12 = £52.00 (£624.00); quarterly
+    // 9000 x 4 / 12 = £30.00 (£360.00). Before: neither the fortnightly nor the quarterly one was found.
+    expect(others.map((r) => r.cancelling)).toEqual([
+      expect.objectContaining({
+        name: 'House cleaner',
+        isSubscription: false,
+        savesPerMonth: '£86.67',
+        savesPerYear: '£1,040.00',
+      }),
+      expect.objectContaining({
+        name: 'Window cleaner',
+        isSubscription: false,
+        savesPerMonth: '£52.00',
+        savesPerYear: '£624.00',
+      }),
+      expect.objectContaining({
+        name: 'Water rates',
+        isSubscription: false,
+        savesPerMonth: '£30.00',
+        savesPerYear: '£360.00',
+      }),
+    ]);
+
+    // The coffee bought by hand each month is a regular payment, not a subscription (item 11).
+    const coffee = await chatTurn(infra, api.url, token(), 'Is my coffee a subscription?', [price('Coffee')]);
+    expect((coffee.toolResults[0] as Record<string, any>).cancelling).toEqual(
+      expect.objectContaining({
+        name: 'Coffee',
+        isSubscription: false,
+        savesPerMonth: '£4.50',
+        savesPerYear: '£54.00',
+      }),
     );
-    expect(lines[at + 2]).toBe(
-      `- "Music box": monthly, £7.99 (about £7.99/month, £95.88/year), next expected ${d.netflixNext} (already recorded)`,
-    );
-    expect(lines[at + 3]).toBe(
-      `- "Domain renewal": yearly, £59.99 (about £5.00/month, £59.99/year), next expected ${d.domainNext} (already recorded)`,
-    );
-    // Ordered by monthly cost: fortnightly 4000 x 26 / 12 = 8666.67 -> £86.67; weekly 1200 x 52 / 12 = £52.00;
-    // quarterly 9000 x 4 / 12 = £30.00; the coffee £4.50. Before: neither the fortnightly nor the quarterly one.
-    expect(lines[at + 4]).toBe(
-      'OTHER RECURRING PAYMENTS (not subscriptions): "House cleaner" fortnightly about £86.67/month; "Window cleaner" weekly about £52.00/month; "Water rates" quarterly about £30.00/month; "Coffee" monthly about £4.50/month',
-    );
+    expect(turn.toolContents[0]).not.toContain('Coffee');
   });
 
   it('the expenses report: the same figures, and the facts the model is given', async () => {

@@ -2,8 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Db, ObjectId } from 'mongodb';
 import { AppConfig } from '@app/config';
-import { localDateKey, PROMPT_CONTEXT_MAX_TOKENS } from '@app/finance';
-import { CHAT_SYSTEM_PROMPT_MAX_TOKENS, FACT_PROMPT_MAX_TOKENS } from '@app/prompts';
+import { COMPACT_CONTEXT_MAX_TOKENS, localDateKey, PROMPT_CONTEXT_MAX_TOKENS } from '@app/finance';
+import { CHAT_COMPACT_SYSTEM_PROMPT_MAX_TOKENS, FACT_PROMPT_MAX_TOKENS } from '@app/prompts';
 import { DAILY_JOB_NAMES, jobIds, QUEUES } from '@app/queue';
 import { estimatePromptTokens, estimateTokens } from '../../libs/llm/src/token-estimate';
 import { systemPrompt, type ChatRequest, type RecordedRequest } from '../../tools/fake-openai';
@@ -137,17 +137,17 @@ describe('hostile input: bounded prompts', () => {
     await infra?.stop();
   });
 
-  it(`a chat turn's system prompt stays under ${CHAT_SYSTEM_PROMPT_MAX_TOKENS} tokens`, async () => {
+  it(`a chat turn's system prompt stays under ${CHAT_COMPACT_SYSTEM_PROMPT_MAX_TOKENS} tokens`, async () => {
     const res = await request(api.url, 'POST', '/chat/messages', { token, body: { text: 'How are my debts?' } });
     expect(res.status).toBe(200);
     const [chat] = requestsFor(undefined).filter((r) => systemPrompt(r.chat!).includes('FINANCIAL DATA'));
     const system = systemPrompt(chat.chat!);
-    expect(system).toContain(`DEBTS: ${DEBTS} active`);
-    expect(system).toMatch(/- and 1990 more debts, totalling £[\d,.]+ owed/);
-    expect(system).toMatch(/- and \d+ more red flags \(/);
-    expect(estimateTokens(system)).toBeLessThanOrEqual(CHAT_SYSTEM_PROMPT_MAX_TOKENS);
-    const data = system.slice(system.indexOf('=== FINANCIAL CONTEXT'), system.indexOf('=== END FINANCIAL CONTEXT'));
-    expect(estimateTokens(data)).toBeLessThanOrEqual(PROMPT_CONTEXT_MAX_TOKENS);
+    // The compact snapshot sums every debt and flag; their details come from tools, a bounded page at a time.
+    expect(system).toContain(`DEBTS: ${DEBTS} active debts`);
+    expect(system).toMatch(/RED FLAGS \(the 3 most severe of \d+/);
+    expect(estimateTokens(system)).toBeLessThanOrEqual(CHAT_COMPACT_SYSTEM_PROMPT_MAX_TOKENS);
+    const data = system.slice(system.indexOf('=== SNAPSHOT'), system.indexOf('=== END SNAPSHOT'));
+    expect(estimateTokens(data)).toBeLessThanOrEqual(COMPACT_CONTEXT_MAX_TOKENS);
   }, 60_000);
 
   it(`a debt report's prompt stays under ${FACT_PROMPT_MAX_TOKENS} tokens`, async () => {

@@ -103,8 +103,8 @@ describe('hostile input: partner data', () => {
 
   it("includes a mutual, active partner's household budget (the control)", async () => {
     const prompt = await promptFor(users.bob);
-    expect(prompt).toContain('"Nursery fund"');
-    expect(prompt).toContain("household (partner's)");
+    // The snapshot sums budgets (names are for budget_status): the partner's household budget is in the sums.
+    expect(prompt).toContain('£1,234.56 spent of £4,321.00 budgeted');
   });
 
   it.each([

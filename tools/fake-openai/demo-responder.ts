@@ -1,5 +1,6 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { contentText, lastUserText, systemPrompt } from './chat-text';
+import { demoToolAnswer, demoToolCall } from './demo-tools';
 import { wordCitingAnswer } from './demo-wording';
 import { type JsonSchema, sampleFromJsonSchema } from './schema-sampler';
 import type { ChatRequest, Reply, Responder, StreamShape, Timing } from './types';
@@ -40,6 +41,9 @@ export function createDemoResponder(options: DemoResponderOptions = {}): Respond
       };
     }
 
+    const call = demoToolCall(req);
+    if (call) return { toolCalls: [call], ...timing };
+
     const text = demoText(req);
     if (format?.type === 'json_object') return { json: { reply: text }, ...timing };
     return { content: text, ...timing };
@@ -73,6 +77,14 @@ function demoText(req: ChatRequest): string {
   const question = lastUserText(req).replace(/\s+/g, ' ').trim();
   if (question) lines.push(`You asked: "${truncate(question, MAX_QUOTE_CHARS)}"`);
 
+  const fromTools = demoToolAnswer(req);
+  if (fromTools) {
+    lines.push(
+      fromTools.length ? 'From the tools:' : 'The tools found nothing to report.',
+      ...fromTools.map((l) => `- ${l}`),
+    );
+    return lines.join('\n');
+  }
   const figures = figureLines(systemPrompt(req));
   if (figures.length > 0) {
     lines.push('Figures from your data:', ...figures.map((line) => `- ${line}`));

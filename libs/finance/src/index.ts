@@ -20,3 +20,4 @@ export * from './context';
 export * from './render';
 export * from './capped-list';
 export * from './report-figures';
+export * from './compact-context';

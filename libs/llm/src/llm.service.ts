@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import OpenAI from 'openai';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AiUsageRepository } from '@app/database';
 import { ModelMetrics } from '@app/metrics';
@@ -31,12 +31,22 @@ export interface ChatStreamTask {
   messages: ChatCompletionMessageParam[];
   maxOutputTokens?: number;
   temperature?: number;
+  /** Functions the model may call this round; its calls come back in `toolCalls`, for the caller to run. */
+  tools?: ChatCompletionTool[];
   /** Aborting ends the model request; the partial text is returned with `stopped: true`. */
   signal?: AbortSignal;
 }
 
+/** A function call the model asked for, assembled from its streamed pieces; `arguments` is the model's raw JSON. */
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
 export interface ChatStreamResult {
   text: string;
+  toolCalls: ModelToolCall[];
   usage: TokenUsage;
   model: string;
   stopped: boolean;
@@ -120,6 +130,7 @@ export class LlmService {
     const hold = await this.caps.reserve(task.userId, task.feature, model, reserved);
     const started = Date.now();
     let text = '';
+    const calls = new ToolCallAssembler();
     let usage: TokenUsage | null = null;
     let answered = false;
     try {
@@ -131,23 +142,26 @@ export class LlmService {
           stream_options: { include_usage: true },
           temperature: task.temperature ?? 0.4,
           max_tokens: maxOutputTokens,
+          ...(task.tools?.length ? { tools: task.tools, tool_choice: 'auto' as const } : {}),
         },
         { signal: task.signal },
       );
       answered = true;
       for await (const chunk of stream) {
-        const delta = chunk.choices[0]?.delta?.content;
-        if (delta) {
-          text += delta;
-          onDelta(delta);
+        const choice = chunk.choices[0]?.delta;
+        if (choice?.content) {
+          text += choice.content;
+          onDelta(choice.content);
         }
+        for (const piece of choice?.tool_calls ?? []) calls.add(piece);
         if (chunk.usage)
           usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
       }
-      const final = usage ?? this.estimateUsage(task.messages, text);
+      const final = usage ?? this.estimateUsage(task.messages, text + calls.text());
       await this.finish(task, model, hold, final, started, null, task.signal?.aborted === true);
       // The SDK ends the iteration quietly when the signal aborts it, so the signal says whether we stopped.
-      return { text, usage: final, model, stopped: task.signal?.aborted === true };
+      const stopped = task.signal?.aborted === true;
+      return { text, toolCalls: stopped ? [] : calls.done(), usage: final, model, stopped };
     } catch (err) {
       const llmErr = classifyLlmError(err);
       const stopped = llmErr.kind === 'aborted' && task.signal?.aborted === true;
@@ -159,7 +173,7 @@ export class LlmService {
       });
       if (stopped) {
         await this.finish(task, model, hold, charged, started, null, true);
-        return { text, usage: charged, model, stopped: true };
+        return { text, toolCalls: [], usage: charged, model, stopped: true };
       }
       await this.finish(task, model, hold, charged, started, llmErr);
       throw llmErr;
@@ -220,5 +234,33 @@ export class LlmService {
         errorCode: error?.kind ?? null,
       })
       .catch(() => undefined);
+  }
+}
+
+/**
+ * Streamed tool calls arrive in pieces keyed by index: the first piece names the call (id, function name), later
+ * ones append to its JSON arguments.
+ */
+class ToolCallAssembler {
+  private readonly byIndex = new Map<number, ModelToolCall>();
+
+  add(piece: { index: number; id?: string; function?: { name?: string; arguments?: string } }): void {
+    const call = this.byIndex.get(piece.index) ?? { id: '', name: '', arguments: '' };
+    if (piece.id) call.id = piece.id;
+    if (piece.function?.name) call.name += piece.function.name;
+    if (piece.function?.arguments) call.arguments += piece.function.arguments;
+    this.byIndex.set(piece.index, call);
+  }
+
+  /** Calls in the order the model made them; one without an id gets one, so its result can answer it. */
+  done(): ModelToolCall[] {
+    return [...this.byIndex.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, call]) => ({ ...call, id: call.id || `call_${index}` }));
+  }
+
+  /** What the calls cost in output tokens when the server reports no usage. */
+  text(): string {
+    return [...this.byIndex.values()].map((c) => c.name + c.arguments).join('');
   }
 }

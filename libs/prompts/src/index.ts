@@ -2,6 +2,7 @@ export * from './untrusted-text';
 export * from './facts';
 export * from './language';
 export * from './chat/chat.prompt';
+export * from './chat/chat-facts';
 export * from './titles/title.prompt';
 export * from './expense-parse/expense-parse.prompt';
 export * from './suggestions/suggestions.prompt';

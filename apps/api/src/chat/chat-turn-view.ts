@@ -1,3 +1,4 @@
+import type { MessageToolCall, MessageVerification } from '@app/database';
 import type { TokenUsage } from '@app/llm';
 import type { TurnResult } from './chat.service';
 
@@ -16,6 +17,14 @@ export interface ChatTurnView {
   usage: TokenUsage;
   message: { id: string | null; content: string; status: TurnResult['status']; usage: TokenUsage };
   duplicate: boolean;
+  /** The tools the model called, in order: `{ name, status: "done" | "error", summary, round }`. */
+  tools: MessageToolCall[];
+  /**
+   * Every amount, percentage and count in `text` checked against this turn's figures (the snapshot and tool
+   * results): `unverified` lists, as written, those that are not from the user's data. `corrected`: a corrective
+   * round rewrote the streamed text, and `text` is the rewritten one. Null for a reply stopped or still in progress.
+   */
+  verification: MessageVerification | null;
 }
 
 export function chatTurnView(r: TurnResult): ChatTurnView {
@@ -29,5 +38,7 @@ export function chatTurnView(r: TurnResult): ChatTurnView {
     usage: r.usage,
     message: { id: r.messageId, content: r.text, status: r.status, usage: r.usage },
     duplicate: r.duplicate,
+    tools: r.tools ?? [],
+    verification: r.verification ?? null,
   };
 }

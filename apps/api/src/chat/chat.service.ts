@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import {
   BadRequestException,
-  ConflictException,
   GatewayTimeoutException,
   HttpException,
   Inject,
@@ -15,18 +14,36 @@ import { Types } from 'mongoose';
 import { AuthUser } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
-  ConversationDoc,
   ConversationsRepository,
-  FinancialContextService,
+  FinancialSnapshotService,
+  FinancialContextResult,
   MessageDoc,
   MessagesRepository,
+  MessageToolCall,
+  MessageVerification,
+  RoundTripCounter,
+  toObjectId,
 } from '@app/database';
-import { localDateKey } from '@app/finance';
+import { localDateKey, renderCompactContext } from '@app/finance';
 import { estimateTokens, LlmError, LlmService, SpendingCapError, TokenUsage } from '@app/llm';
 import { AppLogger } from '@app/logging';
-import { buildChatMessages, buildChatSystemPrompt, detectLanguage, windowHistory } from '@app/prompts';
+import {
+  buildChatMessages,
+  buildChatSystemPrompt,
+  chatContextFacts,
+  detectLanguage,
+  type FactSheet,
+  windowHistory,
+} from '@app/prompts';
 import { jobIds, QUEUES, TitleJobData } from '@app/queue';
 import { ChatMetrics } from '../metrics/chat-metrics';
+import { ChatAnswerer, ToolEvent } from './chat-answerer';
+import { chatTurnView } from './chat-turn-view';
+import { ConversationCache, HistoryEntry } from './conversation-cache';
+import { ReplyStreams } from './reply-streams';
+import { toSocketError } from './socket-error';
+import { messageError } from './socket-refusal.filter';
+import { TurnClaim, TurnClaims } from './turn-claims';
 import { spendingCapRefusal } from '../usage/spending-cap-check';
 
 export interface TurnInput {
@@ -42,10 +59,14 @@ export interface TurnSink {
     conversationId: string;
     clientMessageId: string;
     userMessageId: string;
+    /** The reply's id, known before anything is stored: what `message:resume` follows. Null for a resend with none. */
+    messageId: string | null;
     created: boolean;
     duplicate: boolean;
   }): void;
   delta(info: { conversationId: string; clientMessageId: string; messageId: string; delta: string; seq: number }): void;
+  /** A tool call of the reply starting and ending (`message:tool`). */
+  tool?(info: { conversationId: string; clientMessageId: string; messageId: string } & ToolEvent): void;
 }
 
 export interface TurnResult {
@@ -58,6 +79,10 @@ export interface TurnResult {
   status: 'complete' | 'stopped' | 'in_progress';
   usage: TokenUsage;
   duplicate: boolean;
+  /** The tools the model called for this reply, as the client was told. */
+  tools?: MessageToolCall[];
+  /** How the reply's figures checked out against the user's data; absent for a reply not (yet) written. */
+  verification?: MessageVerification | null;
 }
 
 /** What a turn stored before its reply, so a turn refused at its reservation can take it back. */
@@ -66,9 +91,25 @@ interface StoredByTurn {
   conversation: boolean;
 }
 
-/** A resent message with no reply this old is treated as lost (e.g. an instance died) and answered again. */
-const LOST_REPLY_AFTER_MS = 2 * 60_000;
-const HISTORY_FETCH_LIMIT = 60;
+/** The conversation a turn answers in, as the prompt needs it. */
+interface TurnConversation {
+  id: string;
+  titled: boolean;
+  history: HistoryEntry[];
+}
+
+/** The user message a reply answers: stored by this turn (alongside the model call) or by an earlier delivery. */
+interface AnsweredMessage {
+  id: string;
+  content: string;
+}
+
+/** A user message that was already stored when this turn tried to store it: an earlier delivery's claim expired. */
+class AlreadyStored extends Error {
+  constructor(readonly message_: MessageDoc) {
+    super('message already stored');
+  }
+}
 
 /** Model failures as HTTP errors with a message safe to show the user. */
 export function llmFailureToHttp(err: LlmError): HttpException {
@@ -92,21 +133,29 @@ export function llmFailureToHttp(err: LlmError): HttpException {
 }
 
 /**
- * One chat turn, whatever the transport: dedupe by clientMessageId, store the user's message, ground the
- * system prompt in this turn's figures, stream the reply, store it (complete or stopped), account tokens,
- * and name the conversation after its first exchange.
+ * One chat turn, whatever the transport. Before the model call it waits only on Redis (the clientMessageId claim,
+ * the conversation and its recent history, the cached snapshot) and the snapshot's one-query freshness check; it
+ * chooses the ids of what it will store, so the MongoDB writes (conversation, user message, reply placeholder) run
+ * alongside the model call and are awaited before the turn ends. Deltas also go to a Redis stream any api
+ * instance can replay (`message:resume`). After the reply: store it (complete or stopped), account tokens, and
+ * name the conversation after its first exchange.
  */
 @Injectable()
 export class ChatService {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly messages: MessagesRepository,
-    private readonly finance: FinancialContextService,
+    private readonly snapshots: FinancialSnapshotService,
     private readonly llm: LlmService,
     @InjectQueue(QUEUES.titles) private readonly titles: Queue<TitleJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly metrics: ChatMetrics,
+    private readonly cache: ConversationCache,
+    private readonly claims: TurnClaims,
+    private readonly streams: ReplyStreams,
+    private readonly roundTrips: RoundTripCounter,
+    private readonly answerer: ChatAnswerer,
   ) {}
 
   async turn(user: AuthUser, input: TurnInput, sink: TurnSink, signal?: AbortSignal): Promise<TurnResult> {
@@ -119,64 +168,170 @@ export class ChatService {
         message: `Message is longer than ${this.config.chat.maxMessageChars} characters`,
       });
     }
-    const clientMessageId = input.clientMessageId ?? randomUUID();
+    return this.start(user, { ...input, text, clientMessageId: input.clientMessageId ?? randomUUID() }, sink, signal);
+  }
 
-    const earlier = await this.messages.findByClientMessageId(user.id, clientMessageId);
-    if (earlier) {
-      const known = await this.resend(earlier, clientMessageId, sink);
-      if (known) return known;
-      // Its reply failed or was lost: answer the stored message again, in its own conversation.
-      const own = await this.conversations.findForUser(String(earlier.conversationId), user.id);
-      if (!own) throw new NotFoundException({ code: 'not_found', message: 'Conversation not found' });
-      sink.accepted({
-        conversationId: String(own._id),
-        clientMessageId,
-        userMessageId: String(earlier._id),
-        created: false,
-        duplicate: false,
-      });
-      return this.reply(user, own, earlier, clientMessageId, sink, signal, { message: false, conversation: false });
+  private async start(
+    user: AuthUser,
+    input: TurnInput & { clientMessageId: string },
+    sink: TurnSink,
+    signal: AbortSignal | undefined,
+    retried = false,
+  ): Promise<TurnResult> {
+    const { text, clientMessageId } = input;
+    const claim: TurnClaim = {
+      conversationId: input.conversationId ?? String(new Types.ObjectId()),
+      userMessageId: String(new Types.ObjectId()),
+      messageId: String(new Types.ObjectId()),
+      at: Date.now(),
+    };
+    const { value: ready, roundTrips } = await this.roundTrips.count(() =>
+      this.prepare(user, input.conversationId, clientMessageId, claim),
+    );
+    if ('held' in ready) {
+      const joined = await this.answerHeld(user, ready.held, clientMessageId, sink, signal);
+      if (joined || retried) return joined ?? this.inProgress(ready.held, clientMessageId, sink);
+      // The turn that claimed the message died before storing it: answer it as new.
+      await this.claims.release(user.id, clientMessageId);
+      return this.start(user, input, sink, signal, true);
     }
+    this.metrics.roundTripsBeforeModel(roundTrips);
 
-    let conversation: ConversationDoc;
-    let created = false;
-    if (input.conversationId) {
-      const found = await this.conversations.findForUser(input.conversationId, user.id);
-      if (!found) throw new NotFoundException({ code: 'not_found', message: 'Conversation not found' });
-      conversation = found;
-    } else {
-      conversation = await this.conversations.create(user.id, detectLanguage(text)?.tag ?? null);
-      created = true;
-    }
-
-    const stored = await this.messages.insertUserMessage({
-      conversationId: conversation._id,
-      userId: user.id,
-      content: text,
-      clientMessageId,
-    });
-    if (stored.duplicate) {
-      // Lost a race with a simultaneous delivery of the same message: that delivery answers it.
-      if (created) await this.conversations.delete(String(conversation._id), user.id);
-      const known = await this.resend(stored.message, clientMessageId, sink);
-      if (known) return known;
-      throw new ConflictException({ code: 'duplicate_message', message: 'This message is already being answered' });
-    }
-    const userMessage = stored.message;
-    await this.conversations.recordMessages(String(conversation._id), 1, userMessage.createdAt);
-
-    const conversationId = String(conversation._id);
+    const created = !input.conversationId;
     sink.accepted({
-      conversationId,
+      conversationId: claim.conversationId,
       clientMessageId,
-      userMessageId: String(userMessage._id),
+      userMessageId: claim.userMessageId,
+      messageId: claim.messageId,
       created,
       duplicate: false,
     });
-    return this.reply(user, conversation, userMessage, clientMessageId, sink, signal, {
-      message: true,
-      conversation: created,
-    });
+    const persisted = this.storeTurnStart(user, claim, text, clientMessageId, created);
+    return this.reply(
+      user,
+      {
+        id: claim.conversationId,
+        titled: ready.conversation?.titled ?? false,
+        history: ready.conversation?.history ?? [],
+      },
+      { id: claim.userMessageId, content: text },
+      { messageId: claim.messageId, clientMessageId, snapshot: ready.snapshot },
+      sink,
+      signal,
+      persisted,
+      { message: true, conversation: created },
+    );
+  }
+
+  /**
+   * Everything the turn waits on before the model, at once: the claim decides whether this delivery answers; the
+   * conversation (cached) must be the caller's; the snapshot grounds the prompt. A turn refused here stored nothing
+   * and gives its claim back.
+   */
+  private async prepare(
+    user: AuthUser,
+    conversationId: string | undefined,
+    clientMessageId: string,
+    claim: TurnClaim,
+  ): Promise<
+    | { held: TurnClaim }
+    | { conversation: { titled: boolean; history: HistoryEntry[] } | null; snapshot: FinancialContextResult }
+  > {
+    const [held, conversation, snapshot] = await Promise.allSettled([
+      this.claims.claim(user.id, clientMessageId, claim),
+      conversationId ? this.cache.get(conversationId, user.id) : Promise.resolve(undefined),
+      this.snapshots.current(user.id),
+    ]);
+    if (held.status === 'rejected') throw held.reason;
+    if (held.value) return { held: held.value };
+    try {
+      if (conversation.status === 'rejected') throw conversation.reason;
+      if (conversation.value === null) throw notFound();
+      if (snapshot.status === 'rejected') throw snapshot.reason;
+      return { conversation: conversation.value ?? null, snapshot: snapshot.value };
+    } catch (err) {
+      await this.claims.release(user.id, clientMessageId).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * The three writes of a turn's start, alongside the model call. Rejects with AlreadyStored when the message had
+   * been stored by a delivery whose claim has since expired.
+   */
+  private async storeTurnStart(
+    user: AuthUser,
+    claim: TurnClaim,
+    text: string,
+    clientMessageId: string,
+    created: boolean,
+  ): Promise<void> {
+    const conversationId = toObjectId(claim.conversationId);
+    const at = new Date(claim.at);
+    const writes = await Promise.allSettled([
+      this.messages
+        .insertUserMessage({
+          _id: toObjectId(claim.userMessageId),
+          conversationId,
+          userId: user.id,
+          content: text,
+          clientMessageId,
+        })
+        .then((stored) => {
+          if (stored.duplicate) throw new AlreadyStored(stored.message);
+        }),
+      this.messages.startAssistant({
+        _id: toObjectId(claim.messageId),
+        conversationId,
+        userId: user.id,
+        replyTo: toObjectId(claim.userMessageId),
+        model: this.llm.modelFor('chat'),
+      }),
+      created
+        ? this.conversations.create(user.id, detectLanguage(text)?.tag ?? null, {
+            _id: conversationId,
+            messageCount: 1,
+            at,
+          })
+        : this.conversations.recordMessages(claim.conversationId, 1, at),
+      created ? this.cache.created(claim.conversationId, user.id) : Promise.resolve(),
+    ]);
+    const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * A delivery of a message another turn claimed. Stored with a finished reply: that reply again. Still being
+   * answered: in progress, with the reply's id to follow. Stored with a failed or lost reply: answered again here.
+   * Null when the claim's turn died before storing the message.
+   */
+  private async answerHeld(
+    user: AuthUser,
+    held: TurnClaim,
+    clientMessageId: string,
+    sink: TurnSink,
+    signal: AbortSignal | undefined,
+  ): Promise<TurnResult | null> {
+    const earlier = await this.messages.findByClientMessageId(user.id, clientMessageId);
+    if (!earlier)
+      return Date.now() - held.at < this.config.chat.replyLostAfterMs
+        ? this.inProgress(held, clientMessageId, sink)
+        : null;
+    return (
+      (await this.resend(earlier, clientMessageId, sink)) ??
+      this.answerAgain(user, earlier, clientMessageId, sink, signal)
+    );
+  }
+
+  private inProgress(held: TurnClaim, clientMessageId: string, sink: TurnSink): TurnResult {
+    const ids = {
+      conversationId: held.conversationId,
+      clientMessageId,
+      userMessageId: held.userMessageId,
+      messageId: held.messageId,
+    };
+    sink.accepted({ ...ids, created: false, duplicate: true });
+    return { ...ids, text: '', status: 'in_progress', usage: { inputTokens: 0, outputTokens: 0 }, duplicate: true };
   }
 
   /** A known clientMessageId: replay the stored answer, report one in progress, or null to answer again. */
@@ -189,26 +344,24 @@ export class ChatService {
       duplicate: true,
     };
     if (reply && (reply.status === 'complete' || reply.status === 'stopped')) {
-      sink.accepted({ ...base, created: false });
+      sink.accepted({ ...base, messageId: String(reply._id), created: false });
       return {
         ...base,
         messageId: String(reply._id),
         text: reply.content,
         status: reply.status,
         usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens },
+        tools: reply.tools ?? [],
+        verification: reply.verification ?? null,
       };
     }
     const startedAt = (reply?.createdAt ?? message.createdAt).getTime();
-    const inFlight = (!reply || reply.status === 'streaming') && Date.now() - startedAt < LOST_REPLY_AFTER_MS;
+    const inFlight =
+      (!reply || reply.status === 'streaming') && Date.now() - startedAt < this.config.chat.replyLostAfterMs;
     if (inFlight) {
-      sink.accepted({ ...base, created: false });
-      return {
-        ...base,
-        messageId: reply ? String(reply._id) : null,
-        text: '',
-        status: 'in_progress',
-        usage: { inputTokens: 0, outputTokens: 0 },
-      };
+      const messageId = reply ? String(reply._id) : null;
+      sink.accepted({ ...base, messageId, created: false });
+      return { ...base, messageId, text: '', status: 'in_progress', usage: { inputTokens: 0, outputTokens: 0 } };
     }
     // Its instance died mid-reply: close the orphan so it stops reading as "streaming", then answer again.
     if (reply?.status === 'streaming')
@@ -216,90 +369,217 @@ export class ChatService {
     return null;
   }
 
-  private async reply(
+  /** The stored message's reply failed or was lost: answer it again, in its own conversation. */
+  private async answerAgain(
     user: AuthUser,
-    conversation: ConversationDoc,
-    userMessage: MessageDoc,
+    earlier: MessageDoc,
     clientMessageId: string,
     sink: TurnSink,
     signal: AbortSignal | undefined,
+  ): Promise<TurnResult> {
+    const conversationId = String(earlier.conversationId);
+    const [conversation, snapshot] = await Promise.all([
+      this.cache.get(conversationId, user.id),
+      this.snapshots.current(user.id),
+    ]);
+    if (!conversation) throw notFound();
+    const messageId = new Types.ObjectId();
+    const claim = { conversationId, userMessageId: String(earlier._id), messageId: String(messageId), at: Date.now() };
+    await this.claims.replace(user.id, clientMessageId, claim);
+    sink.accepted({ ...claim, clientMessageId, created: false, duplicate: false });
+    const persisted = this.messages
+      .startAssistant({
+        _id: messageId,
+        conversationId: earlier.conversationId,
+        userId: user.id,
+        replyTo: earlier._id,
+        model: this.llm.modelFor('chat'),
+      })
+      .then(() => undefined);
+    // The history may already end with this message (stored when its first reply failed): it is the question now.
+    const [newest, ...older] = conversation.history;
+    const history = newest?.role === 'user' && newest.content === earlier.content ? older : conversation.history;
+    return this.reply(
+      user,
+      { id: conversationId, titled: conversation.titled, history },
+      { id: String(earlier._id), content: earlier.content },
+      { messageId: claim.messageId, clientMessageId, snapshot },
+      sink,
+      signal,
+      persisted,
+      { message: false, conversation: false },
+    );
+  }
+
+  private async reply(
+    user: AuthUser,
+    conversation: TurnConversation,
+    question: AnsweredMessage,
+    turn: { messageId: string; clientMessageId: string; snapshot: FinancialContextResult },
+    sink: TurnSink,
+    signal: AbortSignal | undefined,
+    persisted: Promise<void>,
     stored: StoredByTurn,
   ): Promise<TurnResult> {
-    const conversationId = String(conversation._id);
-    // Figures are read for every turn, so an expense added a minute ago is in this answer. The three
-    // writes and reads are independent: running them together keeps time-to-first-token down.
-    const [context, recentRead, started] = await Promise.allSettled([
-      this.finance.forUser(user.id),
-      this.messages.recent(conversation._id, HISTORY_FETCH_LIMIT, userMessage._id),
-      this.messages.startAssistant({
-        conversationId: conversation._id,
-        userId: user.id,
-        replyTo: userMessage._id,
-        model: this.llm.modelFor('chat'),
-      }),
-    ]);
-    if (started.status === 'rejected') throw started.reason;
-    const assistant = started.value;
-    if (context.status === 'rejected' || recentRead.status === 'rejected') {
-      // The reply placeholder exists: close it, or it would read as "streaming" for ever.
-      await this.failReply(assistant._id, conversationId, 'Could not read your data');
-      throw context.status === 'rejected' ? context.reason : (recentRead as PromiseRejectedResult).reason;
-    }
-    const financialContext = context.value.prompt;
-    const recent = recentRead.value;
-    const history = windowHistory(
-      recent.filter((m) => m.createdAt <= userMessage.createdAt && m._id.toString() !== assistant._id.toString()),
-      this.config.chat.historyTokens,
-      estimateTokens,
-    );
+    const { messageId, clientMessageId } = turn;
+    const conversationId = conversation.id;
+    const history = windowHistory(conversation.history, this.config.chat.historyTokens, estimateTokens);
+    const { context } = turn.snapshot;
+    const { currency, locale } = this.config.locale;
+    const language = detectLanguage(question.content);
     const system = buildChatSystemPrompt({
       assistantName: this.config.chat.assistantName,
-      today: localDateKey(new Date(), this.config.locale.timeZone),
-      timeZone: this.config.locale.timeZone,
-      financialContext,
-      language: detectLanguage(userMessage.content),
+      today: localDateKey(new Date(), context.timeZone),
+      timeZone: context.timeZone,
+      compactContext: renderCompactContext(context),
+      language,
       nonce: randomBytes(6).toString('hex'),
     });
 
-    const messageId = String(assistant._id);
+    // A write that fails stops the model at once: a reply that cannot be stored is not worth paying for.
+    const writeFailed = new AbortController();
+    const written = persisted.then(
+      () => null,
+      (err: unknown) => {
+        writeFailed.abort();
+        return err;
+      },
+    );
+    // A reply still streaming past CHAT_REPLY_LOST_AFTER_MS would be taken for one whose instance died (the worker's
+    // sweep closes those): it is cut short before then, and kept as stopped with what it had said.
+    const deadline = AbortSignal.timeout(Math.floor(this.config.chat.replyLostAfterMs * 0.9));
+    const modelSignal = AbortSignal.any([writeFailed.signal, deadline, ...(signal ? [signal] : [])]);
+    this.streams
+      .open(messageId, { userId: user.id, conversationId, clientMessageId })
+      .catch((err: unknown) => this.logger.event('warn', 'chat.stream_open_failed', { messageId, error: err }));
     let seq = 0;
     try {
-      const result = await this.llm.streamChat(
-        {
-          feature: 'chat',
+      const result = await this.answerer.answer({
+        userId: user.id,
+        messages: buildChatMessages({
+          system,
+          history: history.map((m) => ({ role: m.role, content: m.content })),
+          userText: question.content,
+        }),
+        facts: withQuestion(chatContextFacts(context, { currency, locale }), question.content),
+        tools: {
           userId: user.id,
-          messages: buildChatMessages({
-            system,
-            history: history.map((m) => ({ role: m.role, content: m.content })),
-            userText: userMessage.content,
-          }),
-          maxOutputTokens: this.config.chat.maxOutputTokens,
-          signal,
+          now: new Date(),
+          timeZone: context.timeZone,
+          currency,
+          locale,
+          language: language?.tag === 'bn' ? 'bn' : 'en',
+          snapshot: context,
+          signal: modelSignal,
         },
-        (delta) => sink.delta({ conversationId, clientMessageId, messageId, delta, seq: seq++ }),
-      );
+        maxOutputTokens: this.config.chat.maxOutputTokens,
+        signal: modelSignal,
+        onDelta: (delta) => {
+          const d = { conversationId, clientMessageId, messageId, delta, seq: seq++ };
+          this.streams.delta(messageId, d.seq, delta);
+          sink.delta(d);
+        },
+        onTool: (tool) => {
+          this.streams.tool(messageId, seq - 1, tool);
+          sink.tool?.({ conversationId, clientMessageId, messageId, ...tool });
+        },
+      });
+      const writeError = await written;
+      if (writeError) throw writeError;
+      // The user's own stop (or the deadline) is a stopped reply; a stop caused by a failed write was thrown above.
       const status = result.stopped ? 'stopped' : 'complete';
-      await this.messages.finishAssistant(assistant._id, { status, content: result.text, ...result.usage });
-      await this.conversations.recordMessages(conversationId, 1);
-      if (!conversation.title && !result.stopped) await this.requestTitle(conversationId, user.id);
-      return {
+      const closed = await this.messages.finishAssistant(toObjectId(messageId), {
+        status,
+        content: result.text,
+        ...result.usage,
+        tools: result.tools,
+        verification: result.verification,
+      });
+      if (closed) await this.conversations.recordMessages(conversationId, 1);
+      await this.remember(conversationId, question, result.text);
+      if (!conversation.titled && !result.stopped) await this.requestTitle(conversationId, user.id);
+      const done: TurnResult = {
         conversationId,
         clientMessageId,
-        userMessageId: String(userMessage._id),
+        userMessageId: question.id,
         messageId,
         text: result.text,
         status,
         usage: result.usage,
         duplicate: false,
+        tools: result.tools,
+        verification: result.stopped ? null : result.verification,
       };
+      await this.endStream(messageId, { type: 'done', view: chatTurnView(done) });
+      return done;
     } catch (err) {
-      if (err instanceof SpendingCapError) {
-        await this.discardTurn(user.id, conversationId, [assistant._id, userMessage._id], stored);
-        throw spendingCapRefusal(err);
-      }
-      await this.failReply(assistant._id, conversationId, err instanceof LlmError ? err.message : 'Reply failed');
-      throw err instanceof LlmError ? llmFailureToHttp(err) : err;
+      const failure = await this.afterFailure(err, await written, user, conversationId, question, turn, stored);
+      if ('answer' in failure) return failure.answer(sink, signal);
+      await this.endStream(messageId, {
+        type: 'error',
+        error: messageError(clientMessageId, toSocketError(failure.error)),
+      });
+      throw failure.error;
     }
+  }
+
+  /**
+   * Cleans up after a reply that did not complete, once its writes have settled, and says what the caller is told:
+   * a spending cap reached by a parallel turn leaves nothing behind; a message another delivery had stored is
+   * answered from there; otherwise the reply is closed as failed.
+   */
+  private async afterFailure(
+    err: unknown,
+    writeError: unknown,
+    user: AuthUser,
+    conversationId: string,
+    question: AnsweredMessage,
+    turn: { messageId: string; clientMessageId: string },
+    stored: StoredByTurn,
+  ): Promise<
+    { error: unknown } | { answer: (sink: TurnSink, signal: AbortSignal | undefined) => Promise<TurnResult> }
+  > {
+    const ids: [Types.ObjectId, Types.ObjectId] = [toObjectId(turn.messageId), toObjectId(question.id)];
+    if (writeError instanceof AlreadyStored) {
+      // Only this turn's reply placeholder (and a conversation it created) were written: take them back.
+      await this.discardTurn(user.id, conversationId, ids, { message: false, conversation: stored.conversation });
+      await this.claims.release(user.id, turn.clientMessageId).catch(() => undefined);
+      const earlier = writeError.message_;
+      return {
+        answer: async (sink, signal) =>
+          (await this.resend(earlier, turn.clientMessageId, sink)) ??
+          this.answerAgain(user, earlier, turn.clientMessageId, sink, signal),
+      };
+    }
+    if (err instanceof SpendingCapError) {
+      await this.discardTurn(user.id, conversationId, ids, stored);
+      if (stored.message) await this.claims.release(user.id, turn.clientMessageId).catch(() => undefined);
+      return { error: spendingCapRefusal(err) };
+    }
+    if (writeError) {
+      // The message may not be stored: the client may send it again.
+      await this.failReply(ids[0], conversationId, 'Could not store the message');
+      if (stored.message) await this.claims.release(user.id, turn.clientMessageId).catch(() => undefined);
+      return { error: writeError };
+    }
+    await this.failReply(ids[0], conversationId, err instanceof LlmError ? err.message : 'Reply failed');
+    await this.remember(conversationId, question, '');
+    return { error: err instanceof LlmError ? llmFailureToHttp(err) : err };
+  }
+
+  /** The turn's messages join the cached history as MongoDB holds them (a failed reply has nothing to resend). */
+  private async remember(conversationId: string, question: AnsweredMessage, replyText: string): Promise<void> {
+    const entries: HistoryEntry[] = [{ role: 'user', content: question.content }];
+    if (replyText) entries.push({ role: 'assistant', content: replyText });
+    await this.cache
+      .append(conversationId, entries)
+      .catch((err: unknown) => this.logger.event('warn', 'chat.history_cache_failed', { conversationId, error: err }));
+  }
+
+  private async endStream(messageId: string, event: Parameters<ReplyStreams['finish']>[1]): Promise<void> {
+    await this.streams
+      .finish(messageId, event)
+      .catch((err: unknown) => this.logger.event('warn', 'chat.stream_finish_failed', { messageId, error: err }));
   }
 
   /**
@@ -316,6 +596,7 @@ export class ChatService {
     try {
       if (stored.conversation) {
         await this.conversations.delete(conversationId, userId);
+        await this.cache.forget(conversationId);
         return;
       }
       await this.messages.discard(stored.message ? [replyId, messageId] : [replyId]);
@@ -328,18 +609,32 @@ export class ChatService {
 
   /** Best effort: the caller is already reporting an error, which this must not replace. */
   private async failReply(messageId: Types.ObjectId, conversationId: string, reason: string): Promise<void> {
-    await this.messages
+    const closed = await this.messages
       .finishAssistant(messageId, { status: 'failed', content: '', inputTokens: 0, outputTokens: 0, error: reason })
-      .catch(() => undefined);
-    await this.conversations.recordMessages(conversationId, 1).catch(() => undefined);
+      .catch(() => false);
+    // Counted once, by whoever closed it (the worker's sweep may have, meanwhile).
+    if (closed) await this.conversations.recordMessages(conversationId, 1).catch(() => undefined);
   }
 
   /** Naming is best effort: a queue hiccup must not fail the user's answer. */
   private async requestTitle(conversationId: string, userId: string): Promise<void> {
     try {
       await this.titles.add('title', { conversationId, userId }, { jobId: jobIds.title(conversationId) });
+      await this.cache.markTitled(conversationId);
     } catch (err) {
       this.logger.event('warn', 'chat.title_enqueue_failed', { conversationId, error: err });
     }
   }
+}
+
+/** Figures the user wrote (a what-if's "£100 more") are theirs to have repeated back, not invented by the model. */
+function withQuestion(sheet: FactSheet, question: string): FactSheet {
+  return {
+    ...sheet,
+    facts: [...sheet.facts, { key: 'question', label: "The user's message", value: null, unit: null, text: question }],
+  };
+}
+
+function notFound(): NotFoundException {
+  return new NotFoundException({ code: 'not_found', message: 'Conversation not found' });
 }

@@ -21,6 +21,7 @@ import {
 import type { BudgetDoc, DebtDoc, ExpenseDoc, IncomeDoc, SavingGoalDoc, UserDoc } from '../main-backend/schemas';
 import { BLOCKED_STATUS } from '../account-status';
 import { isObjectIdHex, toObjectId } from '../object-id';
+import { hex, monthOf, seriesBudgetStages } from './expense-series';
 
 /**
  * Reads everything `buildFinancialContext` needs for one user as aggregates (see libs/finance/src/inputs.ts for
@@ -62,6 +63,20 @@ export class FinanceUserNotFoundError extends Error {
   }
 }
 
+/**
+ * `nextUpcomingAt`: the earliest income or expense of the fetched months dated after `now` (a copy the main backend
+ * made a period ahead), null when there is none. At that moment it turns from upcoming into "so far", so figures
+ * computed before it are stale from then on (the financial snapshot's `validUntil`).
+ */
+export type LoadedFinanceInputs = FinanceInputs & { nextUpcomingAt: Date | null };
+
+/** See FinanceInputsRepository.categoryScope. */
+export interface CategoryScope {
+  partnerId: string | null;
+  budgets: BudgetInput[];
+  savingGoals: SavingGoalInput[];
+}
+
 export interface LoadFinanceInputsOptions {
   now: Date;
   timeZone: string;
@@ -85,7 +100,7 @@ export class FinanceInputsRepository {
    * months in that zone instead, and `FinanceInputs.timeZone` says which one was used. The main backend's users have
    * no such field today (its only zone is notificationsettings' unused default), so in practice TIME_ZONE applies.
    */
-  async load(userId: string, opts: LoadFinanceInputsOptions): Promise<FinanceInputs> {
+  async load(userId: string, opts: LoadFinanceInputsOptions): Promise<LoadedFinanceInputs> {
     if (!isObjectIdHex(userId)) throw new FinanceUserNotFoundError(userId);
     const uid = toObjectId(userId);
 
@@ -104,24 +119,39 @@ export class FinanceInputsRepository {
       const expenses = await this.loadExpenses(uid, partner, householdIds, w, timeZone, opts.now);
       return { budgets, expenses };
     };
-    const [{ budgets, expenses }, incomeByMonth, recurringCandidates] = await Promise.all([
+    const [{ budgets, expenses }, income, recurringCandidates] = await Promise.all([
       budgetsAndExpenses(),
       this.loadIncome(uid, w, timeZone, opts.now),
       this.loadRecurringSeries(uid, w),
     ]);
+    const { nextUpcomingAt: nextExpense, ...expenseInputs } = expenses;
 
     return {
       userId,
       partnerId: partner ? partner.toHexString() : null,
       timeZone,
       window: { from: w.months.from, to: w.months.to },
-      incomeByMonth,
-      ...expenses,
+      incomeByMonth: income.byMonth,
+      ...expenseInputs,
       budgets,
       debts,
       savingGoals,
       recurringCandidates,
+      nextUpcomingAt: earliest(income.nextUpcomingAt, nextExpense),
     };
+  }
+
+  /**
+   * What placing one of the user's expenses in a category takes besides the expense: the budgets it may point at,
+   * read as `load` reads them (the user's own and a mutual partner's household ones), and the saving goals (an
+   * unbudgeted expense named like one is money saved). For readers of the ledger other than `load` (chat tools).
+   */
+  async categoryScope(userId: string): Promise<CategoryScope> {
+    if (!isObjectIdHex(userId)) throw new FinanceUserNotFoundError(userId);
+    const uid = toObjectId(userId);
+    const [{ partner }, savingGoals] = await Promise.all([this.userOf(uid, userId), this.loadSavingGoals(uid)]);
+    const budgets = await this.loadBudgets(uid, partner);
+    return { partnerId: partner ? partner.toHexString() : null, budgets, savingGoals };
   }
 
   /**
@@ -183,9 +213,14 @@ export class FinanceInputsRepository {
     }));
   }
 
-  private async loadIncome(uid: Types.ObjectId, w: DataWindows, timeZone: string, now: Date): Promise<MonthTotal[]> {
+  private async loadIncome(
+    uid: Types.ObjectId,
+    w: DataWindows,
+    timeZone: string,
+    now: Date,
+  ): Promise<{ byMonth: MonthTotal[]; nextUpcomingAt: Date | null }> {
     const rows = await this.incomes
-      .aggregate<{ _id: { month: string; upcoming: boolean }; total: number; count: number }>([
+      .aggregate<{ _id: { month: string; upcoming: boolean }; total: number; count: number; first: unknown }>([
         { $match: { userId: uid, receiveDate: { $gte: w.months.start, $lt: w.months.end } } },
         {
           $group: {
@@ -193,13 +228,17 @@ export class FinanceInputsRepository {
             _id: { month: monthOf('$receiveDate', timeZone), upcoming: { $gt: ['$receiveDate', now] } },
             total: { $sum: '$amount' },
             count: { $sum: 1 },
+            first: { $min: '$receiveDate' },
           },
         },
       ])
       .exec();
-    return rows
-      .map((r) => ({ month: r._id.month, total: r.total, count: r.count, upcoming: r._id.upcoming === true }))
-      .sort(byMonth);
+    return {
+      byMonth: rows
+        .map((r) => ({ month: r._id.month, total: r.total, count: r.count, upcoming: r._id.upcoming === true }))
+        .sort(byMonth),
+      nextUpcomingAt: earliestUpcoming(rows),
+    };
   }
 
   private async loadExpenses(
@@ -213,7 +252,7 @@ export class FinanceInputsRepository {
     Pick<
       FinanceInputs,
       'expensesByMonth' | 'largestExpensesByMonth' | 'duplicateCandidates' | 'partnerBudgetSpendByMonth'
-    >
+    > & { nextUpcomingAt: Date | null }
   > {
     const start = new Date(Math.min(w.months.start.getTime(), w.duplicates.start.getTime()));
     const end = new Date(Math.max(w.months.end.getTime(), w.duplicates.end.getTime()));
@@ -236,6 +275,7 @@ export class FinanceInputsRepository {
             },
             total: { $sum: '$amount' },
             count: { $sum: 1 },
+            first: { $min: '$endDate' },
           },
         },
       ],
@@ -325,6 +365,7 @@ export class FinanceInputsRepository {
           upcoming: r._id.upcoming === true,
         }))
         .sort(byMonth),
+      nextUpcomingAt: earliestUpcoming(out?.byMonth ?? []),
       largestExpensesByMonth,
       duplicateCandidates: (out?.duplicates ?? []).flatMap((g): DuplicateCandidateGroup[] => {
         const amount = num(g._id.amount);
@@ -452,6 +493,7 @@ interface ExpenseFacets {
     _id: { month: string; budgetId: unknown; name: string | null; upcoming: boolean };
     total: number;
     count: number;
+    first: unknown;
   }>;
   largest: Array<{
     _id: string;
@@ -473,88 +515,16 @@ interface RecurringSeriesRow {
   count: number;
 }
 
-const RECURRING_FREQUENCIES = ['weekly', 'monthly', 'yearly'];
-
-/**
- * The main backend copies a weekly, monthly or yearly expense a period ahead WITHOUT its `budgetId`, so every copy
- * would lose the category its budget gives. These stages give a copy the budget of its series: the nearest earlier
- * row of the same user, lower-cased trimmed name and frequency that has one (`$locf` over the series sorted by
- * date). Series that began before the scanned range are seeded with their latest budgeted row from before it,
- * added by `$unionWith` and dropped again after the window stage. A row's own budget always wins; one-off
- * expenses never inherit. Must follow a `$project` that keeps userId, name, endDate, budgetId and frequency.
- */
-function seriesBudgetStages(uid: Types.ObjectId, start: Date, lowerName: Record<string, unknown>): PipelineStage[] {
-  return [
-    {
-      $unionWith: {
-        coll: 'expenses',
-        pipeline: [
-          // The read-only plugin only guards the outer pipeline.
-          {
-            $match: {
-              userId: uid,
-              isDeleted: { $ne: true },
-              endDate: { $lt: start },
-              budgetId: { $ne: null },
-              frequency: { $in: RECURRING_FREQUENCIES },
-            },
-          },
-          { $sort: { endDate: 1, _id: 1 } },
-          {
-            $group: {
-              _id: { u: '$userId', n: lowerName, f: '$frequency' },
-              budgetId: { $last: '$budgetId' },
-              endDate: { $last: '$endDate' },
-            },
-          },
-          {
-            $project: {
-              _id: 0,
-              seriesSeed: { $literal: true },
-              userId: '$_id.u',
-              name: '$_id.n',
-              frequency: '$_id.f',
-              budgetId: 1,
-              endDate: 1,
-            },
-          },
-        ],
-      },
-    },
-    {
-      $setWindowFields: {
-        partitionBy: { u: '$userId', n: lowerName, f: '$frequency' },
-        sortBy: { endDate: 1 },
-        output: { seriesBudgetId: { $locf: '$budgetId' } },
-      },
-    },
-    { $match: { seriesSeed: { $ne: true } } },
-    {
-      $set: {
-        budgetId: {
-          $ifNull: ['$budgetId', { $cond: [{ $in: ['$frequency', RECURRING_FREQUENCIES] }, '$seriesBudgetId', null] }],
-        },
-      },
-    },
-  ];
-}
-
-/** The library's month keys are local months; grouping must use the same zone or month-edge spending moves. */
-function monthOf(field: string, timeZone: string): Record<string, unknown> {
-  return { $dateToString: { format: '%Y-%m', date: field, timezone: timeZone } };
-}
-
 const byMonth = (a: { month: string }, b: { month: string }): number =>
   a.month < b.month ? -1 : a.month > b.month ? 1 : 0;
 
-/** ObjectIds as hex; the main backend may also hold ids as strings (older documents, hand edits). */
-function hex(v: unknown): string | null {
-  if (v instanceof Types.ObjectId) return v.toHexString();
-  if (typeof v === 'string' && v.length > 0) return v;
-  if (v && typeof v === 'object' && typeof (v as { toHexString?: unknown }).toHexString === 'function') {
-    return (v as { toHexString(): string }).toHexString();
-  }
-  return null;
+/** The earliest date of the groups of rows dated after now (their `$min`). */
+function earliestUpcoming(groups: Array<{ _id: { upcoming: boolean }; first: unknown }>): Date | null {
+  return groups.reduce<Date | null>((min, g) => (g._id.upcoming === true ? earliest(min, date(g.first)) : min), null);
+}
+
+function earliest(a: Date | null, b: Date | null): Date | null {
+  return a && b ? (a <= b ? a : b) : (a ?? b);
 }
 
 function num(v: unknown): number | null {

@@ -4,6 +4,23 @@ export type MessageRole = 'user' | 'assistant';
 /** streaming: reply in flight; stopped: the user stopped it (partial text kept); failed: the model failed. */
 export type MessageStatus = 'complete' | 'streaming' | 'stopped' | 'failed';
 
+/** A tool the model called while writing a reply: what the client was told (`message:tool`), kept with the reply. */
+export interface MessageToolCall {
+  name: string;
+  status: 'done' | 'error';
+  summary: string;
+  round: number;
+}
+
+/** How the reply's figures were checked against the turn's figures (the snapshot and the tools' results). */
+export interface MessageVerification {
+  checked: number;
+  /** Figures as written that no fact of the turn shows, after the corrective round. */
+  unverified: string[];
+  /** A corrective round rewrote the streamed text: `content` is the rewritten one. */
+  corrected: boolean;
+}
+
 export interface MessageDoc {
   _id: Types.ObjectId;
   conversationId: Types.ObjectId;
@@ -19,6 +36,9 @@ export interface MessageDoc {
   inputTokens: number;
   outputTokens: number;
   error: string | null;
+  /** On assistant messages. */
+  tools?: MessageToolCall[];
+  verification?: MessageVerification | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,11 +56,24 @@ export const MessageSchema = new Schema<MessageDoc>(
     inputTokens: { type: Number, default: 0 },
     outputTokens: { type: Number, default: 0 },
     error: { type: String, default: null },
+    tools: {
+      type: [{ _id: false, name: String, status: String, summary: String, round: Number }],
+      default: undefined,
+    },
+    verification: {
+      type: { _id: false, checked: Number, unverified: [String], corrected: Boolean },
+      default: null,
+    },
   },
   { collection: 'messages', timestamps: true, versionKey: false },
 );
 MessageSchema.index({ conversationId: 1, createdAt: -1, _id: -1 });
 MessageSchema.index({ replyTo: 1 });
+// The worker's sweep for replies left "streaming" by an api instance that died; only replies in flight are indexed.
+MessageSchema.index(
+  { updatedAt: 1 },
+  { partialFilterExpression: { status: 'streaming' }, name: 'streaming_replies_by_age' },
+);
 // One user message per (user, clientMessageId); assistant messages carry no clientMessageId and are not indexed.
 MessageSchema.index(
   { userId: 1, clientMessageId: 1 },
