@@ -68,8 +68,18 @@ export interface AppConfig {
     maxOutputTokens: number;
     rateLimit: number;
     rateWindowMs: number;
+    /** MAXLEN (approximate) of a reply's delta stream in Redis. */
+    streamMaxEvents: number;
+    /** Seconds a reply's stream lives after its last write. */
+    streamTtlS: number;
+    /** A reply still streaming this long after it started lost its api instance (always > llm.timeoutMs). */
+    replyLostAfterMs: number;
+    maxToolRounds: number;
   };
-  reports: { cacheWindowMs: number; rateLimit: number; rateWindowMs: number };
+  /** syncWaitMs: how long the Reho /feedback routes wait for their report (0: answer 202 at once). */
+  reports: { cacheWindowMs: number; rateLimit: number; rateWindowMs: number; syncWaitMs: number };
+  /** The cached financial snapshot per user (FinancialSnapshotService); ttlS 0 = no cache. */
+  snapshots: { ttlS: number };
   /** Daily jobs: cron patterns are read in locale.timeZone. */
   daily: { suggestionsCron: string; alertsCron: string; fanOutBatchSize: number };
   suggestions: { refreshLimit: number; refreshWindowMs: number };
@@ -144,6 +154,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } catch {
     throw new ConfigError('LOCALE', `must be a BCP 47 locale, got "${locale}"`);
   }
+
+  // The worker fails replies still "streaming" this long after they started, taking their api instance for dead: a
+  // threshold within one model request's timeout would fail replies whose model call is still under way.
+  const replyLostAfterMs = read<number>('CHAT_REPLY_LOST_AFTER_MS');
+  const modelTimeoutMs = read<number>('OPENAI_TIMEOUT_MS');
+  if (replyLostAfterMs <= modelTimeoutMs)
+    throw new ConfigError(
+      'CHAT_REPLY_LOST_AFTER_MS',
+      `must be longer than OPENAI_TIMEOUT_MS (${modelTimeoutMs}), got ${replyLostAfterMs}: a reply still waiting on the model would be marked interrupted`,
+    );
 
   const boardUser = read<string | undefined>('BULL_BOARD_USER');
   const boardPassword = read<string | undefined>('BULL_BOARD_PASSWORD');
@@ -220,12 +240,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxOutputTokens: read('CHAT_MAX_OUTPUT_TOKENS'),
       rateLimit: read('CHAT_RATE_LIMIT'),
       rateWindowMs: read('CHAT_RATE_WINDOW_MS'),
+      streamMaxEvents: read('CHAT_STREAM_MAX_EVENTS'),
+      streamTtlS: read('CHAT_STREAM_TTL_S'),
+      replyLostAfterMs,
+      maxToolRounds: read('CHAT_MAX_TOOL_ROUNDS'),
     },
     reports: {
       cacheWindowMs: read('REPORT_CACHE_WINDOW_MS'),
       rateLimit: read('REPORTS_RATE_LIMIT'),
       rateWindowMs: read('REPORTS_RATE_WINDOW_MS'),
+      syncWaitMs: read('REPORT_SYNC_WAIT_MS'),
     },
+    snapshots: { ttlS: read('SNAPSHOT_TTL_S') },
     daily: {
       suggestionsCron: read('SUGGESTIONS_CRON'),
       alertsCron: read('ALERTS_CRON'),

@@ -276,11 +276,47 @@ export const VARIABLES = {
     default: '60000',
     description: 'Length of the chat rate-limit window',
   },
+  CHAT_STREAM_MAX_EVENTS: {
+    kind: { type: 'int', min: 100, max: 1000000 },
+    default: '4000',
+    description:
+      'Deltas of a reply kept in Redis for clients that resume or join late (about this many, the oldest trimmed first)',
+  },
+  CHAT_STREAM_TTL_S: {
+    kind: { type: 'int', min: 10, max: 86400 },
+    default: '300',
+    description:
+      "How long a reply's deltas stay resumable after its last write; also how long a follower waits on a reply whose api instance died",
+  },
+  CHAT_MAX_TOOL_ROUNDS: {
+    kind: { type: 'int', min: 0, max: 8 },
+    default: '5',
+    description:
+      'Most model rounds per chat turn that may call tools (ledger look-ups, what-ifs, app help); then the model answers with what it has. 0 = no tools',
+  },
+  CHAT_REPLY_LOST_AFTER_MS: {
+    kind: { type: 'int', min: 1000 },
+    default: '120000',
+    description:
+      'A reply still "streaming" this long after it started is taken as lost with its api instance: the worker marks it failed ("Reply was interrupted") and a resend of its message is answered again. Must exceed OPENAI_TIMEOUT_MS; leave room for OPENAI_MAX_RETRIES and a long reply',
+  },
   REPORT_CACHE_WINDOW_MS: {
     kind: { type: 'int', min: 0 },
     default: '3600000',
     description:
       'An identical report request on unchanged data within this window returns the stored report without a model call; 0 = never',
+  },
+  REPORT_SYNC_WAIT_MS: {
+    kind: { type: 'int', min: 0, max: 120000 },
+    default: '25000',
+    description:
+      'How long POST /feedback/optimize-* (the Reho routes) wait for their report before answering 202 with its id to poll; 0 = answer 202 at once, as POST /reports does',
+  },
+  SNAPSHOT_TTL_S: {
+    kind: { type: 'int', min: 0, max: 86400 },
+    default: '3600',
+    description:
+      "Longest a user's financial snapshot stays in Redis; it is used only while the ledger is unchanged and its day lasts. 0 = no cache",
   },
   REPORTS_RATE_LIMIT: {
     kind: { type: 'int', min: 1 },
