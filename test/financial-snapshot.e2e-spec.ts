@@ -111,6 +111,8 @@ describe('financial snapshot (Redis cache + one-command freshness check)', () =>
       QUEUE_PREFIX: `fabtest-${randomBytes(4).toString('hex')}`,
       TIME_ZONE: 'UTC',
       LOG_LEVEL: 'error',
+      // Every call checks; the recheck window has its own case below.
+      SNAPSHOT_RECHECK_MS: '0',
     });
     seedClient = await MongoClient.connect(config.mongo.uri);
     db = seedClient.db();
@@ -132,6 +134,30 @@ describe('financial snapshot (Redis cache + one-command freshness check)', () =>
   /** Main-backend writes as its mongoose makes them: every change moves `updatedAt`. */
   const touch = (coll: string, id: ObjectId, set: Record<string, unknown>) =>
     db.collection(coll).updateOne({ _id: id }, { $set: { ...set, updatedAt: new Date() } });
+
+  it('within SNAPSHOT_RECHECK_MS of a check, a warm call costs no MongoDB command; a change shows once it has passed', async () => {
+    const base = config;
+    config = { ...base, snapshots: { ...base.snapshots, recheckMs: 1500 } };
+    const api = await startInstance();
+    config = base;
+    const user = await seedUser(db);
+    const userId = user._id.toHexString();
+    await seedExpense(db, user._id, 40);
+    await api.snapshots.current(userId);
+    const warm = await api.reads(() => api.snapshots.current(userId));
+    expect(warm.result.cached).toBe(true);
+    expect(warm.reads).toHaveLength(0);
+
+    const changedAt = Date.now();
+    await seedExpense(db, user._id, 60);
+    const soon = await api.reads(() => api.snapshots.current(userId));
+    // Trusted until the window that began at the last check ends: the stated staleness, never more.
+    if (Date.now() - changedAt < 1000) expect(soon.result.context.thisMonth.spendingMinor).toBe(4000);
+    await new Promise((r) => setTimeout(r, 1600));
+    const later = await api.reads(() => api.snapshots.current(userId));
+    expect(names(later.reads)[0]).toBe('aggregate users');
+    expect(later.result.context.thisMonth.spendingMinor).toBe(10000);
+  });
 
   it('a warm call is a cache hit costing exactly one MongoDB command: the freshness aggregate on users', async () => {
     const api = await primary();

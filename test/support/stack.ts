@@ -70,6 +70,8 @@ export function testEnv(
     // The suites that use /feedback/* as another way to POST /reports read its 202 at once; the Reho compatibility
     // suite sets its own wait.
     REPORT_SYNC_WAIT_MS: '0',
+    // Suites check that a change shows in the very next turn or job; the recheck window has its own case.
+    SNAPSHOT_RECHECK_MS: '0',
     ...overrides,
   };
 }

@@ -36,3 +36,12 @@ export function runBench(main: () => Promise<void>): void {
     },
   );
 }
+
+/**
+ * The test environment with the settings the suites pin for determinism put back to their deployed defaults: a
+ * benchmark measures the service as it runs in production (the snapshot's recheck window included).
+ */
+export function asDeployed(env: Record<string, string>): Record<string, string> {
+  const { SNAPSHOT_RECHECK_MS: _pinnedForTests, ...deployed } = env;
+  return deployed;
+}

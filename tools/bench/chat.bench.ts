@@ -34,7 +34,7 @@ import { connectDb, testEnv } from '../../test/support/stack';
 import { signMainBackendToken } from '../../test/support/tokens';
 import { startFakeOpenAI } from '../fake-openai';
 import { openQueue } from './bench-queue';
-import { intEnv, intListEnv, percentile, round, runBench } from './bench-kit';
+import { asDeployed, intEnv, intListEnv, percentile, round, runBench } from './bench-kit';
 import { cpuSecondsBetween, histogramBetween, maxBucket, scrape } from './prometheus-text';
 import { processCpuSeconds } from './process-cpu';
 import { seedLedgerUsers } from './seed-ledger';
@@ -265,16 +265,18 @@ async function measureOurs(
   mongoPid: number | undefined,
 ): Promise<SetupResult> {
   const metricsToken = randomBytes(16).toString('hex');
-  const env = testEnv(infra, {
-    // The bench measures latency, not allowances: no rate limit or spending cap is reached.
-    CHAT_RATE_LIMIT: '1000000',
-    AI_DAILY_CAP_USD: '0',
-    AI_DAILY_CAP_TOKENS: '0',
-    AI_DAILY_FEATURE_CAPS: '{"chat":{"usd":0,"tokens":0}}',
-    // A saturated run may wait on the model far longer than the tests' 5 s; that is latency to report, not fail.
-    OPENAI_TIMEOUT_MS: '60000',
-    LOG_LEVEL: 'error',
-  });
+  const env = asDeployed(
+    testEnv(infra, {
+      // The bench measures latency, not allowances: no rate limit or spending cap is reached.
+      CHAT_RATE_LIMIT: '1000000',
+      AI_DAILY_CAP_USD: '0',
+      AI_DAILY_CAP_TOKENS: '0',
+      AI_DAILY_FEATURE_CAPS: '{"chat":{"usd":0,"tokens":0}}',
+      // A saturated run may wait on the model far longer than the tests' 5 s; that is latency to report, not fail.
+      OPENAI_TIMEOUT_MS: '60000',
+      LOG_LEVEL: 'error',
+    }),
+  );
   const { db, close: closeDb } = await connectDb(loadConfig(env));
   const users = await seedLedgerUsers(db, count);
   const api = await spawnTs<{ ready: true; url: string }>(path.join(__dirname, 'child-api.ts'), {

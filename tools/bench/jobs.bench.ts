@@ -32,7 +32,7 @@ import { connectDb, testEnv } from '../../test/support/stack';
 import { signMainBackendToken } from '../../test/support/tokens';
 import { createDemoResponder, startFakeOpenAI } from '../fake-openai';
 import { openQueue } from './bench-queue';
-import { intEnv, percentile, round, runBench } from './bench-kit';
+import { asDeployed, intEnv, percentile, round, runBench } from './bench-kit';
 import { cpuSecondsBetween, scrape } from './prometheus-text';
 import { processCpuSeconds } from './process-cpu';
 import { seedLedgerUsers } from './seed-ledger';
@@ -62,18 +62,20 @@ async function main(): Promise<void> {
     startFakeOpenAI({ responder: createDemoResponder({ delayMs: MODEL_DELAY_MS }) }),
   ]);
   const metricsToken = randomBytes(16).toString('hex');
-  const env = testEnv(
-    { mongoUri: mongo.uri, redisUrl: redis.url, model },
-    {
-      WORKER_CONCURRENCY: String(CONCURRENCY),
-      // The bench measures the pipeline, not allowances: no rate limit or spending cap is reached.
-      REPORTS_RATE_LIMIT: '1000000',
-      AI_DAILY_CAP_USD: '0',
-      AI_DAILY_CAP_TOKENS: '0',
-      AI_DAILY_FEATURE_CAPS: '{"reports":{"usd":0,"tokens":0}}',
-      OPENAI_TIMEOUT_MS: '60000',
-      LOG_LEVEL: 'error',
-    },
+  const env = asDeployed(
+    testEnv(
+      { mongoUri: mongo.uri, redisUrl: redis.url, model },
+      {
+        WORKER_CONCURRENCY: String(CONCURRENCY),
+        // The bench measures the pipeline, not allowances: no rate limit or spending cap is reached.
+        REPORTS_RATE_LIMIT: '1000000',
+        AI_DAILY_CAP_USD: '0',
+        AI_DAILY_CAP_TOKENS: '0',
+        AI_DAILY_FEATURE_CAPS: '{"reports":{"usd":0,"tokens":0}}',
+        OPENAI_TIMEOUT_MS: '60000',
+        LOG_LEVEL: 'error',
+      },
+    ),
   );
   const { db, close: closeDb } = await connectDb(loadConfig(env));
   const users = await seedLedgerUsers(db, CLIENTS, { budgetAndDebt: true });

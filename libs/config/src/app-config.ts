@@ -79,7 +79,7 @@ export interface AppConfig {
   /** syncWaitMs: how long the Reho /feedback routes wait for their report (0: answer 202 at once). */
   reports: { cacheWindowMs: number; rateLimit: number; rateWindowMs: number; syncWaitMs: number };
   /** The cached financial snapshot per user (FinancialSnapshotService); ttlS 0 = no cache. */
-  snapshots: { ttlS: number };
+  snapshots: { ttlS: number; recheckMs: number };
   /** Daily jobs: cron patterns are read in locale.timeZone. */
   daily: { suggestionsCron: string; alertsCron: string; fanOutBatchSize: number };
   suggestions: { refreshLimit: number; refreshWindowMs: number };
@@ -251,7 +251,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       rateWindowMs: read('REPORTS_RATE_WINDOW_MS'),
       syncWaitMs: read('REPORT_SYNC_WAIT_MS'),
     },
-    snapshots: { ttlS: read('SNAPSHOT_TTL_S') },
+    snapshots: { ttlS: read('SNAPSHOT_TTL_S'), recheckMs: read('SNAPSHOT_RECHECK_MS') },
     daily: {
       suggestionsCron: read('SUGGESTIONS_CRON'),
       alertsCron: read('ALERTS_CRON'),

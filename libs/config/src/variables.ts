@@ -318,6 +318,12 @@ export const VARIABLES = {
     description:
       "Longest a user's financial snapshot stays in Redis; it is used only while the ledger is unchanged and its day lasts. 0 = no cache",
   },
+  SNAPSHOT_RECHECK_MS: {
+    kind: { type: 'int', min: 0, max: 60000 },
+    default: '2000',
+    description:
+      "After a freshness check found a user's snapshot current, how long it is trusted without checking again: a change in the main backend shows within this long. 0 = check on every use",
+  },
   REPORTS_RATE_LIMIT: {
     kind: { type: 'int', min: 1 },
     default: '10',

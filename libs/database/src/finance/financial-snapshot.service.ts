@@ -29,11 +29,17 @@ interface StoredSnapshot {
 
 const SNAPSHOT_FORMAT = 1;
 
+function served(stored: StoredSnapshot): FinancialSnapshot {
+  const { context, prompt, computedAt, version } = stored;
+  return { context, prompt, version, computedAt, cached: true };
+}
+
 /**
  * A user's financial context and prompt block, computed once and kept in Redis for every api instance and worker.
- * Each call costs one Redis GET and, alongside it, one MongoDB command (LedgerVersionRepository.versionOf); the
- * stored figures are used only when they were computed on that same ledger version and their `validUntil` (next
- * local midnight, next upcoming copy, next overdue step) has not passed. Anything else, including a Redis that is
+ * Each call costs one Redis MGET and, unless a check confirmed the stored version within SNAPSHOT_RECHECK_MS, one
+ * MongoDB command (LedgerVersionRepository.versionOf); the stored figures are used only when they were computed on
+ * that same ledger version and their `validUntil` (next local midnight, next upcoming copy, next overdue step) has
+ * not passed. So a change in the main backend shows within SNAPSHOT_RECHECK_MS (0: on the next use). Anything else, including a Redis that is
  * down, computes afresh (FinancialContextService), and misses for one user in one process share one computation.
  */
 @Injectable()
@@ -54,19 +60,28 @@ export class FinancialSnapshotService {
    * a back-dated job uses FinancialContextService.forUser.
    */
   async current(userId: string, opts: { now?: Date } = {}): Promise<FinancialSnapshot> {
-    const [stored, version] = await Promise.all([this.read(userId), this.ledger.versionOf(userId)]);
     const now = opts.now ?? new Date();
-    if (stored && stored.version === version && now.getTime() < Date.parse(stored.validUntil)) {
-      const { context, prompt, computedAt } = stored;
-      return { context, prompt, version, computedAt, cached: true };
+    const [stored, checkedVersion] = await this.read(userId);
+    // Checked within SNAPSHOT_RECHECK_MS by any instance: trusted without a MongoDB round trip.
+    if (stored && checkedVersion === stored.version && this.usable(stored, now)) return served(stored);
+    const version = await this.ledger.versionOf(userId);
+    if (stored && stored.version === version && this.usable(stored, now)) {
+      await this.markChecked(userId, version);
+      return served(stored);
     }
     return this.computeOnce(userId, version, now);
+  }
+
+  private usable(stored: StoredSnapshot, now: Date): boolean {
+    return now.getTime() < Date.parse(stored.validUntil);
   }
 
   /** Drops the user's stored snapshot; the version check makes this an optimisation, never a correctness need. */
   async invalidate(userId: string): Promise<void> {
     if (!this.enabled()) return;
-    await this.redis!.del(this.key(userId)).catch((err: unknown) => this.unavailable('delete', err));
+    await this.redis!.del(this.key(userId), this.checkedKey(userId)).catch((err: unknown) =>
+      this.unavailable('delete', err),
+    );
   }
 
   /**
@@ -95,19 +110,33 @@ export class FinancialSnapshotService {
       context,
       prompt,
     });
+    await this.markChecked(userId, version);
     return { context, prompt, version, computedAt, cached: false };
   }
 
-  private async read(userId: string): Promise<StoredSnapshot | null> {
-    if (!this.enabled()) return null;
-    let raw: string | null;
+  /** The stored snapshot and the version a recent freshness check confirmed (null when none is recent). */
+  private async read(userId: string): Promise<[StoredSnapshot | null, string | null]> {
+    if (!this.enabled()) return [null, null];
+    let raw: (string | null)[];
     try {
-      raw = await this.redis!.get(this.key(userId));
+      raw = await this.redis!.mget(this.key(userId), this.checkedKey(userId));
     } catch (err) {
       this.unavailable('read', err);
-      return null;
+      return [null, null];
     }
-    return raw === null ? null : parseStored(raw);
+    return [raw[0] === null ? null : parseStored(raw[0]), raw[1]];
+  }
+
+  private async markChecked(userId: string, version: string): Promise<void> {
+    const ms = this.config.snapshots.recheckMs;
+    if (!this.enabled() || ms <= 0) return;
+    await this.redis!.set(this.checkedKey(userId), version, 'PX', ms).catch((err: unknown) =>
+      this.unavailable('write', err),
+    );
+  }
+
+  private checkedKey(userId: string): string {
+    return `${this.key(userId)}:checked`;
   }
 
   private async write(userId: string, now: Date, snapshot: StoredSnapshot): Promise<void> {
