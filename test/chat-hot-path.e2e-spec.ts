@@ -125,7 +125,7 @@ describe('chat hot path: cached snapshot and history, writes beside the model ca
     });
     expect(ack).toMatchObject({ ok: true, created: false, duplicate: false });
     expect(ack.messageId).toMatch(/^[0-9a-f]{24}$/);
-    const done = await rec.waitFor('message:done', (d) => d.clientMessageId === ack.clientMessageId);
+    await rec.waitFor('message:done', (d) => d.clientMessageId === ack.clientMessageId);
     // Read the instant done arrives: the writes that ran beside the model call were awaited before it.
     const user = await db.collection('messages').findOne({ clientMessageId: ack.clientMessageId });
     const reply = await db.collection('messages').findOne({ replyTo: user?._id });

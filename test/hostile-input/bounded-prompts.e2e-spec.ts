@@ -2,7 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Db, ObjectId } from 'mongodb';
 import { AppConfig } from '@app/config';
-import { COMPACT_CONTEXT_MAX_TOKENS, localDateKey, PROMPT_CONTEXT_MAX_TOKENS } from '@app/finance';
+import { COMPACT_CONTEXT_MAX_TOKENS, localDateKey } from '@app/finance';
 import { CHAT_COMPACT_SYSTEM_PROMPT_MAX_TOKENS, FACT_PROMPT_MAX_TOKENS } from '@app/prompts';
 import { DAILY_JOB_NAMES, jobIds, QUEUES } from '@app/queue';
 import { estimatePromptTokens, estimateTokens } from '../../libs/llm/src/token-estimate';
@@ -27,7 +27,7 @@ const letters = (i: number): string =>
 /**
  * One user with 2,000 debts (every one overdue, each a red flag), 20,000 expenses and 150 overspent budgets, names at
  * the quoting cap. Every prompt the model receives for them stays under its stated cap: the chat system prompt
- * (CHAT_SYSTEM_PROMPT_MAX_TOKENS, its data block PROMPT_CONTEXT_MAX_TOKENS), and the report, tips and alert-wording
+ * (CHAT_COMPACT_SYSTEM_PROMPT_MAX_TOKENS, its snapshot COMPACT_CONTEXT_MAX_TOKENS), and the report, tips and alert-wording
  * prompts (FACT_PROMPT_MAX_TOKENS), which also word at most ALERT_FLAGS_PER_RUN flags in one screening.
  */
 describe('hostile input: bounded prompts', () => {
