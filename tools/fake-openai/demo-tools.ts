@@ -22,6 +22,7 @@ const ROUTES: ReadonlyArray<[RegExp, string]> = [
 /** The tool call the demo makes for this request, or null when it should answer in words. */
 export function demoToolCall(req: ChatRequest): ScriptedToolCall | null {
   const last = req.messages[req.messages.length - 1];
+  if (last?.role === 'tool') return retryWithSuggestion(req, contentText(last.content));
   if (!last || last.role !== 'user') return null;
   const offered = new Map(
     (req.tools ?? []).flatMap((t) => (t.type === 'function' ? [[t.function.name, t.function] as const] : [])),
@@ -34,14 +35,31 @@ export function demoToolCall(req: ChatRequest): ScriptedToolCall | null {
   return { name: fn.name, arguments: JSON.stringify(argumentsFor(fn, question)) };
 }
 
-/** After tool results: the lines of those results that state figures, quoted, or null if no tool has answered. */
+/** After tool results: the lines of those results that state figures (or a help passage), or null if none answered. */
 export function demoToolAnswer(req: ChatRequest): string[] | null {
   const results = [];
   for (let i = req.messages.length - 1; i >= 0 && req.messages[i].role === 'tool'; i--) {
     results.unshift(contentText(req.messages[i].content));
   }
   if (!results.length) return null;
-  return results.flatMap((content) => figureStrings(content)).slice(0, 6);
+  const figures = results.flatMap((content) => figureStrings(content)).slice(0, 6);
+  if (figures.length) return figures;
+  return results.flatMap((content) => passage(content)).slice(0, 1);
+}
+
+/** A tool that refused with the names it knows ("The user's goals: "Holiday"."): the demo asks again with the first. */
+function retryWithSuggestion(req: ChatRequest, content: string): ScriptedToolCall | null {
+  const named = /The user['’]s goals: "([^"]+)"/.exec(content.replace(/\\"/g, '"'))?.[1];
+  const offered = (req.tools ?? []).some((t) => t.type === 'function' && t.function.name === 'savings_goal_projection');
+  return named && offered ? { name: 'savings_goal_projection', arguments: JSON.stringify({ goal: named }) } : null;
+}
+
+/** The first help passage of an app_help result, shortened. */
+function passage(content: string): string[] {
+  const text = /"text"\s*:\s*"((?:[^"\\]|\\.){20,})"/.exec(content)?.[1];
+  if (!text) return [];
+  const plain = (JSON.parse(`"${text}"`) as string).replace(/\s+/g, ' ').trim();
+  return [plain.length > 300 ? `${plain.slice(0, 299)}…` : plain];
 }
 
 function argumentsFor(fn: ChatCompletionFunctionTool['function'], question: string): Record<string, unknown> {
@@ -56,6 +74,9 @@ function argumentsFor(fn: ChatCompletionFunctionTool['function'], question: stri
   const args: Record<string, unknown> = { ...sampled };
   const amount = /(\d+(?:\.\d{1,2})?)/.exec(question)?.[1];
   if ('query' in properties) args.query = question.slice(0, 200);
+  // "at Tesco", "on Netflix": a capitalised name after the preposition is what to search for.
+  const merchant = /\b(?:at|on|from)\s+([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*)/.exec(question)?.[1];
+  if ('text' in properties && merchant) args.text = merchant;
   if ('extraMonthly' in properties && amount && /extra|more|additional|বেশি/i.test(question))
     args.extraMonthly = Number(amount);
   return args;
