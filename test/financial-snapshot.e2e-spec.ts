@@ -147,6 +147,9 @@ describe('financial snapshot (Redis cache + one-command freshness check)', () =>
     const warm = await api.reads(() => api.snapshots.current(userId));
     expect(warm.result.cached).toBe(true);
     expect(warm.reads).toHaveLength(0);
+    // A report request's version probe reads the same confirmation.
+    const probe = await api.reads(() => api.snapshots.version(userId));
+    expect(probe).toEqual({ result: warm.result.version, reads: [] });
 
     const changedAt = Date.now();
     await seedExpense(db, user._id, 60);

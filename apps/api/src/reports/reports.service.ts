@@ -3,7 +3,7 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
-  LedgerVersionRepository,
+  FinancialSnapshotService,
   ReportDoc,
   type ReportParams,
   ReportsRepository,
@@ -36,16 +36,16 @@ const SLOT_ROUNDS = 3;
 export class ReportsService {
   constructor(
     private readonly reports: ReportsRepository,
-    private readonly ledger: LedgerVersionRepository,
+    private readonly snapshots: FinancialSnapshotService,
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly caps: SpendingCapCheck,
   ) {}
 
   /**
-   * The same few cheap reads whatever the user's ledger holds: their unfinished report of the type, a version
-   * probe of the ledger (LedgerVersionRepository: one aggregate of the newest `updatedAt` per collection), and a completed
-   * report on that version. The figures are computed by the worker. Parallel requests settle on one report: the
+   * The same few cheap reads whatever the user's ledger holds: their unfinished report of the type, the ledger's
+   * version (FinancialSnapshotService.version: one aggregate of the newest `updatedAt` per collection, or none when a
+   * check within SNAPSHOT_RECHECK_MS found it), and a completed report on that version. The figures are computed by the worker. Parallel requests settle on one report: the
    * unique one-active-per-type index lets one insert in, and every other request answers with that report.
    * A debt report's what-if money is part of its identity: the same type with other amounts is another report,
    * with its own slot and reuse.
@@ -132,7 +132,7 @@ export class ReportsService {
   private async dataVersion(userId: string): Promise<string | null> {
     if (this.config.reports.cacheWindowMs <= 0) return null;
     const day = localDateKey(new Date(), this.config.locale.timeZone);
-    return `${day}:${await this.ledger.versionOf(userId)}`;
+    return `${day}:${await this.snapshots.version(userId)}`;
   }
 
   private reusable(userId: string, type: ReportType, dataVersion: string, variant: string): Promise<ReportDoc | null> {

@@ -72,6 +72,23 @@ export class FinancialSnapshotService {
     return this.computeOnce(userId, version, now);
   }
 
+  /**
+   * The user's ledger version as a freshness check found it within SNAPSHOT_RECHECK_MS (any instance), else from
+   * one MongoDB aggregate: what a report request compares with its stored reports. Throws FinanceUserNotFoundError.
+   */
+  async version(userId: string): Promise<string> {
+    if (this.enabled() && this.config.snapshots.recheckMs > 0) {
+      const checked = await this.redis!.get(this.checkedKey(userId)).catch((err: unknown) => {
+        this.unavailable('read', err);
+        return null;
+      });
+      if (checked) return checked;
+    }
+    const version = await this.ledger.versionOf(userId);
+    await this.markChecked(userId, version);
+    return version;
+  }
+
   private usable(stored: StoredSnapshot, now: Date): boolean {
     return now.getTime() < Date.parse(stored.validUntil);
   }
