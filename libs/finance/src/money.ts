@@ -104,7 +104,15 @@ export function pct(numerator: number, denominator: number): number | null {
   return roundPct(ratioPct(numerator, denominator));
 }
 
+/** Building an Intl formatter costs far more than using one; every rendered figure formats a percentage or two. */
+const pctFormatters = new Map<string, Intl.NumberFormat>();
+
 export function formatPct(value: number | null, locale: string = DEFAULT_LOCALE): string {
   if (value === null) return 'n/a';
-  return `${new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value)}%`;
+  let fmt = pctFormatters.get(locale);
+  if (!fmt) {
+    fmt = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    pctFormatters.set(locale, fmt);
+  }
+  return `${fmt.format(value)}%`;
 }
