@@ -2,6 +2,7 @@ import { Db, ObjectId } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import { AppConfig } from '@app/config';
 import { matchers } from '../tools/fake-openai';
+import { ChatRecorder } from './support/chat-recorder';
 import { eventually, request } from './support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, testConfig } from './support/stack';
 import { signMainBackendToken } from './support/tokens';
@@ -9,31 +10,6 @@ import { seedUser, SeedUser } from './support/users';
 
 const METRICS_TOKEN = 'scrape-token-for-the-hot-path-suite';
 const REPLY = 'You have spent less than you earned this month, and rent is your largest cost so far by a wide margin.';
-
-/** Everything a chat socket received, in arrival order. */
-class Recorder {
-  readonly events: { name: string; data: any }[] = [];
-  constructor(readonly socket: Socket) {
-    socket.onAny((name, data) => this.events.push({ name, data }));
-  }
-  of(name: string): any[] {
-    return this.events.filter((e) => e.name === name).map((e) => e.data);
-  }
-  deltasOf(messageId: string): any[] {
-    return this.of('message:delta').filter((d) => d.messageId === messageId);
-  }
-  waitFor(name: string, pred: (d: any) => boolean = () => true, timeoutMs = 8000): Promise<any> {
-    return eventually(
-      async () => this.of(name).find(pred),
-      (d) => d !== undefined,
-      timeoutMs,
-      10,
-    );
-  }
-  emit(event: string, payload: unknown): Promise<any> {
-    return new Promise((resolve) => this.socket.emit(event, payload, resolve));
-  }
-}
 
 /** A round-trip histogram's bucket `le` and count, read from the api's Prometheus text. */
 async function roundTrips(api: RunningApi): Promise<{ atMostOne: number; count: number }> {
@@ -60,7 +36,7 @@ describe('chat hot path: cached snapshot and history, writes beside the model ca
   const cmid = () => `hp-${Date.now()}-${n++}`;
   const tokenFor = (u: SeedUser) => signMainBackendToken({ id: u._id.toHexString(), email: u.email, role: u.role });
 
-  async function connect(u: SeedUser, on: RunningApi = api): Promise<Recorder> {
+  async function connect(u: SeedUser, on: RunningApi = api): Promise<ChatRecorder> {
     const socket = io(`${on.url}/chat`, {
       auth: { token: tokenFor(u) },
       transports: ['websocket'],
@@ -68,7 +44,7 @@ describe('chat hot path: cached snapshot and history, writes beside the model ca
       forceNew: true,
     });
     sockets.push(socket);
-    const rec = new Recorder(socket);
+    const rec = new ChatRecorder(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);

@@ -5,6 +5,7 @@ import { AppConfig } from '@app/config';
 import { jobIds, QUEUES } from '@app/queue';
 import { matchers } from '../tools/fake-openai';
 import { testQueue } from './support/daily-queues';
+import { ChatRecorder } from './support/chat-recorder';
 import { eventually, request } from './support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, startWorker, testConfig } from './support/stack';
 import { signMainBackendToken } from './support/tokens';
@@ -14,25 +15,6 @@ const TITLE_MARKER = 'Name this conversation';
 /** Title requests carry the transcript, so a scripted title can be reserved for one conversation. */
 const titleFor = (userText: string) => (req: any) =>
   matchers.systemIncludes(TITLE_MARKER)(req) && matchers.lastUserIncludes(userText)(req);
-
-/** Everything a chat socket received, in arrival order. */
-class Recorder {
-  readonly events: { name: string; data: any }[] = [];
-  constructor(readonly socket: Socket) {
-    socket.onAny((name, data) => this.events.push({ name, data }));
-  }
-  of(name: string) {
-    return this.events.filter((e) => e.name === name).map((e) => e.data);
-  }
-  waitFor(name: string, pred: (d: any) => boolean = () => true, timeoutMs = 8000): Promise<any> {
-    return eventually(
-      async () => this.of(name).find(pred),
-      (d) => d !== undefined,
-      timeoutMs,
-      10,
-    );
-  }
-}
 
 describe('chat (Socket.IO, REST, SSE) end to end', () => {
   let infra: Infra;
@@ -50,7 +32,7 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
 
   const tokenFor = (u: SeedUser) => signMainBackendToken({ id: u._id.toHexString(), email: u.email, role: u.role });
 
-  async function connect(u: SeedUser, on: RunningApi = api): Promise<Recorder> {
+  async function connect(u: SeedUser, on: RunningApi = api): Promise<ChatRecorder> {
     const socket = io(`${on.url}/chat`, {
       auth: { token: tokenFor(u) },
       transports: ['websocket'],
@@ -58,7 +40,7 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
       forceNew: true,
     });
     sockets.push(socket);
-    const rec = new Recorder(socket);
+    const rec = new ChatRecorder(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
