@@ -1,14 +1,20 @@
 /**
- * Index specs and unique-key enforcement.
+ * Index specs, unique-key enforcement and equality postings.
  *
- * Indexes are never used to speed queries up (collections are small); they
- * exist so createIndexes/listIndexes/dropIndexes behave like mongod and so
- * `unique` is enforced with mongod's E11000 error shape. Keys follow mongod's
- * rules: multikey (one key per array element), missing == null, and
+ * createIndexes/listIndexes/dropIndexes behave like mongod, and `unique` is
+ * enforced with mongod's E11000 error shape. Keys follow mongod's rules:
+ * multikey (one key per array element), missing == null, and
  * `sparse`/`partialFilterExpression` decide which documents participate.
+ *
+ * Every index also keeps postings for its first field (postings.ts), which
+ * storage.ts uses to answer equality filters on that field from the matching
+ * documents instead of a scan, as mongod's planner would use the index. Only
+ * indexes that hold every document may do so: a sparse or partial index
+ * misses documents a query can still match.
  */
 import { CommandError } from './errors';
 import { compileFilter, type Predicate } from './query-engine';
+import { isNarrowablePath, Postings } from './postings';
 import { formatValue, isPlainObject, valueKey, valuesAtPath, type Doc } from './values';
 
 export interface IndexSpec extends Doc {
@@ -73,6 +79,8 @@ export class Index {
   private readonly partial?: Predicate;
   /** Unique indexes only: composite key -> `_id` key of the document holding it. */
   private readonly owners = new Map<string, string>();
+  /** Documents by the value of the first field, kept for every index. */
+  private readonly postings: Postings;
 
   constructor(
     readonly spec: IndexSpec,
@@ -82,21 +90,45 @@ export class Index {
     this.unique = spec.unique === true || spec.unique === 1;
     this.sparse = spec.sparse === true || spec.sparse === 1;
     if (isPlainObject(spec.partialFilterExpression)) this.partial = compileFilter(spec.partialFilterExpression);
+    this.postings = new Postings(this.fields[0]);
   }
 
   get name(): string {
     return this.spec.name;
   }
 
-  /** Every distinct key `doc` contributes (cartesian product over multikey fields). */
+  /**
+   * Whether an equality filter on `field` can be answered from this index's
+   * postings. mongod also skips hidden indexes; a sparse or partial one does
+   * not hold every document.
+   */
+  narrows(field: string): boolean {
+    const hidden = this.spec.hidden === true || this.spec.hidden === 1;
+    return this.fields[0] === field && !this.sparse && !this.partial && !hidden && isNarrowablePath(field);
+  }
+
+  /** Upper bound of how many documents `candidateIds(keys)` returns. */
+  estimate(keys: string[]): number {
+    return this.postings.estimate(keys);
+  }
+
+  /** `_id` keys of the documents whose first field may equal one of `keys` (equality keys, postings.ts). */
+  candidateIds(keys: string[]): Set<string> {
+    return this.postings.idKeysFor(keys);
+  }
+
+  private participates(doc: Doc): boolean {
+    if (this.partial && !this.partial(doc)) return false;
+    return !this.sparse || this.fields.some((f) => valuesAtPath(doc, f).length > 0);
+  }
+
+  /** Every distinct key a participating `doc` contributes (cartesian product over multikey fields). */
   private entries(doc: Doc): KeyEntry[] {
-    if (this.partial && !this.partial(doc)) return [];
     const perField = this.fields.map((field) => {
       const values = valuesAtPath(doc, field);
       if (values.length === 0) return [null]; // missing indexes as null
       return values.flatMap((v) => (Array.isArray(v) ? (v.length ? v : [undefined]) : [v]));
     });
-    if (this.sparse && this.fields.every((f) => valuesAtPath(doc, f).length === 0)) return [];
     let combos: unknown[][] = [[]];
     for (const values of perField) combos = combos.flatMap((prefix) => values.map((v) => [...prefix, v]));
     const seen = new Map<string, KeyEntry>();
@@ -113,7 +145,7 @@ export class Index {
 
   /** Throws the E11000 error if `doc` would collide with another document. */
   check(doc: Doc, idKey: string): void {
-    if (!this.unique) return;
+    if (!this.unique || !this.participates(doc)) return;
     for (const entry of this.entries(doc)) {
       const owner = this.owners.get(entry.key);
       if (owner !== undefined && owner !== idKey) throw duplicateKeyError(this.ns, this.spec, entry.keyValue);
@@ -121,13 +153,16 @@ export class Index {
   }
 
   add(doc: Doc, idKey: string): void {
-    if (!this.unique) return;
-    for (const entry of this.entries(doc)) this.owners.set(entry.key, idKey);
+    if (!this.participates(doc)) return;
+    if (this.unique) for (const entry of this.entries(doc)) this.owners.set(entry.key, idKey);
+    this.postings.add(doc, idKey);
   }
 
   remove(doc: Doc, idKey: string): void {
-    if (!this.unique) return;
-    for (const entry of this.entries(doc)) if (this.owners.get(entry.key) === idKey) this.owners.delete(entry.key);
+    if (!this.participates(doc)) return;
+    if (this.unique)
+      for (const entry of this.entries(doc)) if (this.owners.get(entry.key) === idKey) this.owners.delete(entry.key);
+    this.postings.remove(doc, idKey);
   }
 }
 

@@ -38,18 +38,40 @@ export interface EngineOptions {
   resolveCollection?: (name: string) => Doc[];
   /** Feed the stored documents themselves rather than numeric views (pipeline-style updates must keep field types). */
   keepTypes?: boolean;
+  /** Called the first time mingo reads each resolved foreign document. */
+  onForeignRead?: () => void;
+}
+
+/**
+ * Foreign documents are copied: mingo embeds them by reference and later
+ * stages may mutate them. Copying each on its first read keeps the ones never
+ * read free, e.g. a whole collection resolved for a `$lookup` nested in a
+ * sub-pipeline no document reaches (mingo resolves when it builds the stage).
+ */
+function copiedOnRead(docs: Doc[], onRead?: () => void): Doc[] {
+  const copies: Array<Doc | undefined> = new Array(docs.length);
+  return new Proxy(docs, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key) && Number(key) < target.length) {
+        const i = Number(key);
+        if (!copies[i]) {
+          copies[i] = cloneDoc(matchView(target[i]));
+          onRead?.();
+        }
+        return copies[i];
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
 }
 
 function mingoOptions(opts: EngineOptions = {}): MingoOptions {
-  const { resolveCollection } = opts;
+  const { resolveCollection, onForeignRead } = opts;
   return {
     idKey: '_id',
     context: EXTRA_OPERATORS,
     variables: opts.variables ? toMingoValue(opts.variables) : undefined,
-    // Foreign documents are copied: mingo embeds them by reference and later stages may mutate them.
-    collectionResolver: resolveCollection
-      ? (name) => resolveCollection(name).map((d) => cloneDoc(matchView(d)))
-      : undefined,
+    collectionResolver: resolveCollection ? (name) => copiedOnRead(resolveCollection(name), onForeignRead) : undefined,
   };
 }
 

@@ -42,7 +42,7 @@ export async function startMongoWireServer(opts: MongoWireServerOptions = {}): P
   const state: ServerState = {
     store: new Store(),
     cursors: new CursorManager(),
-    stats: { connectionsOpened: 0, activeConnections: 0, commands: {}, endedSessions: 0 },
+    stats: { connectionsOpened: 0, activeConnections: 0, commands: {}, endedSessions: 0, documentsExamined: 0 },
   };
   const sockets = new Set<Socket>();
   let nextConnectionId = 1;

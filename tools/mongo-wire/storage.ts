@@ -5,15 +5,25 @@
  * order is the collection's natural order. Stored documents are treated as
  * immutable: an update builds a new object and swaps it in, so cursors and
  * cached views that still hold the old version are never affected.
+ *
+ * A filter that pins `_id`, or the first field of a declared index, to exact
+ * values is answered from the documents holding them (`candidates`), as
+ * mongod's planner would, so its cost follows the matches rather than the
+ * collection size. Each document keeps the sequence number of its insert so
+ * those few candidates can be put back in natural order.
  */
 import { UUID } from 'bson';
 import { CommandError } from './errors';
 import { duplicateKeyError, ID_INDEX_NAME, idIndexSpec, Index, sameIndexOptions, type IndexSpec } from './indexes';
-import { valueKey, type Doc } from './values';
+import { pinnedFields, pinnedIds } from './pinned-values';
+import { isPlainObject, valueKey, type Doc } from './values';
 
 export class Collection {
   readonly uuid = new UUID();
   private readonly docs = new Map<string, Doc>();
+  /** Insert sequence by `_id` key: the natural order, survives replace like the Map order does. */
+  private readonly sequence = new Map<string, number>();
+  private nextSequence = 0;
   /** Secondary indexes by name; `_id_` is implicit and enforced by `docs`. */
   private readonly indexes = new Map<string, Index>();
 
@@ -36,8 +46,33 @@ export class Collection {
     return [...this.docs.values()];
   }
 
-  getById(id: unknown): Doc | undefined {
-    return this.docs.get(valueKey(id));
+  /**
+   * The documents that may match `filter`, in natural order, when it pins
+   * `_id` or the first field of a usable index to exact values; undefined
+   * when only a scan can answer it. Callers still apply the filter.
+   */
+  candidates(filter: unknown): Doc[] | undefined {
+    if (!isPlainObject(filter)) return undefined;
+    const ids = pinnedIds(filter._id);
+    if (ids) return this.inNaturalOrder(ids.map(valueKey));
+    let best: { index: Index; keys: string[]; size: number } | undefined;
+    for (const [field, keys] of pinnedFields(filter)) {
+      for (const index of this.indexes.values()) {
+        if (!index.narrows(field)) continue;
+        const size = index.estimate(keys);
+        if (!best || size < best.size) best = { index, keys, size };
+      }
+    }
+    return best && this.inNaturalOrder(best.index.candidateIds(best.keys));
+  }
+
+  private inNaturalOrder(idKeys: Iterable<string>): Doc[] {
+    const hits: Array<[number, Doc]> = [];
+    for (const idKey of new Set(idKeys)) {
+      const doc = this.docs.get(idKey);
+      if (doc) hits.push([this.sequence.get(idKey) ?? 0, doc]);
+    }
+    return hits.sort((a, b) => a[0] - b[0]).map(([, doc]) => doc);
   }
 
   insert(doc: Doc): void {
@@ -46,6 +81,7 @@ export class Collection {
     for (const index of this.indexes.values()) index.check(doc, idKey);
     for (const index of this.indexes.values()) index.add(doc, idKey);
     this.docs.set(idKey, doc);
+    this.sequence.set(idKey, this.nextSequence++);
   }
 
   /** Swaps in a new version of a document; `_id` must be unchanged (callers enforce it with mongod's error). */
@@ -66,6 +102,7 @@ export class Collection {
     if (this.docs.get(idKey) !== doc) return;
     for (const index of this.indexes.values()) index.remove(doc, idKey);
     this.docs.delete(idKey);
+    this.sequence.delete(idKey);
   }
 
   indexSpecs(): IndexSpec[] {

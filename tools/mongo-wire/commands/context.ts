@@ -3,7 +3,7 @@ import type { CursorManager } from '../cursors';
 import { CommandError } from '../errors';
 import { compileFilter, type EngineOptions } from '../query-engine';
 import { validateCollectionName, type Collection, type Store } from '../storage';
-import { bsonType, isPlainObject, valueKey, type Doc } from '../values';
+import { isPlainObject, valueKey, type Doc } from '../values';
 
 export interface ServerStats {
   connectionsOpened: number;
@@ -12,6 +12,11 @@ export interface ServerStats {
   commands: Record<string, number>;
   /** Sessions the clients ended or killed (endSessions/killSessions entries). */
   endedSessions: number;
+  /**
+   * Stored documents queries read, scans and index candidates alike (mongod's
+   * `metrics.queryExecutor.scannedObjects`): shows whether indexes narrowed them.
+   */
+  documentsExamined: number;
 }
 
 export interface ServerState {
@@ -75,60 +80,51 @@ export function requiredArray(ctx: CommandContext, field: string): unknown[] {
   return v;
 }
 
-/** Engine options that resolve `$lookup` & co. against the command's database. */
-export function engineOptions(ctx: CommandContext, variables?: unknown): EngineOptions {
+/** Engine options of a command: counts what it reads into the server's stats. */
+export interface CommandEngineOptions extends EngineOptions {
+  stats: ServerStats;
+}
+
+/**
+ * Engine options that resolve `$lookup` & co. against the command's database;
+ * `foreign` holds the narrowed stand-ins a rewritten pipeline names instead
+ * (see pipeline-narrowing.ts).
+ */
+export function engineOptions(
+  ctx: CommandContext,
+  variables?: unknown,
+  foreign?: ReadonlyMap<string, Doc[]>,
+): CommandEngineOptions {
+  const { stats } = ctx.server;
   return {
     variables: isPlainObject(variables) ? variables : undefined,
-    resolveCollection: (name) => ctx.server.store.collection(ctx.db, name)?.documents() ?? [],
+    // A fresh array each time: the engine receives it to own.
+    resolveCollection: (name) =>
+      foreign?.get(name)?.slice() ?? ctx.server.store.collection(ctx.db, name)?.documents() ?? [],
+    onForeignRead: () => stats.documentsExamined++,
+    stats,
   };
 }
 
 /**
- * Documents matching `filter` in natural order. Filters on a single `_id`
- * value (or `$in` list) look documents up directly instead of scanning,
- * which keeps findById/save-style traffic cheap on bigger collections.
+ * Documents matching `filter` in natural order. Filters pinning `_id` or an
+ * indexed field to exact values read only the documents holding them
+ * (Collection#candidates), which keeps findById- and per-user traffic cheap on
+ * bigger collections.
  */
 export function findMatching(
   collection: Collection,
   filter: unknown,
-  opts: EngineOptions & { limit?: number } = {},
+  opts: CommandEngineOptions & { limit?: number },
 ): Doc[] {
   const predicate = compileFilter(filter, opts);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
-  let candidates: Iterable<Doc> = collection.documents();
-  const ids = isPlainObject(filter) ? directIds(filter._id) : undefined;
-  if (ids) {
-    const byId = new Map<string, Doc>();
-    for (const id of ids) {
-      const doc = collection.getById(id);
-      if (doc) byId.set(valueKey(doc._id), doc);
-    }
-    // keep natural order among the hits
-    candidates = byId.size > 1 ? collection.documents().filter((d) => byId.has(valueKey(d._id))) : byId.values();
-  }
+  const candidates = collection.candidates(filter) ?? collection.documents();
   const out: Doc[] = [];
   for (const doc of candidates) {
     if (out.length >= limit) break;
+    opts.stats.documentsExamined++;
     if (predicate(doc)) out.push(doc);
   }
   return out;
-}
-
-/** `_id` values a filter pins down exactly (scalar, `$eq` or a `$in` of scalars); undefined when a scan is needed. */
-function directIds(idFilter: unknown): unknown[] | undefined {
-  const isPattern = (v: unknown): boolean => v instanceof RegExp || bsonType(v) === 'BSONRegExp';
-  if (idFilter === undefined || Array.isArray(idFilter) || isPattern(idFilter)) return undefined;
-  if (!isPlainObject(idFilter)) return [idFilter];
-  const keys = Object.keys(idFilter);
-  if (keys.length === 0 || !keys[0].startsWith('$')) return [idFilter]; // embedded-document _id
-  if (keys.length !== 1) return undefined;
-  if (keys[0] === '$eq') return directIds(idFilter.$eq);
-  const list = idFilter.$in;
-  if (
-    keys[0] === '$in' &&
-    Array.isArray(list) &&
-    list.every((v) => !Array.isArray(v) && !isPattern(v) && !isPlainObject(v))
-  )
-    return list;
-  return undefined;
 }

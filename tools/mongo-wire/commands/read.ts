@@ -12,6 +12,7 @@ import {
   type CommandContext,
   type CommandHandler,
 } from './context';
+import { narrowPipeline, pipelineInput } from './pipeline-narrowing';
 
 function nonNegative(ctx: CommandContext, field: string, value: number): number {
   if (value < 0) throw new CommandError('BadValue', `${field} value must be non-negative, but received: ${value}`);
@@ -94,16 +95,19 @@ function aggregate(ctx: CommandContext): Doc {
       'FailedToParse',
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
+  const { store } = ctx.server;
   let input: Doc[] = [];
   let ns = `${ctx.db}.$cmd.aggregate`;
   if (typeof target === 'string') {
     const name = collectionName(ctx);
-    input = ctx.server.store.collection(ctx.db, name)?.documents() ?? [];
+    input = pipelineInput(store.collection(ctx.db, name), command.pipeline);
     ns = `${ctx.db}.${name}`;
   } else if (target !== 1) {
     throw new CommandError('FailedToParse', "Invalid 'aggregate' field: must be a collection name or 1");
   }
-  const results = runPipeline(input, command.pipeline, engineOptions(ctx, command.let));
+  ctx.server.stats.documentsExamined += input.length;
+  const { pipeline, foreign } = narrowPipeline(command.pipeline, (name) => store.collection(ctx.db, name));
+  const results = runPipeline(input, pipeline, engineOptions(ctx, command.let, foreign));
   const batchSize =
     cursor.batchSize === undefined ? undefined : nonNegative(ctx, 'batchSize', toInteger(cursor.batchSize, 0));
   return ctx.server.cursors.open(results, { ns, batchSize, session: ctx.session });
