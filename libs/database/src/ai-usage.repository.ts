@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { AiUsageDoc } from './own/ai-usage.schema';
 import { toObjectId } from './object-id';
 
@@ -31,8 +31,16 @@ export interface AiUsageSummaryRow {
 export class AiUsageRepository {
   constructor(@InjectModel('AiUsage') private readonly usage: Model<AiUsageDoc>) {}
 
+  /** One row per model call, so written through the driver with the schema's defaults, as chat messages are. */
   async record(entry: AiUsageRecord): Promise<void> {
-    await this.usage.create({ ...entry, userId: entry.userId ? toObjectId(entry.userId) : null });
+    const row: AiUsageDoc = {
+      _id: new Types.ObjectId(),
+      ...entry,
+      userId: entry.userId ? toObjectId(entry.userId) : null,
+      errorCode: entry.errorCode ?? null,
+      createdAt: new Date(),
+    };
+    await this.usage.collection.insertOne(row);
   }
 
   /** Totals per feature and model since `since` (of one user, when given), for operators watching cost and failures. */

@@ -13,20 +13,29 @@ export class ConversationsRepository {
     @InjectModel('Message') private readonly messages: Model<MessageDoc>,
   ) {}
 
-  /** `_id` and a first message count let a chat turn create the conversation alongside its first message. */
+  /**
+   * `_id` and a first message count let a chat turn create the conversation alongside its first message. Written
+   * through the driver with the schema's defaults and timestamps, as chat turns' messages are (MessagesRepository).
+   */
   async create(
     userId: string,
     language: string | null,
     opts: { _id?: Types.ObjectId; messageCount?: number; at?: Date } = {},
   ): Promise<ConversationDoc> {
-    const doc = await this.conversations.create({
-      ...(opts._id ? { _id: opts._id } : {}),
+    const now = new Date();
+    const doc: ConversationDoc = {
+      _id: opts._id ?? new Types.ObjectId(),
       userId: toObjectId(userId),
+      title: null,
+      titleSource: null,
       language,
-      lastMessageAt: opts.at ?? new Date(),
+      lastMessageAt: opts.at ?? now,
       messageCount: opts.messageCount ?? 0,
-    });
-    return doc.toObject();
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.conversations.collection.insertOne(doc);
+    return doc;
   }
 
   /** Every read is scoped by owner: another user's conversation reads as missing. */
@@ -76,9 +85,10 @@ export class ConversationsRepository {
   }
 
   async recordMessages(id: string, count: number, at = new Date()): Promise<void> {
-    await this.conversations
-      .updateOne({ _id: toObjectId(id) }, { $inc: { messageCount: count }, $max: { lastMessageAt: at } })
-      .exec();
+    await this.conversations.collection.updateOne(
+      { _id: toObjectId(id) },
+      { $inc: { messageCount: count }, $max: { lastMessageAt: at }, $set: { updatedAt: new Date() } },
+    );
   }
 
   /** Deletes the conversation and its messages; false when it is not the user's. */

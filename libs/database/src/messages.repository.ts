@@ -11,33 +11,41 @@ export class MessagesRepository {
   constructor(@InjectModel('Message') private readonly messages: Model<MessageDoc>) {}
 
   /**
-   * Stores a user message once per clientMessageId. The unique index decides races between two
-   * deliveries of the same message; the loser reads the winner's document.
+   * A chat turn's user message and its reply placeholder, in one ordered write. The unique index on
+   * (userId, clientMessageId) decides races between two deliveries of the same message: the loser stores neither
+   * and gets the winner's message back.
    */
-  async insertUserMessage(input: {
-    /** Chosen before the write, so a turn can name its message while the write runs alongside the model call. */
-    _id?: Types.ObjectId;
+  async insertTurn(input: {
+    userMessage: { _id: Types.ObjectId; content: string; clientMessageId: string };
+    reply: { _id: Types.ObjectId; model: string };
     conversationId: Types.ObjectId;
     userId: string;
-    content: string;
-    clientMessageId: string;
-  }): Promise<{ message: MessageDoc; duplicate: boolean }> {
+  }): Promise<{ duplicateOf: MessageDoc | null }> {
+    const { conversationId } = input;
+    const userId = toObjectId(input.userId);
+    const at = new Date();
     try {
-      const doc = await this.messages.create({
-        ...(input._id ? { _id: input._id } : {}),
-        conversationId: input.conversationId,
-        userId: toObjectId(input.userId),
-        role: 'user',
-        content: input.content,
-        status: 'complete',
-        clientMessageId: input.clientMessageId,
-      });
-      return { message: doc.toObject(), duplicate: false };
+      await this.messages.collection.insertMany(
+        [
+          newMessage(at, {
+            _id: input.userMessage._id,
+            conversationId,
+            userId,
+            role: 'user',
+            content: input.userMessage.content,
+            status: 'complete',
+            clientMessageId: input.userMessage.clientMessageId,
+          }),
+          newMessage(at, { ...assistantStart(input.reply), conversationId, userId, replyTo: input.userMessage._id }),
+        ],
+        { ordered: true },
+      );
+      return { duplicateOf: null };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      const existing = await this.findByClientMessageId(input.userId, input.clientMessageId);
+      const existing = await this.findByClientMessageId(input.userId, input.userMessage.clientMessageId);
       if (!existing) throw err;
-      return { message: existing, duplicate: true };
+      return { duplicateOf: existing };
     }
   }
 
@@ -56,24 +64,22 @@ export class MessagesRepository {
       .exec();
   }
 
+  /** A reply placeholder for a message stored earlier (answered again after its first reply failed). */
   async startAssistant(input: {
-    _id?: Types.ObjectId;
+    _id: Types.ObjectId;
     conversationId: Types.ObjectId;
     userId: string;
     replyTo: Types.ObjectId;
     model: string;
-  }): Promise<MessageDoc> {
-    const doc = await this.messages.create({
-      ...(input._id ? { _id: input._id } : {}),
-      conversationId: input.conversationId,
-      userId: toObjectId(input.userId),
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      replyTo: input.replyTo,
-      model: input.model,
-    });
-    return doc.toObject();
+  }): Promise<void> {
+    await this.messages.collection.insertOne(
+      newMessage(new Date(), {
+        ...assistantStart(input),
+        conversationId: input.conversationId,
+        userId: toObjectId(input.userId),
+        replyTo: input.replyTo,
+      }),
+    );
   }
 
   async finishAssistant(
@@ -88,9 +94,10 @@ export class MessagesRepository {
       verification?: MessageVerification | null;
     },
   ): Promise<boolean> {
-    const res = await this.messages
-      .updateOne({ _id: id, status: 'streaming' }, { $set: { ...update, error: update.error ?? null } })
-      .exec();
+    const res = await this.messages.collection.updateOne(
+      { _id: id, status: 'streaming' },
+      { $set: { ...update, error: update.error ?? null, updatedAt: new Date() } },
+    );
     // False when it was no longer streaming: closed already (by the worker's sweep of replies left by a dead api).
     return res.modifiedCount === 1;
   }
@@ -135,4 +142,31 @@ export class MessagesRepository {
       .lean<MessageDoc[]>()
       .exec();
   }
+}
+
+type NewMessage = Pick<MessageDoc, '_id' | 'conversationId' | 'userId' | 'role' | 'status'> & Partial<MessageDoc>;
+
+/**
+ * A message as the schema would store it (its defaults and timestamps), written through the driver: a chat turn's
+ * writes are the hottest in the service, and mongoose's document building and validation cost more CPU than the
+ * write itself. Every field is set by our own code, so there is nothing to validate.
+ */
+function newMessage(at: Date, fields: NewMessage): MessageDoc {
+  return {
+    content: '',
+    clientMessageId: null,
+    replyTo: null,
+    model: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    error: null,
+    verification: null,
+    ...fields,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function assistantStart(reply: { _id: Types.ObjectId; model: string }) {
+  return { _id: reply._id, role: 'assistant' as const, status: 'streaming' as const, model: reply.model };
 }

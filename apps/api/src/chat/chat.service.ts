@@ -24,7 +24,7 @@ import {
   RoundTripCounter,
   toObjectId,
 } from '@app/database';
-import { localDateKey, renderCompactContext } from '@app/finance';
+import { type FinancialContext, localDateKey, renderCompactContext } from '@app/finance';
 import { estimateTokens, LlmError, LlmService, SpendingCapError, TokenUsage } from '@app/llm';
 import { AppLogger } from '@app/logging';
 import {
@@ -98,6 +98,12 @@ interface TurnConversation {
   history: HistoryEntry[];
 }
 
+/** What a turn's prompt and checks take from the user's snapshot. */
+interface Grounding {
+  compact: string;
+  facts: FactSheet;
+}
+
 /** The user message a reply answers: stored by this turn (alongside the model call) or by an earlier delivery. */
 interface AnsweredMessage {
   id: string;
@@ -142,6 +148,8 @@ export function llmFailureToHttp(err: LlmError): HttpException {
  */
 @Injectable()
 export class ChatService {
+  private readonly grounding = new WeakMap<FinancialContext, Grounding>();
+
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly messages: MessagesRepository,
@@ -256,7 +264,7 @@ export class ChatService {
   }
 
   /**
-   * The three writes of a turn's start, alongside the model call. Rejects with AlreadyStored when the message had
+   * The writes of a turn's start (both messages, the conversation), alongside the model call. Rejects with AlreadyStored when the message had
    * been stored by a delivery whose claim has since expired.
    */
   private async storeTurnStart(
@@ -270,23 +278,15 @@ export class ChatService {
     const at = new Date(claim.at);
     const writes = await Promise.allSettled([
       this.messages
-        .insertUserMessage({
-          _id: toObjectId(claim.userMessageId),
+        .insertTurn({
+          userMessage: { _id: toObjectId(claim.userMessageId), content: text, clientMessageId },
+          reply: { _id: toObjectId(claim.messageId), model: this.llm.modelFor('chat') },
           conversationId,
           userId: user.id,
-          content: text,
-          clientMessageId,
         })
-        .then((stored) => {
-          if (stored.duplicate) throw new AlreadyStored(stored.message);
+        .then(({ duplicateOf }) => {
+          if (duplicateOf) throw new AlreadyStored(duplicateOf);
         }),
-      this.messages.startAssistant({
-        _id: toObjectId(claim.messageId),
-        conversationId,
-        userId: user.id,
-        replyTo: toObjectId(claim.userMessageId),
-        model: this.llm.modelFor('chat'),
-      }),
       created
         ? this.conversations.create(user.id, detectLanguage(text)?.tag ?? null, {
             _id: conversationId,
@@ -387,15 +387,13 @@ export class ChatService {
     const claim = { conversationId, userMessageId: String(earlier._id), messageId: String(messageId), at: Date.now() };
     await this.claims.replace(user.id, clientMessageId, claim);
     sink.accepted({ ...claim, clientMessageId, created: false, duplicate: false });
-    const persisted = this.messages
-      .startAssistant({
-        _id: messageId,
-        conversationId: earlier.conversationId,
-        userId: user.id,
-        replyTo: earlier._id,
-        model: this.llm.modelFor('chat'),
-      })
-      .then(() => undefined);
+    const persisted = this.messages.startAssistant({
+      _id: messageId,
+      conversationId: earlier.conversationId,
+      userId: user.id,
+      replyTo: earlier._id,
+      model: this.llm.modelFor('chat'),
+    });
     // The history may already end with this message (stored when its first reply failed): it is the question now.
     const [newest, ...older] = conversation.history;
     const history = newest?.role === 'user' && newest.content === earlier.content ? older : conversation.history;
@@ -427,11 +425,12 @@ export class ChatService {
     const { context } = turn.snapshot;
     const { currency, locale } = this.config.locale;
     const language = detectLanguage(question.content);
+    const grounding = this.groundingOf(context);
     const system = buildChatSystemPrompt({
       assistantName: this.config.chat.assistantName,
       today: localDateKey(new Date(), context.timeZone),
       timeZone: context.timeZone,
-      compactContext: renderCompactContext(context),
+      compactContext: grounding.compact,
       language,
       nonce: randomBytes(6).toString('hex'),
     });
@@ -461,7 +460,7 @@ export class ChatService {
           history: history.map((m) => ({ role: m.role, content: m.content })),
           userText: question.content,
         }),
-        facts: withQuestion(chatContextFacts(context, { currency, locale }), question.content),
+        facts: withQuestion(grounding.facts, question.content),
         tools: {
           userId: user.id,
           now: new Date(),
@@ -524,6 +523,20 @@ export class ChatService {
   }
 
   /**
+   * The prompt's compact snapshot and the facts replies are checked against, made once per snapshot: a remembered
+   * snapshot is the same object turn after turn (FinancialSnapshotService), so its turns share them.
+   */
+  private groundingOf(context: FinancialContext): Grounding {
+    let grounding = this.grounding.get(context);
+    if (!grounding) {
+      const { currency, locale } = this.config.locale;
+      grounding = { compact: renderCompactContext(context), facts: chatContextFacts(context, { currency, locale }) };
+      this.grounding.set(context, grounding);
+    }
+    return grounding;
+  }
+
+  /**
    * Cleans up after a reply that did not complete, once its writes have settled, and says what the caller is told:
    * a spending cap reached by a parallel turn leaves nothing behind; a message another delivery had stored is
    * answered from there; otherwise the reply is closed as failed.
@@ -541,8 +554,11 @@ export class ChatService {
   > {
     const ids: [Types.ObjectId, Types.ObjectId] = [toObjectId(turn.messageId), toObjectId(question.id)];
     if (writeError instanceof AlreadyStored) {
-      // Only this turn's reply placeholder (and a conversation it created) were written: take them back.
+      // The ordered write stored neither message; a conversation this turn created, or the count it raised, is
+      // taken back.
       await this.discardTurn(user.id, conversationId, ids, { message: false, conversation: stored.conversation });
+      if (!stored.conversation)
+        await this.conversations.recordMessages(conversationId, -1, new Date(0)).catch(() => undefined);
       await this.claims.release(user.id, turn.clientMessageId).catch(() => undefined);
       const earlier = writeError.message_;
       return {
