@@ -12,7 +12,7 @@ export interface FinancialSnapshot extends FinancialContextResult {
   version: string;
   /** ISO instant the figures were computed at. */
   computedAt: string;
-  /** Served from Redis: the only ledger read was the freshness check. */
+  /** Not computed by this call (served from Redis or this process's memory): the only ledger read was the freshness check. */
   cached: boolean;
 }
 
@@ -29,6 +29,18 @@ interface StoredSnapshot {
 
 const SNAPSHOT_FORMAT = 1;
 
+/**
+ * Users whose parsed snapshot this process keeps. A hit saves reading and parsing the stored JSON on every turn;
+ * a few hundred kilobytes per hundred users, and the oldest entry goes first.
+ */
+const REMEMBERED_USERS = 1000;
+
+/** A snapshot this process has parsed or computed, with when it stops being usable. */
+interface Remembered {
+  snapshot: FinancialSnapshot;
+  validUntilMs: number;
+}
+
 function served(stored: StoredSnapshot): FinancialSnapshot {
   const { context, prompt, computedAt, version } = stored;
   return { context, prompt, version, computedAt, cached: true };
@@ -41,10 +53,15 @@ function served(stored: StoredSnapshot): FinancialSnapshot {
  * that same ledger version and their `validUntil` (next local midnight, next upcoming copy, next overdue step) has
  * not passed. So a change in the main backend shows within SNAPSHOT_RECHECK_MS (0: on the next use). Anything else, including a Redis that is
  * down, computes afresh (FinancialContextService), and misses for one user in one process share one computation.
+ *
+ * Each process also remembers the snapshots it last served (deep-frozen: every caller shares them). While the
+ * freshness marker, or the freshness check, names the remembered version, the call reads nothing else: one small
+ * Redis GET on a warm turn.
  */
 @Injectable()
 export class FinancialSnapshotService {
   private readonly inFlight = new Map<string, Promise<FinancialSnapshot>>();
+  private readonly remembered = new Map<string, Remembered>();
 
   constructor(
     private readonly finance: FinancialContextService,
@@ -61,13 +78,37 @@ export class FinancialSnapshotService {
    */
   async current(userId: string, opts: { now?: Date } = {}): Promise<FinancialSnapshot> {
     const now = opts.now ?? new Date();
+    const known = this.recall(userId, now);
+    if (known) {
+      const checked = await this.checkedVersion(userId);
+      if (checked === known.version) return known;
+      // Nobody checked recently: check here. A marker naming another version is a change another process saw.
+      if (checked === null) {
+        const version = await this.ledger.versionOf(userId);
+        if (version === known.version) {
+          await this.markChecked(userId, version);
+          return known;
+        }
+        const [stored] = await this.read(userId);
+        return this.afterCheck(userId, version, stored, now);
+      }
+    }
     const [stored, checkedVersion] = await this.read(userId);
     // Checked within SNAPSHOT_RECHECK_MS by any instance: trusted without a MongoDB round trip.
-    if (stored && checkedVersion === stored.version && this.usable(stored, now)) return served(stored);
-    const version = await this.ledger.versionOf(userId);
+    if (stored && checkedVersion === stored.version && this.usable(stored, now)) return this.remember(userId, stored);
+    return this.afterCheck(userId, await this.ledger.versionOf(userId), stored, now);
+  }
+
+  /** The stored figures when they are of the version just checked and still usable, else figures computed afresh. */
+  private async afterCheck(
+    userId: string,
+    version: string,
+    stored: StoredSnapshot | null,
+    now: Date,
+  ): Promise<FinancialSnapshot> {
     if (stored && stored.version === version && this.usable(stored, now)) {
       await this.markChecked(userId, version);
-      return served(stored);
+      return this.remember(userId, stored);
     }
     return this.computeOnce(userId, version, now);
   }
@@ -77,13 +118,8 @@ export class FinancialSnapshotService {
    * one MongoDB aggregate: what a report request compares with its stored reports. Throws FinanceUserNotFoundError.
    */
   async version(userId: string): Promise<string> {
-    if (this.enabled() && this.config.snapshots.recheckMs > 0) {
-      const checked = await this.redis!.get(this.checkedKey(userId)).catch((err: unknown) => {
-        this.unavailable('read', err);
-        return null;
-      });
-      if (checked) return checked;
-    }
+    const checked = await this.checkedVersion(userId);
+    if (checked) return checked;
     const version = await this.ledger.versionOf(userId);
     await this.markChecked(userId, version);
     return version;
@@ -95,6 +131,7 @@ export class FinancialSnapshotService {
 
   /** Drops the user's stored snapshot; the version check makes this an optimisation, never a correctness need. */
   async invalidate(userId: string): Promise<void> {
+    this.remembered.delete(userId);
     if (!this.enabled()) return;
     await this.redis!.del(this.key(userId), this.checkedKey(userId)).catch((err: unknown) =>
       this.unavailable('delete', err),
@@ -118,17 +155,43 @@ export class FinancialSnapshotService {
 
   private async compute(userId: string, version: string, now: Date): Promise<FinancialSnapshot> {
     const { context, prompt, validUntil } = await this.finance.computeAt(userId, now);
-    const computedAt = now.toISOString();
-    await this.write(userId, now, {
+    const stored: StoredSnapshot = {
       format: SNAPSHOT_FORMAT,
       version,
       validUntil: validUntil.toISOString(),
-      computedAt,
+      computedAt: now.toISOString(),
       context,
       prompt,
-    });
+    };
+    await this.write(userId, now, stored);
     await this.markChecked(userId, version);
-    return { context, prompt, version, computedAt, cached: false };
+    return { ...this.remember(userId, stored), cached: false };
+  }
+
+  /** A remembered snapshot still usable at `now`, or null. */
+  private recall(userId: string, now: Date): FinancialSnapshot | null {
+    const entry = this.remembered.get(userId);
+    if (!entry) return null;
+    if (now.getTime() < entry.validUntilMs) return entry.snapshot;
+    this.remembered.delete(userId);
+    return null;
+  }
+
+  private remember(userId: string, stored: StoredSnapshot): FinancialSnapshot {
+    const snapshot = deepFreeze(served(stored));
+    this.remembered.delete(userId);
+    this.remembered.set(userId, { snapshot, validUntilMs: Date.parse(stored.validUntil) });
+    if (this.remembered.size > REMEMBERED_USERS) this.remembered.delete(this.remembered.keys().next().value!);
+    return snapshot;
+  }
+
+  /** The version a freshness check confirmed within SNAPSHOT_RECHECK_MS (any instance), or null. */
+  private async checkedVersion(userId: string): Promise<string | null> {
+    if (!this.enabled() || this.config.snapshots.recheckMs <= 0) return null;
+    return this.redis!.get(this.checkedKey(userId)).catch((err: unknown) => {
+      this.unavailable('read', err);
+      return null;
+    });
   }
 
   /** The stored snapshot and the version a recent freshness check confirmed (null when none is recent). */
@@ -202,4 +265,13 @@ function parseStored(raw: string): StoredSnapshot | null {
     typeof v.prompt === 'string' &&
     v.context?.version === FINANCIAL_CONTEXT_VERSION;
   return ok ? (v as StoredSnapshot) : null;
+}
+
+/** Remembered figures are shared by every caller in the process: a caller that changed them would change them for all. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -1,6 +1,15 @@
 import { roundHalfAwayFromZero } from '@app/finance';
-import type { FactSheet } from './fact-sheet';
+import type { Fact, FactSheet } from './fact-sheet';
 import { FigureReader, type WrittenFigure } from './figure-reader';
+
+/** What one fact shows, read once per money format: a chat turn's snapshot facts are the same objects turn after turn. */
+interface FactFigures {
+  amountsMinor: number[];
+  percents: number[];
+  numbers: number[];
+}
+
+const readFacts = new WeakMap<Fact, Map<string, FactFigures>>();
 
 /**
  * Every figure a sheet shows (its values, and whatever each fact's label and text show), and the one rule for
@@ -17,18 +26,35 @@ export class KnownFigures {
   constructor(sheet: FactSheet) {
     this.reader = new FigureReader(sheet.currency, sheet.locale);
     this.scale = 10 ** this.reader.minorDigits;
+    const format = `${sheet.currency}|${sheet.locale}`;
     for (const fact of sheet.facts) {
-      if (fact.value !== null && fact.unit === 'money') this.addAmount(fact.value);
-      else if (fact.value !== null && fact.unit === 'percent') this.addPercent(fact.value);
-      else if (fact.value !== null) this.numbers.push(Math.abs(fact.value));
-      for (const text of [fact.label, fact.text]) {
-        for (const f of this.reader.typed(text)) {
-          if (f.kind === 'money') this.addAmount(roundHalfAwayFromZero(f.value * f.scale * this.scale));
-          else this.addPercent(f.value);
-        }
-        this.numbers.push(...this.reader.numbers(text));
-      }
+      let byFormat = readFacts.get(fact);
+      if (!byFormat) readFacts.set(fact, (byFormat = new Map()));
+      let figures = byFormat.get(format);
+      if (!figures) byFormat.set(format, (figures = this.read(fact)));
+      for (const minor of figures.amountsMinor) this.addAmount(minor);
+      this.percents.push(...figures.percents);
+      this.numbers.push(...figures.numbers);
     }
+  }
+
+  private read(fact: Fact): FactFigures {
+    const out: FactFigures = { amountsMinor: [], percents: [], numbers: [] };
+    const percent = (p: number) => {
+      out.percents.push(Math.abs(p));
+      out.numbers.push(Math.abs(p));
+    };
+    if (fact.value !== null && fact.unit === 'money') out.amountsMinor.push(fact.value);
+    else if (fact.value !== null && fact.unit === 'percent') percent(fact.value);
+    else if (fact.value !== null) out.numbers.push(Math.abs(fact.value));
+    for (const text of [fact.label, fact.text]) {
+      for (const f of this.reader.typed(text)) {
+        if (f.kind === 'money') out.amountsMinor.push(roundHalfAwayFromZero(f.value * f.scale * this.scale));
+        else percent(f.value);
+      }
+      out.numbers.push(...this.reader.numbers(text));
+    }
+    return out;
   }
 
   /** The figures of the texts, in the reader's order, and those no fact shows. */
@@ -65,10 +91,5 @@ export class KnownFigures {
     this.amountsMinor.add(size);
     this.wholeAmounts.add(roundHalfAwayFromZero(size / this.scale));
     this.numbers.push(size / this.scale);
-  }
-
-  private addPercent(p: number): void {
-    this.percents.push(Math.abs(p));
-    this.numbers.push(Math.abs(p));
   }
 }
