@@ -72,6 +72,8 @@ export interface AppConfig {
     streamMaxEvents: number;
     /** Seconds a reply's stream lives after its last write. */
     streamTtlS: number;
+    /** Longest deltas wait before they are written to the stream, batched. */
+    streamFlushMs: number;
     /** A reply still streaming this long after it started lost its api instance (always > llm.timeoutMs). */
     replyLostAfterMs: number;
     maxToolRounds: number;
@@ -242,6 +244,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       rateWindowMs: read('CHAT_RATE_WINDOW_MS'),
       streamMaxEvents: read('CHAT_STREAM_MAX_EVENTS'),
       streamTtlS: read('CHAT_STREAM_TTL_S'),
+      streamFlushMs: read('CHAT_STREAM_FLUSH_MS'),
       replyLostAfterMs,
       maxToolRounds: read('CHAT_MAX_TOOL_ROUNDS'),
     },

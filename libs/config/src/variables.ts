@@ -288,6 +288,12 @@ export const VARIABLES = {
     description:
       "How long a reply's deltas stay resumable after its last write; also how long a follower waits on a reply whose api instance died",
   },
+  CHAT_STREAM_FLUSH_MS: {
+    kind: { type: 'int', min: 0, max: 1000 },
+    default: '20',
+    description:
+      "Longest a reply's deltas wait before they are written to Redis for resuming clients, so they leave in batches (0 = every event-loop turn); the live socket is not delayed",
+  },
   CHAT_MAX_TOOL_ROUNDS: {
     kind: { type: 'int', min: 0, max: 8 },
     default: '5',

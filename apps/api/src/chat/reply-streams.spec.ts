@@ -123,6 +123,26 @@ describe('ReplyStreams (Redis)', () => {
     expect(writer.following + other.following).toBe(0);
   });
 
+  it('batches deltas for CHAT_STREAM_FLUSH_MS, and a resume past deltas not yet written skips them when they land', async () => {
+    const writer = instance({ CHAT_STREAM_FLUSH_MS: '300' });
+    const other = instance();
+    const user = id();
+    const messageId = id();
+    await writer.open(messageId, meta(user));
+    for (let seq = 0; seq < 4; seq++) writer.delta(messageId, seq, `d${seq}`);
+    // The client had deltas 0-2 from its own connection; none is in Redis yet.
+    const resumed = await other.follow(messageId, user, 2);
+    expect(await admin.xlen(`${prefix}:reply:${messageId}`)).toBe(1);
+    const following = collect(resumed!.events);
+    await sleep(400);
+    expect(await admin.xlen(`${prefix}:reply:${messageId}`)).toBe(5);
+    await writer.finish(messageId, { type: 'done', view: view('d0d1d2d3') });
+    expect(await following).toEqual([
+      { type: 'delta', seq: 3, delta: 'd3' },
+      { type: 'done', view: view('d0d1d2d3') },
+    ]);
+  });
+
   it('catches up a follower that joins the loop behind the read in flight, without a gap', async () => {
     const writer = instance();
     const reader = instance();

@@ -40,14 +40,21 @@ export interface ReplyFollow {
 const APPEND = 'replyStreamAppend';
 
 /**
- * KEYS: the stream, its meta hash. ARGV: MAXLEN, TTL (ms), then (type, seq, data) triples in order. Appends only to a
- * stream that open() created, so a write after expiry (or without open) cannot leave a key that never expires, and
- * every write pushes the expiry back, so a reply longer than the TTL stays followable. One call per message per
- * event-loop turn, however many deltas that turn produced.
+ * KEYS: the stream, its meta hash. ARGV: MAXLEN, TTL (ms), then '1' and the owner's userId, conversationId and
+ * clientMessageId when this call opens the stream (else '0' and three empty strings), then (type, seq, data)
+ * triples in order. Opening writes the meta hash and the marker entry that tells a replay from the very start
+ * apart from one whose head was trimmed. Otherwise it appends only to a stream that was opened, so a write after
+ * expiry cannot leave a key that never expires; every write pushes the expiry back, so a reply longer than the TTL
+ * stays followable.
  */
 const APPEND_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-for i = 3, #ARGV, 3 do
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[2], 'userId', ARGV[4], 'conversationId', ARGV[5], 'clientMessageId', ARGV[6])
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', 'open')
+elseif redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+for i = 7, #ARGV, 3 do
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[i], 'seq', ARGV[i + 1], 'data', ARGV[i + 2])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -56,7 +63,7 @@ return 1
 `;
 
 type AppendCommander = {
-  [APPEND](stream: string, meta: string, maxLen: number, ttlMs: number, ...triples: string[]): unknown;
+  [APPEND](stream: string, meta: string, maxLen: number, ttlMs: number, ...rest: string[]): unknown;
 };
 
 /** How long one XREAD waits: also the longest a new follower waits to be picked up by a running loop. */
@@ -67,6 +74,12 @@ const READ_COUNT = 500;
 const SWEEP_MS = 1000;
 const RETRY_MS = 500;
 const WARN_EVERY_MS = 10_000;
+
+/** A reply's writes not yet sent: its opening (owner and ids), then (type, seq, data) triples. */
+interface PendingWrites {
+  open: [userId: string, conversationId: string, clientMessageId: string] | null;
+  triples: string[];
+}
 
 interface Entry {
   id: string;
@@ -145,19 +158,25 @@ class Follower {
  * `...:meta`), capped at about CHAT_STREAM_MAX_EVENTS entries and expiring CHAT_STREAM_TTL_S after the last write, so
  * a client that reconnects to any api instance, or a second tab, can replay what it missed and follow the rest.
  *
- * Writes go through the shared client without waiting: deltas issued in one event-loop turn leave as one pipeline,
- * in order. Followers share ONE blocking connection per process: a loop XREADs every followed stream at once while
- * anyone follows, and stops when nobody does.
+ * Writes go through the shared client without waiting, one script call per reply per flush, all replies' calls in
+ * one pipeline: an opening leaves in the next event-loop turn (a client told the reply's id may follow it at once),
+ * deltas and tool events within CHAT_STREAM_FLUSH_MS (so a busy instance sends a few pipelines a second, not one
+ * per delta), an ending at once. Followers share ONE blocking connection per process: a loop XREADs every followed
+ * stream at once while anyone follows, and stops when nobody does.
  */
 @Injectable()
 export class ReplyStreams implements OnModuleDestroy {
   private readonly prefix: string;
   private readonly maxEvents: number;
   private readonly ttlMs: number;
+  private readonly flushMs: number;
 
-  /** messageId -> (type, seq, data) triples not yet sent. */
-  private pending = new Map<string, string[]>();
-  private flushScheduled: NodeJS.Immediate | null = null;
+  private pending = new Map<string, PendingWrites>();
+  private flushNow: NodeJS.Immediate | null = null;
+  private flushSoon: NodeJS.Timeout | null = null;
+  /** Resolves when the flush that will carry what is pending now has been answered. */
+  private nextFlush: Promise<void> | null = null;
+  private resolveNextFlush: (() => void) | null = null;
   private lastWriteWarnAt = 0;
 
   /** stream key -> its live followers in this process. */
@@ -174,6 +193,7 @@ export class ReplyStreams implements OnModuleDestroy {
     this.prefix = `${config.queue.prefix}:reply:`;
     this.maxEvents = config.chat.streamMaxEvents;
     this.ttlMs = config.chat.streamTtlS * 1000;
+    this.flushMs = config.chat.streamFlushMs;
     if (!(APPEND in redis)) redis.defineCommand(APPEND, { numberOfKeys: 2, lua: APPEND_SCRIPT });
   }
 
@@ -190,36 +210,15 @@ export class ReplyStreams implements OnModuleDestroy {
   }
 
   /**
-   * Starts a reply's stream. Never rejects: without Redis the reply still streams, only not resumably (logged).
-   * Need not be awaited before the first delta: its commands are sent first on the same connection.
+   * Starts a reply's stream; resolves once it is written. Never rejects: without Redis the reply still streams, only
+   * not resumably (logged). Need not be awaited before the first delta: both leave in the same script call.
    */
-  async open(
-    messageId: string,
-    meta: { userId: string; conversationId: string; clientMessageId: string },
-  ): Promise<void> {
-    const stream = this.streamKey(messageId);
-    const metaKey = this.metaKey(messageId);
-    try {
-      const results = await this.redis
-        .multi()
-        .hset(metaKey, {
-          userId: meta.userId,
-          conversationId: meta.conversationId,
-          clientMessageId: meta.clientMessageId,
-        })
-        .pexpire(metaKey, this.ttlMs)
-        // The marker tells a replay from the very start apart from one whose head was trimmed.
-        .xadd(stream, 'MAXLEN', '~', this.maxEvents, '*', 'type', 'open')
-        .pexpire(stream, this.ttlMs)
-        .exec();
-      const failed = results?.find(([err]) => err)?.[0];
-      if (failed) throw failed;
-    } catch (err) {
-      this.writeFailed(err);
-    }
+  open(messageId: string, meta: { userId: string; conversationId: string; clientMessageId: string }): Promise<void> {
+    this.writesOf(messageId).open = [meta.userId, meta.conversationId, meta.clientMessageId];
+    return this.schedule(true);
   }
 
-  /** Appends one delta; returns at once (sent with the others of this event-loop turn). */
+  /** Appends one delta; returns at once (sent within CHAT_STREAM_FLUSH_MS, with everything else pending). */
   delta(messageId: string, seq: number, delta: string): void {
     this.enqueue(messageId, 'delta', String(seq), delta);
   }
@@ -236,7 +235,7 @@ export class ReplyStreams implements OnModuleDestroy {
   async finish(messageId: string, end: ReplyEnd): Promise<void> {
     const data = JSON.stringify(end.type === 'done' ? end.view : end.error) ?? 'null';
     this.enqueue(messageId, end.type, '', data);
-    await this.flush();
+    await this.schedule(true);
   }
 
   /**
@@ -273,7 +272,7 @@ export class ReplyStreams implements OnModuleDestroy {
         clientMessageId: stored.clientMessageId,
       },
       truncated,
-      events: this.events(key, replay, ended ? null : cursor, signal),
+      events: this.events(key, replay, ended ? null : cursor, afterSeq, signal),
     };
   }
 
@@ -287,11 +286,16 @@ export class ReplyStreams implements OnModuleDestroy {
     this.reader = null;
   }
 
-  /** liveFrom: the id to follow after once the replay is given, or null when the replay holds the end. */
+  /**
+   * liveFrom: the id to follow after once the replay is given, or null when the replay holds the end. The live
+   * part is filtered by afterSeq too: the client may hold deltas its own connection got before they were written
+   * here (writes are batched for up to CHAT_STREAM_FLUSH_MS).
+   */
   private async *events(
     key: string,
     replay: ReplyEvent[],
     liveFrom: string | null,
+    afterSeq: number,
     signal?: AbortSignal,
   ): AsyncGenerator<ReplyEvent> {
     for (const event of replay) {
@@ -311,6 +315,7 @@ export class ReplyStreams implements OnModuleDestroy {
       for (;;) {
         const event = await follower.next();
         if (!event) return;
+        if (isOrdered(event) && event.seq <= afterSeq) continue;
         yield event;
         if (isEnd(event)) return;
       }
@@ -412,31 +417,65 @@ export class ReplyStreams implements OnModuleDestroy {
     });
   }
 
+  private writesOf(messageId: string): PendingWrites {
+    let writes = this.pending.get(messageId);
+    if (!writes) this.pending.set(messageId, (writes = { open: null, triples: [] }));
+    return writes;
+  }
+
   private enqueue(messageId: string, type: string, seq: string, data: string): void {
-    let batch = this.pending.get(messageId);
-    if (!batch) this.pending.set(messageId, (batch = []));
-    batch.push(type, seq, data);
-    this.flushScheduled ??= setImmediate(() => void this.flush());
+    this.writesOf(messageId).triples.push(type, seq, data);
+    void this.schedule(false);
+  }
+
+  /** When the pending writes leave: in the next event-loop turn (`now`), or within CHAT_STREAM_FLUSH_MS. */
+  private schedule(now: boolean): Promise<void> {
+    this.nextFlush ??= new Promise<void>((resolve) => {
+      this.resolveNextFlush = resolve;
+    });
+    if (now || this.flushMs === 0) {
+      if (this.flushSoon) clearTimeout(this.flushSoon);
+      this.flushSoon = null;
+      this.flushNow ??= setImmediate(() => void this.flush());
+    } else if (!this.flushNow && !this.flushSoon) {
+      this.flushSoon = setTimeout(() => void this.flush(), this.flushMs);
+    }
+    return this.nextFlush;
   }
 
   /** Sends everything pending as one pipeline; resolves once Redis has answered (never rejects). */
   private async flush(): Promise<void> {
-    if (this.flushScheduled) clearImmediate(this.flushScheduled);
-    this.flushScheduled = null;
-    if (this.pending.size === 0) return;
+    if (this.flushNow) clearImmediate(this.flushNow);
+    if (this.flushSoon) clearTimeout(this.flushSoon);
+    this.flushNow = null;
+    this.flushSoon = null;
+    const done = this.resolveNextFlush;
+    this.nextFlush = null;
+    this.resolveNextFlush = null;
     const batches = this.pending;
     this.pending = new Map();
-    const pipeline = this.redis.pipeline();
-    const append = pipeline as unknown as AppendCommander;
-    for (const [messageId, triples] of batches) {
-      append[APPEND](this.streamKey(messageId), this.metaKey(messageId), this.maxEvents, this.ttlMs, ...triples);
-    }
     try {
+      if (batches.size === 0) return;
+      const pipeline = this.redis.pipeline();
+      const append = pipeline as unknown as AppendCommander;
+      for (const [messageId, { open, triples }] of batches) {
+        const opening = open ? ['1', ...open] : ['0', '', '', ''];
+        append[APPEND](
+          this.streamKey(messageId),
+          this.metaKey(messageId),
+          this.maxEvents,
+          this.ttlMs,
+          ...opening,
+          ...triples,
+        );
+      }
       const results = await pipeline.exec();
       const failed = results?.find(([err]) => err)?.[0];
       if (failed) throw failed;
     } catch (err) {
       this.writeFailed(err);
+    } finally {
+      done?.();
     }
   }
 
