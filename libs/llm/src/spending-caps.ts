@@ -30,6 +30,11 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 return 0
 `;
 
+/** The script command defined on the shared client (sent by SHA, not as text on every call); the name is ours alone. */
+const RESERVE = 'spendingCapReserve';
+
+type ReserveCommand = { [RESERVE](key: string, ...args: (string | number)[]): Promise<unknown> };
+
 /** One counter a call is checked against and charged to. */
 interface CapLine {
   scope: CapScope;
@@ -83,7 +88,9 @@ export class SpendingCaps {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: AppLogger,
-  ) {}
+  ) {
+    if (!(RESERVE in redis)) redis.defineCommand(RESERVE, { numberOfKeys: 1, lua: RESERVE_SCRIPT });
+  }
 
   /**
    * Holds `reserved` against the user's caps for the task's feature, or throws SpendingCapError when one is already
@@ -104,9 +111,7 @@ export class SpendingCaps {
     const lines = this.linesFor(feature);
     const amounts = lines.map((l) => (l.unit === 'tokens' ? totalTokens(reserved) : micro));
     const refused = Number(
-      await this.redis.eval(
-        RESERVE_SCRIPT,
-        1,
+      await (this.redis as unknown as ReserveCommand)[RESERVE](
         key,
         expireAt,
         ...lines.flatMap((l, i) => [l.field, amounts[i], l.limit]),

@@ -20,15 +20,20 @@ export class ChatLimitsService {
   /** Counts the message; throws 429 `rate_limited` or `spending_cap_reached`. */
   async admit(userId: string): Promise<RateDecision> {
     const { rateLimit, rateWindowMs } = this.config.chat;
-    const decision = await this.limiter.consume('chat', userId, rateLimit, rateWindowMs);
-    if (!decision.allowed) {
+    // Both at once, one Redis round trip; the rate limit's answer comes first.
+    const [decision, caps] = await Promise.allSettled([
+      this.limiter.consume('chat', userId, rateLimit, rateWindowMs),
+      this.caps.assertAvailable(userId, 'chat'),
+    ]);
+    if (decision.status === 'rejected') throw decision.reason;
+    if (!decision.value.allowed) {
       throw new TooManyRequestsException(
-        decision.resetMs,
+        decision.value.resetMs,
         'rate_limited',
-        `Too many messages; try again in ${Math.ceil(decision.resetMs / 1000)} s`,
+        `Too many messages; try again in ${Math.ceil(decision.value.resetMs / 1000)} s`,
       );
     }
-    await this.caps.assertAvailable(userId, 'chat');
-    return decision;
+    if (caps.status === 'rejected') throw caps.reason;
+    return decision.value;
   }
 }

@@ -21,14 +21,26 @@ export const HISTORY_LIMIT = 60;
 /** Idle conversations fall out of Redis; the next turn reads them from MongoDB once. */
 const TTL_S = 24 * 3600;
 
+/** Script commands defined on the shared client (sent by SHA, not as text on every call); the names are ours alone. */
+const APPEND = 'conversationHistoryAppend';
+const MARK_TITLED = 'conversationMarkTitled';
+
+type ScriptCommands = {
+  [APPEND](key: string, recentKey: string, limit: number, ttlS: number, ...entries: string[]): Promise<unknown>;
+  [MARK_TITLED](key: string): Promise<unknown>;
+};
+
 /** Appends ARGV[3..] to the history only while the entry exists, keeps the newest ARGV[1], refreshes both TTLs. */
-const APPEND = `
+const APPEND_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 for i = 3, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1`;
+
+/** Only an entry that exists: a lone field would read as a conversation with no owner. */
+const MARK_TITLED_SCRIPT = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'titled', '1') end return 0`;
 
 /**
  * What a chat turn needs of its conversation before the model call (that it is the caller's, whether it is
@@ -45,7 +57,16 @@ export class ConversationCache {
     private readonly conversations: ConversationsRepository,
     private readonly messages: MessagesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    if (!(APPEND in redis)) {
+      redis.defineCommand(APPEND, { numberOfKeys: 2, lua: APPEND_SCRIPT });
+      redis.defineCommand(MARK_TITLED, { numberOfKeys: 1, lua: MARK_TITLED_SCRIPT });
+    }
+  }
+
+  private get scripts(): ScriptCommands {
+    return this.redis as unknown as ScriptCommands;
+  }
 
   /** The caller's conversation, or null when it does not exist or is someone else's (the caller answers 404). */
   async get(conversationId: string, userId: string): Promise<CachedConversation | null> {
@@ -71,25 +92,11 @@ export class ConversationCache {
   async append(conversationId: string, entries: HistoryEntry[]): Promise<void> {
     if (!entries.length) return;
     const key = this.key(conversationId);
-    await this.redis.eval(
-      APPEND,
-      2,
-      key,
-      `${key}:recent`,
-      HISTORY_LIMIT,
-      TTL_S,
-      ...entries.map((e) => JSON.stringify(e)),
-    );
+    await this.scripts[APPEND](key, `${key}:recent`, HISTORY_LIMIT, TTL_S, ...entries.map((e) => JSON.stringify(e)));
   }
 
   async markTitled(conversationId: string): Promise<void> {
-    const key = this.key(conversationId);
-    // Only an entry that exists: a lone field would read as a conversation with no owner.
-    await this.redis.eval(
-      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'titled', '1') end return 0",
-      1,
-      key,
-    );
+    await this.scripts[MARK_TITLED](this.key(conversationId));
   }
 
   async forget(conversationId: string): Promise<void> {
