@@ -194,8 +194,11 @@ export class LlmService {
     error: LlmError | null,
     stopped = false,
   ): Promise<void> {
-    await this.caps.settle(hold, charged);
-    await this.record(task, model, charged, started, error, stopped);
+    // Neither throws, and the caller waits on both: together, not one after the other.
+    await Promise.all([
+      this.caps.settle(hold, charged),
+      this.record(task, model, charged, started, error, stopped),
+    ]);
   }
 
   /**

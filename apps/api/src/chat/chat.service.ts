@@ -89,6 +89,8 @@ export interface TurnResult {
 interface StoredByTurn {
   message: boolean;
   conversation: boolean;
+  /** The cached history already has the turn (its reply's own write failed after). */
+  history?: boolean;
 }
 
 /** The conversation a turn answers in, as the prompt needs it. */
@@ -452,6 +454,7 @@ export class ChatService {
       .open(messageId, { userId: user.id, conversationId, clientMessageId })
       .catch((err: unknown) => this.logger.event('warn', 'chat.stream_open_failed', { messageId, error: err }));
     let seq = 0;
+    let remembered = false;
     try {
       const result = await this.answerer.answer({
         userId: user.id,
@@ -487,16 +490,22 @@ export class ChatService {
       if (writeError) throw writeError;
       // The user's own stop (or the deadline) is a stopped reply; a stop caused by a failed write was thrown above.
       const status = result.stopped ? 'stopped' : 'complete';
-      const closed = await this.messages.finishAssistant(toObjectId(messageId), {
-        status,
-        content: result.text,
-        ...result.usage,
-        tools: result.tools,
-        verification: result.verification,
-      });
-      if (closed) await this.conversations.recordMessages(conversationId, 1);
-      await this.remember(conversationId, question, result.text);
-      if (!conversation.titled && !result.stopped) await this.requestTitle(conversationId, user.id);
+      // All before the end is told, none waiting on another.
+      await Promise.all([
+        this.messages
+          .finishAssistant(toObjectId(messageId), {
+            status,
+            content: result.text,
+            ...result.usage,
+            tools: result.tools,
+            verification: result.verification,
+          })
+          .then((closed) => (closed ? this.conversations.recordMessages(conversationId, 1) : undefined)),
+        this.remember(conversationId, question, result.text).then(() => {
+          remembered = true;
+        }),
+        !conversation.titled && !result.stopped ? this.requestTitle(conversationId, user.id) : undefined,
+      ]);
       const done: TurnResult = {
         conversationId,
         clientMessageId,
@@ -512,7 +521,10 @@ export class ChatService {
       await this.endStream(messageId, { type: 'done', view: chatTurnView(done) });
       return done;
     } catch (err) {
-      const failure = await this.afterFailure(err, await written, user, conversationId, question, turn, stored);
+      const failure = await this.afterFailure(err, await written, user, conversationId, question, turn, {
+        ...stored,
+        history: remembered,
+      });
       if ('answer' in failure) return failure.answer(sink, signal);
       await this.endStream(messageId, {
         type: 'error',
@@ -579,7 +591,7 @@ export class ChatService {
       return { error: writeError };
     }
     await this.failReply(ids[0], conversationId, err instanceof LlmError ? err.message : 'Reply failed');
-    await this.remember(conversationId, question, '');
+    if (!stored.history) await this.remember(conversationId, question, '');
     return { error: err instanceof LlmError ? llmFailureToHttp(err) : err };
   }
 
