@@ -27,7 +27,7 @@ function slowAccounts(delayMs: Record<string, number>, failing: string[] = []): 
 
 function guardWith(auth: AuthService): JwtAuthGuard {
   const config = { auth: { jwtSecret: SECRET, maxTokenLifetimeS: 3600, issuer: null, audience: null } } as AppConfig;
-  const strategy = new JwtStrategy(config, new TokenVerifier(config), auth);
+  const strategy = new JwtStrategy(new TokenVerifier(config), auth);
   return new JwtAuthGuard({ getAllAndOverride: () => false } as unknown as Reflector, strategy);
 }
 

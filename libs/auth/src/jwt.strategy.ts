@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { APP_CONFIG, AppConfig } from '@app/config';
 import { MainBackendClaims } from './auth-user';
 import { AuthService } from './auth.service';
 import { TokenVerifier } from './token-verifier';
@@ -13,11 +12,12 @@ import { TokenVerifier } from './token-verifier';
  */
 @Injectable()
 export class JwtStrategy extends Strategy {
-  constructor(@Inject(APP_CONFIG) config: AppConfig, tokens: TokenVerifier, auth: AuthService) {
+  constructor(tokens: TokenVerifier, auth: AuthService) {
     super(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKey: config.auth.jwtSecret,
+        // passport-jwt hands it to jsonwebtoken as is; its types predate key objects.
+        secretOrKey: tokens.key as unknown as string,
         ...tokens.options,
         ignoreExpiration: false,
       },

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import * as jwt from 'jsonwebtoken';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -20,8 +21,14 @@ export interface TokenVerifyOptions {
 @Injectable()
 export class TokenVerifier {
   readonly options: TokenVerifyOptions;
+  /**
+   * The shared secret as a key object, made once: given the string, jsonwebtoken makes one on every verification,
+   * which was a tenth of the api's CPU under load.
+   */
+  readonly key: KeyObject;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.key = createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8'));
     const { issuer, audience } = config.auth;
     this.options = {
       algorithms: ACCEPTED_ALGORITHMS,
@@ -32,7 +39,7 @@ export class TokenVerifier {
 
   verify(token: string): MainBackendClaims {
     try {
-      const payload = jwt.verify(token, this.config.auth.jwtSecret, this.options);
+      const payload = jwt.verify(token, this.key, this.options);
       if (typeof payload === 'string') throw new AuthError(401, 'token_invalid', 'Token payload must be a JSON object');
       return this.checkLifetime(payload as MainBackendClaims);
     } catch (err) {

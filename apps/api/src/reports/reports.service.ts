@@ -68,14 +68,21 @@ export class ReportsService {
     params: ReportParams | null,
   ): Promise<RequestOutcome | null> {
     const variant = reportVariant(params);
-    const active = await this.reports.findActive(userId, type, variant);
-    if (active && (await this.stillQueued(active))) return { kind: 'in-progress', report: active };
+    // Three independent reads at once; their answers are still taken in this order.
+    const [active, version, capsLeft] = await Promise.allSettled([
+      this.reports.findActive(userId, type, variant),
+      this.dataVersion(userId),
+      // A new report is a model call: none is queued for a user whose cap is spent.
+      this.caps.assertAvailable(userId, 'reports'),
+    ]);
+    if (active.status === 'rejected') throw active.reason;
+    if (active.value && (await this.stillQueued(active.value))) return { kind: 'in-progress', report: active.value };
 
-    const dataVersion = await this.dataVersion(userId);
+    if (version.status === 'rejected') throw version.reason;
+    const dataVersion = version.value;
     const cached = dataVersion ? await this.reusable(userId, type, dataVersion, variant) : null;
     if (cached) return { kind: 'cached', report: cached };
-    // A new report is a model call: none is queued for a user whose cap is spent.
-    await this.caps.assertAvailable(userId, 'reports');
+    if (capsLeft.status === 'rejected') throw capsLeft.reason;
 
     const created = await this.reports.createQueued(userId, type, dataVersion, params);
     // Another request holds the slot: its report is this one. Gone already: look again.
