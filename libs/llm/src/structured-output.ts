@@ -2,7 +2,26 @@ import Ajv, { ValidateFunction } from 'ajv';
 import { LlmError } from './llm-error';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new WeakMap<object, ValidateFunction>();
+/**
+ * Compiled validators by schema text. Report, tip and alert schemas list the sheet's fact keys, so each call builds
+ * a new schema object, but users' sheets repeat the same key sets: compiling once per key set, not once per call,
+ * took the biggest single cost off a report job. The oldest goes first past the cap.
+ */
+const compiled = new Map<string, ValidateFunction>();
+const COMPILED_SCHEMAS = 256;
+
+function validatorFor(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    // Ajv keeps every schema object it compiled; ours are new objects each call, so only this cache holds them.
+    ajv.removeSchema(schema);
+    compiled.set(key, validate);
+    if (compiled.size > COMPILED_SCHEMAS) compiled.delete(compiled.keys().next().value!);
+  }
+  return validate;
+}
 
 /** Parses and validates a model answer against the task's JSON schema; either the value or an invalid_output error. */
 export function parseStructured<T>(content: string | null | undefined, schema: object): T {
@@ -13,11 +32,7 @@ export function parseStructured<T>(content: string | null | undefined, schema: o
   } catch {
     throw new LlmError('invalid_output', 'Model answer was not valid JSON');
   }
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
+  const validate = validatorFor(schema);
   if (!validate(value)) {
     const first = validate.errors?.[0];
     throw new LlmError(

@@ -55,17 +55,21 @@ export class ReportProcessor extends WorkerHost {
   ): Promise<ReportResult> {
     const reportId = String(report._id);
     const { context } = await this.finance.current(userId);
-    await this.step(job, report, REPORT_PROGRESS.contextLoaded);
-
     const figures = buildReportFigures(report.type, context, { whatIf: report.params ?? null });
-    await this.reports.saveFigures(reportId, figures, figuresFingerprint(figures), REPORT_PROGRESS.figuresStored);
+    // Stored progress only moves forward (ReportsRepository), so the steps' writes need not wait for each other.
+    await Promise.all([
+      this.step(job, report, REPORT_PROGRESS.contextLoaded),
+      this.reports.saveFigures(reportId, figures, figuresFingerprint(figures), REPORT_PROGRESS.figuresStored),
+    ]);
     await this.announce(job, report, REPORT_PROGRESS.figuresStored);
 
     const previousProblem = report.lastErrorKind === 'invalid_output' ? report.lastError : null;
     const words = await this.writer.write({ userId, figures, previousProblem, signal: deadline });
-    await this.step(job, report, REPORT_PROGRESS.answered);
-
-    if (await this.reports.complete(reportId, words)) {
+    const [, completed] = await Promise.all([
+      this.step(job, report, REPORT_PROGRESS.answered),
+      this.reports.complete(reportId, words),
+    ]);
+    if (completed) {
       this.events.toUser(userId, 'report:done', { id: reportId, type: report.type, status: 'completed', error: null });
     }
     return { status: 'completed' };
@@ -97,8 +101,7 @@ export class ReportProcessor extends WorkerHost {
   }
 
   private async step(job: Job, report: ReportDoc, progress: number): Promise<void> {
-    await this.reports.setProgress(String(report._id), progress);
-    await this.announce(job, report, progress);
+    await Promise.all([this.reports.setProgress(String(report._id), progress), this.announce(job, report, progress)]);
   }
 
   private async announce(job: Job, report: ReportDoc, progress: number): Promise<void> {
