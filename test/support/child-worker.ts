@@ -9,11 +9,14 @@ export interface ChildWorker {
   stop(): Promise<void>;
 }
 
-/** Starts a worker process with the given environment and waits until its processors are running. */
-export async function startChildWorker(env: Record<string, string>): Promise<ChildWorker> {
+/**
+ * Starts a worker process with the given environment and waits until its processors are running. nodeFlags go to
+ * node itself (a benchmark's CPU profile).
+ */
+export async function startChildWorker(env: Record<string, string>, nodeFlags: string[] = []): Promise<ChildWorker> {
   const child = spawn(
     process.execPath,
-    [path.join(__dirname, '..', '..', 'tools', 'run-ts.js'), path.join(__dirname, 'worker-process.ts')],
+    [...nodeFlags, path.join(__dirname, '..', '..', 'tools', 'run-ts.js'), path.join(__dirname, 'worker-process.ts')],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -25,6 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Redis from 'ioredis';
 import { io, Socket } from 'socket.io-client';
 import { loadConfig } from '@app/config';
 import { QUEUES } from '@app/queue';
@@ -39,7 +40,7 @@ import { cpuSecondsBetween, histogramBetween, maxBucket, scrape } from './promet
 import { processCpuSeconds } from './process-cpu';
 import { seedLedgerUsers } from './seed-ledger';
 import { spawnTestMongo } from './spawn-mongo';
-import { killOnExit, spawnTs } from './spawn-ts';
+import { cpuProfileFlags, killOnExit, spawnTs } from './spawn-ts';
 
 const SOCKET_COUNTS = intListEnv('BENCH_SOCKETS', [20, 200]);
 const MESSAGES = intEnv('BENCH_MESSAGES', 5);
@@ -61,6 +62,8 @@ interface Setup {
   auth(i: number): Record<string, string>;
   /** The test MongoDB's process, when it runs in one we started: its CPU time per turn is reported too. */
   mongoPid?: number;
+  /** Redis's process, when it runs on this machine: shared by both setups, so its CPU time per turn is told too. */
+  redisPid?: number;
   /** Waits for background work the warm-up started (our conversation titles) so it is not measured. */
   settle(): Promise<void>;
 }
@@ -75,6 +78,9 @@ interface SetupResult {
   messagesPerSec: number;
   cpuMsPerTurn: number | null;
   mongoCpuMsPerTurn: number | null;
+  redisCpuMsPerTurn: number | null;
+  /** This process: the sockets' clients and the fake model. A saturated load generator inflates both setups' TTFT. */
+  loadGeneratorCpuMsPerTurn: number | null;
   roundTripsBeforeModel: { mean: number; maxBucket: number | null; turns: number } | null;
 }
 
@@ -123,6 +129,10 @@ function connectAll(url: string, count: number, auth: (i: number) => Record<stri
 
 const errorText = (o: Outcome) => ('error' in o ? o.error : null);
 
+/** CPU ms per turn between two readings of a process's CPU seconds (null when either is unknown). */
+const msPerTurn = (before: number | null, after: number | null, turns: number): number | null =>
+  before !== null && after !== null && turns > 0 ? round(((after - before) * 1000) / turns, 2) : null;
+
 async function measure(setup: Setup, count: number, tag: string): Promise<SetupResult> {
   const sockets = await connectAll(setup.url, count, setup.auth);
   const warm = await Promise.all(
@@ -134,6 +144,8 @@ async function measure(setup: Setup, count: number, tag: string): Promise<SetupR
 
   const before = await scrape(setup.metrics.url, setup.metrics.token);
   const mongoBefore = processCpuSeconds(setup.mongoPid);
+  const redisBefore = processCpuSeconds(setup.redisPid);
+  const loadBefore = processCpuSeconds(process.pid);
   const started = performance.now();
   const outcomes = (
     await Promise.all(
@@ -151,6 +163,8 @@ async function measure(setup: Setup, count: number, tag: string): Promise<SetupR
   ).flat();
   const seconds = (performance.now() - started) / 1000;
   const mongoAfter = processCpuSeconds(setup.mongoPid);
+  const redisAfter = processCpuSeconds(setup.redisPid);
+  const loadAfter = processCpuSeconds(process.pid);
   const after = await scrape(setup.metrics.url, setup.metrics.token);
   sockets.forEach((s) => s.disconnect());
 
@@ -184,10 +198,9 @@ async function measure(setup: Setup, count: number, tag: string): Promise<SetupR
     messagesPerSec: round(overheads.length / seconds),
     // Every turn sent, failed ones included: the CPU time covers them all.
     cpuMsPerTurn: cpu !== null ? round((cpu * 1000) / outcomes.length, 2) : null,
-    mongoCpuMsPerTurn:
-      mongoBefore !== null && mongoAfter !== null
-        ? round(((mongoAfter - mongoBefore) * 1000) / outcomes.length, 2)
-        : null,
+    mongoCpuMsPerTurn: msPerTurn(mongoBefore, mongoAfter, outcomes.length),
+    redisCpuMsPerTurn: msPerTurn(redisBefore, redisAfter, outcomes.length),
+    loadGeneratorCpuMsPerTurn: msPerTurn(loadBefore, loadAfter, outcomes.length),
     roundTripsBeforeModel:
       trips && trips.count > 0
         ? { mean: round(trips.sum / trips.count, 2), maxBucket: maxBucket(trips), turns: trips.count }
@@ -262,7 +275,7 @@ const show = (v: number | null | undefined) => (v == null ? 'n/a' : String(v));
 async function measureOurs(
   count: number,
   infra: Parameters<typeof testEnv>[0],
-  mongoPid: number | undefined,
+  pids: { mongoPid?: number; redisPid?: number },
 ): Promise<SetupResult> {
   const metricsToken = randomBytes(16).toString('hex');
   const env = asDeployed(
@@ -283,7 +296,7 @@ async function measureOurs(
     ...env,
     METRICS_TOKEN: metricsToken,
   });
-  const worker = await startChildWorker(env);
+  const worker = await startChildWorker(env, cpuProfileFlags());
   killOnExit(worker.process);
   try {
     return await measure(
@@ -294,7 +307,7 @@ async function measureOurs(
         metrics: { url: api.ready.url, token: metricsToken },
         auth: (i) => ({ token: signMainBackendToken({ id: users[i]._id.toHexString() }) }),
         settle: () => waitForQueueIdle(env, QUEUES.titles),
-        mongoPid,
+        ...pids,
       },
       count,
       `o${count}`,
@@ -307,12 +320,28 @@ async function measureOurs(
   }
 }
 
+/** The Redis server's pid when it runs on this machine (its CPU time is then readable from /proc), else undefined. */
+async function localRedisPid(url: string): Promise<number | undefined> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
+    const host = new URL(url).hostname;
+    return pid && ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? pid : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const [mongo, redis, model] = await Promise.all([
     spawnTestMongo(),
     testRedisUrl(),
     startFakeOpenAI({ responder: () => ({ content: REPLY, delayMs: MODEL_DELAY_MS, chunkDelayMs: 0 }) }),
   ]);
+  const redisPid = await localRedisPid(redis.url);
   const relay = await spawnTs<{ ready: true; url: string }>(path.join(__dirname, 'relay-process.ts'), {
     OPENAI_BASE_URL: model.baseURL,
   });
@@ -323,7 +352,11 @@ async function main(): Promise<void> {
 
   const runs: { sockets: number; ours: SetupResult; relay: SetupResult }[] = [];
   for (const count of SOCKET_COUNTS) {
-    const ours = await measureOurs(count, { mongoUri: mongo.uri, redisUrl: redis.url, model }, mongo.pid);
+    const ours = await measureOurs(
+      count,
+      { mongoUri: mongo.uri, redisUrl: redis.url, model },
+      { mongoPid: mongo.pid, redisPid },
+    );
     const bare = await measure(
       {
         name: 'relay',
@@ -332,6 +365,7 @@ async function main(): Promise<void> {
         metrics: { url: relay.ready.url },
         auth: () => ({}),
         settle: async () => undefined,
+        redisPid,
       },
       count,
       `r${count}`,
@@ -351,6 +385,8 @@ async function main(): Promise<void> {
           'messages/s': show(x.messagesPerSec),
           'CPU ms per turn': show(x.cpuMsPerTurn),
           'MongoDB CPU ms per turn': name === 'relay' ? '-' : show(x.mongoCpuMsPerTurn),
+          'Redis CPU ms per turn': show(x.redisCpuMsPerTurn),
+          'load generator CPU ms per turn': show(x.loadGeneratorCpuMsPerTurn),
           'Mongo round trips before model (mean / max <=)':
             name === 'relay'
               ? '-'

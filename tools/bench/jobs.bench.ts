@@ -37,7 +37,7 @@ import { cpuSecondsBetween, scrape } from './prometheus-text';
 import { processCpuSeconds } from './process-cpu';
 import { seedLedgerUsers } from './seed-ledger';
 import { spawnTestMongo } from './spawn-mongo';
-import { killOnExit, spawnTs } from './spawn-ts';
+import { cpuProfileFlags, killOnExit, spawnTs } from './spawn-ts';
 
 const JOBS = intEnv('BENCH_JOBS', 400);
 const CLIENTS = intEnv('BENCH_CLIENTS', 40);
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     const left = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return ids.length - Object.values(left).reduce((a, b) => a + b, 0);
   };
-  const worker = await startChildWorker(env);
+  const worker = await startChildWorker(env, cpuProfileFlags());
   killOnExit(worker.process);
   const drainStarted = performance.now();
   const workerCpuBefore = processCpuSeconds(worker.process.pid);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { killOnExit } from './spawn-ts';
+import { cpuProfileFlags, killOnExit } from './spawn-ts';
 
 /**
  * Starts mongo-process.ts as a child and resolves with its URI once it is listening. `pid` is the process whose CPU
@@ -10,7 +10,7 @@ import { killOnExit } from './spawn-ts';
 export async function spawnTestMongo(): Promise<{ uri: string; kind: string; pid?: number; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [path.join(__dirname, '..', 'run-ts.js'), path.join(__dirname, 'mongo-process.ts')],
+    [...cpuProfileFlags(), path.join(__dirname, '..', 'run-ts.js'), path.join(__dirname, 'mongo-process.ts')],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   killOnExit(child);

@@ -21,6 +21,12 @@ export function killOnExit(child: ChildProcess): void {
   child.once('exit', () => process.off('exit', kill));
 }
 
+/** BENCH_CPU_PROF=<dir>: each server process writes a V8 CPU profile there when it exits (Chrome DevTools opens it). */
+export function cpuProfileFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /**
  * Runs a TypeScript file in its own process (through tools/run-ts.js) and resolves once it prints a line starting
  * with `{"ready":true`. Benchmarks use it so each measured server has a core's worth of CPU of its own and its CPU
@@ -31,9 +37,7 @@ export async function spawnTs<R extends { ready: true }>(
   script: string,
   env: Record<string, string>,
 ): Promise<TsChild<R>> {
-  // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(__dirname, '..', 'run-ts.js'), script], {
+  const child = spawn(process.execPath, [...cpuProfileFlags(), path.join(__dirname, '..', 'run-ts.js'), script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
