@@ -106,8 +106,9 @@ describe('fault: an api instance is killed mid-reply', () => {
     });
     const orphan = await messages.findOne({ _id: replyId });
     expect(orphan).toMatchObject({ conversationId, role: 'assistant', status: 'streaming', replyTo: userMessageId });
+    // Both are counted when they are stored, as the message page lists them, the reply being written included.
     expect(await s.db.collection('conversations').findOne({ _id: conversationId })).toMatchObject({
-      messageCount: 1,
+      messageCount: 2,
     });
 
     // No resend: a worker's sweep alone closes the orphan, once it is CHAT_REPLY_LOST_AFTER_MS old.
@@ -120,7 +121,7 @@ describe('fault: an api instance is killed mid-reply', () => {
     );
     expect(closed).toMatchObject({ status: 'failed', error: INTERRUPTED_REPLY, content: '' });
     expect(closed!.updatedAt.getTime() - orphan!.createdAt.getTime()).toBeGreaterThanOrEqual(LOST_AFTER_MS);
-    // Counted once, as the api counts a reply it fails itself, however many sweeps run after.
+    // Counted once, when it was stored, however many sweeps close it.
     expect(await worker.get(RecoverySweep).sweep()).toMatchObject({ interrupted: 0 });
     const conversation = await timedRequest(s, 'GET', `/conversations/${ack.conversationId}`);
     expect(conversation.body).toMatchObject({ id: ack.conversationId, messageCount: 2 });

@@ -100,6 +100,13 @@ interface TurnConversation {
   history: HistoryEntry[];
 }
 
+/**
+ * A turn stores the user's message and its reply's placeholder, and counts both in the conversation at once: the
+ * conversation's messageCount is what its message page lists, a reply being written included, and a turn costs
+ * one conversation write instead of two.
+ */
+const TURN_MESSAGES = 2;
+
 /** What a turn's prompt and checks take from the user's snapshot. */
 interface Grounding {
   compact: string;
@@ -292,10 +299,10 @@ export class ChatService {
       created
         ? this.conversations.create(user.id, detectLanguage(text)?.tag ?? null, {
             _id: conversationId,
-            messageCount: 1,
+            messageCount: TURN_MESSAGES,
             at,
           })
-        : this.conversations.recordMessages(claim.conversationId, 1, at),
+        : this.conversations.recordMessages(claim.conversationId, TURN_MESSAGES, at),
       created ? this.cache.created(claim.conversationId, user.id) : Promise.resolve(),
     ]);
     const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
@@ -367,7 +374,7 @@ export class ChatService {
     }
     // Its instance died mid-reply: close the orphan so it stops reading as "streaming", then answer again.
     if (reply?.status === 'streaming')
-      await this.failReply(reply._id, String(message.conversationId), 'Reply was interrupted');
+      await this.failReply(reply._id, 'Reply was interrupted');
     return null;
   }
 
@@ -389,13 +396,16 @@ export class ChatService {
     const claim = { conversationId, userMessageId: String(earlier._id), messageId: String(messageId), at: Date.now() };
     await this.claims.replace(user.id, clientMessageId, claim);
     sink.accepted({ ...claim, clientMessageId, created: false, duplicate: false });
-    const persisted = this.messages.startAssistant({
-      _id: messageId,
-      conversationId: earlier.conversationId,
-      userId: user.id,
-      replyTo: earlier._id,
-      model: this.llm.modelFor('chat'),
-    });
+    const persisted = Promise.all([
+      this.messages.startAssistant({
+        _id: messageId,
+        conversationId: earlier.conversationId,
+        userId: user.id,
+        replyTo: earlier._id,
+        model: this.llm.modelFor('chat'),
+      }),
+      this.conversations.recordMessages(conversationId, 1, new Date(claim.at)),
+    ]).then(() => undefined);
     // The history may already end with this message (stored when its first reply failed): it is the question now.
     const [newest, ...older] = conversation.history;
     const history = newest?.role === 'user' && newest.content === earlier.content ? older : conversation.history;
@@ -490,17 +500,16 @@ export class ChatService {
       if (writeError) throw writeError;
       // The user's own stop (or the deadline) is a stopped reply; a stop caused by a failed write was thrown above.
       const status = result.stopped ? 'stopped' : 'complete';
-      // All before the end is told, none waiting on another.
+      // All before the end is told, none waiting on another. The reply was counted in its conversation when its
+      // placeholder was stored.
       await Promise.all([
-        this.messages
-          .finishAssistant(toObjectId(messageId), {
-            status,
-            content: result.text,
-            ...result.usage,
-            tools: result.tools,
-            verification: result.verification,
-          })
-          .then((closed) => (closed ? this.conversations.recordMessages(conversationId, 1) : undefined)),
+        this.messages.finishAssistant(toObjectId(messageId), {
+          status,
+          content: result.text,
+          ...result.usage,
+          tools: result.tools,
+          verification: result.verification,
+        }),
         this.remember(conversationId, question, result.text).then(() => {
           remembered = true;
         }),
@@ -570,7 +579,7 @@ export class ChatService {
       // taken back.
       await this.discardTurn(user.id, conversationId, ids, { message: false, conversation: stored.conversation });
       if (!stored.conversation)
-        await this.conversations.recordMessages(conversationId, -1, new Date(0)).catch(() => undefined);
+        await this.conversations.recordMessages(conversationId, -TURN_MESSAGES, new Date(0)).catch(() => undefined);
       await this.claims.release(user.id, turn.clientMessageId).catch(() => undefined);
       const earlier = writeError.message_;
       return {
@@ -586,11 +595,11 @@ export class ChatService {
     }
     if (writeError) {
       // The message may not be stored: the client may send it again.
-      await this.failReply(ids[0], conversationId, 'Could not store the message');
+      await this.failReply(ids[0], 'Could not store the message');
       if (stored.message) await this.claims.release(user.id, turn.clientMessageId).catch(() => undefined);
       return { error: writeError };
     }
-    await this.failReply(ids[0], conversationId, err instanceof LlmError ? err.message : 'Reply failed');
+    await this.failReply(ids[0], err instanceof LlmError ? err.message : 'Reply failed');
     if (!stored.history) await this.remember(conversationId, question, '');
     return { error: err instanceof LlmError ? llmFailureToHttp(err) : err };
   }
@@ -629,19 +638,17 @@ export class ChatService {
       }
       await this.messages.discard(stored.message ? [replyId, messageId] : [replyId]);
       // The epoch leaves lastMessageAt (a $max) as it was.
-      if (stored.message) await this.conversations.recordMessages(conversationId, -1, new Date(0));
+      await this.conversations.recordMessages(conversationId, stored.message ? -TURN_MESSAGES : -1, new Date(0));
     } catch {
-      await this.failReply(replyId, conversationId, 'Reply was refused');
+      await this.failReply(replyId, 'Reply was refused');
     }
   }
 
   /** Best effort: the caller is already reporting an error, which this must not replace. */
-  private async failReply(messageId: Types.ObjectId, conversationId: string, reason: string): Promise<void> {
-    const closed = await this.messages
+  private async failReply(messageId: Types.ObjectId, reason: string): Promise<void> {
+    await this.messages
       .finishAssistant(messageId, { status: 'failed', content: '', inputTokens: 0, outputTokens: 0, error: reason })
       .catch(() => false);
-    // Counted once, by whoever closed it (the worker's sweep may have, meanwhile).
-    if (closed) await this.conversations.recordMessages(conversationId, 1).catch(() => undefined);
   }
 
   /** Naming is best effort: a queue hiccup must not fail the user's answer. */

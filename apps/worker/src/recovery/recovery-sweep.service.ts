@@ -3,7 +3,6 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
-  ConversationsRepository,
   ExpenseParsesRepository,
   ReportsRepository,
   UnfinishedWorkRepository,
@@ -41,7 +40,6 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly unfinished: UnfinishedWorkRepository,
     private readonly parses: ExpenseParsesRepository,
-    private readonly conversations: ConversationsRepository,
     private readonly reports: ReportsRepository,
     private readonly events: UserEventsPublisher,
     @InjectQueue(QUEUES.expenseParsing) private readonly parseQueue: Queue<ExpenseParseJobData>,
@@ -101,18 +99,12 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
     return counts;
   }
 
-  /**
-   * A reply's placeholder is not counted in its conversation's messageCount until the reply ends; the api counts a
-   * reply it fails itself, so an interrupted one is counted here, by whichever closer changed it. Its time is when
-   * the reply started, so an old conversation does not jump to the top of the list.
-   */
+  /** A reply's placeholder was counted in its conversation's messageCount when the api stored it. */
   private async interruptLostReplies(now: Date): Promise<number> {
     const before = new Date(now.getTime() - this.config.chat.replyLostAfterMs);
     let interrupted = 0;
     for (const reply of await this.unfinished.staleReplies(before, BATCH)) {
-      if (!(await this.unfinished.interruptReply(reply._id, before, INTERRUPTED_REPLY))) continue;
-      await this.conversations.recordMessages(String(reply.conversationId), 1, reply.createdAt);
-      interrupted++;
+      if (await this.unfinished.interruptReply(reply._id, before, INTERRUPTED_REPLY)) interrupted++;
     }
     if (interrupted) this.logger.event('warn', 'recovery.replies_interrupted', { count: interrupted });
     return interrupted;
