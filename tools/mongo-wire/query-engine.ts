@@ -8,6 +8,7 @@ import type { Document } from 'bson';
 import { Aggregator, Context, ProcessingMode, Query } from 'mingo';
 import type * as MingoCore from 'mingo/types/core';
 import { CommandError } from './errors';
+import { equalityPredicate } from './fast-filter';
 import { offsetFor, rewriteTimezones, TZ_OFFSET_OPERATOR } from './timezones';
 import { cloneDoc, isPlainObject, matchView, toInteger, toMingoValue, type Doc } from './values';
 
@@ -87,8 +88,12 @@ export function compileFilter(filter: unknown, opts?: EngineOptions): Predicate 
   if (!isPlainObject(filter))
     throw new CommandError('TypeMismatch', `filter must be an object, found ${typeof filter}`);
   if (Object.keys(filter).length === 0) return () => true;
-  const query = new Query(prepare(filter), mingoOptions(opts));
-  return (doc) => query.test(matchView(doc));
+  const slow = (): Predicate => {
+    const query = new Query(prepare(filter), mingoOptions(opts));
+    return (doc) => query.test(matchView(doc));
+  };
+  // Building a mingo Query costs more than most commands' whole work; plain equality filters skip it.
+  return equalityPredicate(filter, slow) ?? slow();
 }
 
 /** Validates a sort spec and normalises directions to 1/-1. */

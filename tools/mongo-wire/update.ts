@@ -6,6 +6,7 @@
  */
 import { update as mingoUpdate } from 'mingo';
 import { CommandError } from './errors';
+import { applySimpleOperators } from './fast-update';
 import { resolveWideArithmetic } from './numeric-updates';
 import { compileFilter, runPipeline } from './query-engine';
 import {
@@ -124,6 +125,11 @@ export function applyUpdate(doc: Doc, u: unknown, ctx: UpdateContext, inserting 
 
 function applyOperators(doc: Doc, modifier: Doc, ctx: UpdateContext, inserting: boolean): Doc {
   const { $setOnInsert, ...rest } = modifier;
+  // Upserts and array filters always take mingo's updater; so does anything the fast path does not apply exactly.
+  if (!inserting && !ctx.arrayFilters?.length) {
+    const fast = applySimpleOperators(doc, rest);
+    if (fast) return fast;
+  }
   const next = cloneDoc(doc);
   const ops = dedupeAddToSetEach(resolveWideArithmetic(next, resolvePositional(next, rest, ctx.filter)));
   const arrayFilters = ctx.arrayFilters ?? [];
