@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, type QueryFilter, Types } from 'mongoose';
 import type { ReportType } from '@app/finance';
 import { Cursor, olderThan, Page, toPage } from './cursor';
-import { toObjectId } from './object-id';
+import { isObjectIdHex, toObjectId } from './object-id';
 import {
   activeSlot,
   ReportDoc,
@@ -139,11 +139,19 @@ export class ReportsRepository {
     return toPage(rows, limit, (r) => r.createdAt);
   }
 
-  /** Marks an attempt as started; null when the report is already final (a duplicate or late delivery). */
-  async start(id: string, progress: number): Promise<ReportDoc | null> {
+  /**
+   * Marks an attempt as started; null when the report is already final (a duplicate or late delivery), or is not
+   * `ownerId`'s when that is given.
+   */
+  async start(id: string, progress: number, ownerId?: string): Promise<ReportDoc | null> {
+    if (ownerId !== undefined && !isObjectIdHex(ownerId)) return null;
     // A job's steps go through the driver (updatedAt set as mongoose would): they are most of a report job's writes.
     const found = await this.reports.collection.findOneAndUpdate(
-      { _id: toObjectId(id), status: { $in: UNFINISHED } },
+      {
+        _id: toObjectId(id),
+        status: { $in: UNFINISHED },
+        ...(ownerId !== undefined ? { userId: toObjectId(ownerId) } : {}),
+      },
       { $set: { status: 'running', progress, startedAt: new Date(), updatedAt: new Date() }, $inc: { attempts: 1 } },
       { returnDocument: 'after', includeResultMetadata: false },
     );

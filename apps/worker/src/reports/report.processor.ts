@@ -14,6 +14,11 @@ export const REPORT_PROGRESS = { started: 10, contextLoaded: 30, figuresStored: 
 
 type ReportResult = { status: ReportDoc['status'] | 'missing' };
 
+/** The owner a job's data names, if it names one (compared, never trusted: see verifyJobOwner). */
+function claimedOwner(data: ReportJobData): string | undefined {
+  return typeof data?.userId === 'string' ? data.userId : undefined;
+}
+
 @Processor(QUEUES.reports)
 export class ReportProcessor extends WorkerHost {
   constructor(
@@ -34,14 +39,20 @@ export class ReportProcessor extends WorkerHost {
    */
   async process(job: Job<ReportJobData>): Promise<ReportResult> {
     const reportId = recordIdOf(job.data, 'reportId');
-    const stored = await this.reports.findById(reportId);
-    if (!stored) return { status: 'missing' };
-    const owner = verifyJobOwner(job.data, stored.userId, 'report');
-    const report = await this.reports.start(reportId, REPORT_PROGRESS.started);
-    if (!report) return { status: (await this.reports.findById(reportId))?.status ?? 'missing' };
+    // Started in one round trip, and only if it is the owner the job data claims, when it claims one.
+    const report = await this.reports.start(reportId, REPORT_PROGRESS.started, claimedOwner(job.data));
+    if (!report) {
+      // Missing, already final, or not the claimed owner's (which verifyJobOwner refuses).
+      const stored = await this.reports.findById(reportId);
+      if (!stored) return { status: 'missing' };
+      verifyJobOwner(job.data, stored.userId, 'report');
+      return { status: stored.status };
+    }
+    const owner = verifyJobOwner(job.data, report.userId, 'report');
     const deadline = AbortSignal.timeout(this.config.queue.jobTimeoutMs);
-    await this.announce(job, report, REPORT_PROGRESS.started);
-    return runJob(job, () => this.generate(job, report, owner, deadline), {
+    // Told while the figures are read; the job's progress updates share one connection, so they stay in order.
+    const announced = this.announce(job, report, REPORT_PROGRESS.started);
+    return runJob(job, () => this.generate(job, report, owner, deadline, announced), {
       onRetry: (failure) => this.awaitRetry(report, failure),
       onFinalFailure: (failure) => this.fail(report, failure.reason),
     });
@@ -52,12 +63,14 @@ export class ReportProcessor extends WorkerHost {
     report: ReportDoc,
     userId: string,
     deadline: AbortSignal,
+    announced: Promise<void>,
   ): Promise<ReportResult> {
     const reportId = String(report._id);
     const { context } = await this.finance.current(userId);
     const figures = buildReportFigures(report.type, context, { whatIf: report.params ?? null });
     // Stored progress only moves forward (ReportsRepository), so the steps' writes need not wait for each other.
     await Promise.all([
+      announced,
       this.step(job, report, REPORT_PROGRESS.contextLoaded),
       this.reports.saveFigures(reportId, figures, figuresFingerprint(figures), REPORT_PROGRESS.figuresStored),
     ]);
