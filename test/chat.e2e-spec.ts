@@ -430,7 +430,9 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ conversationId: id, text: 'hi' }),
     });
-    expect(await sse.text()).toContain('"status":404');
+    // Refused before the stream opens: a plain 404, like every other route.
+    expect(sse.status).toBe(404);
+    expect(await sse.json()).toMatchObject({ code: 'not_found' });
     const bobSocket = await connect(bob);
     const refused = await bobSocket.socket
       .timeout(8000)

@@ -141,6 +141,19 @@ describe('hostile input: spending caps', () => {
       expect(usage.overall.tokens.used).toBe(9_770);
     });
 
+    it('gives back what a turn reserved when it is refused before its model call', async () => {
+      const before = await usageOf(alice);
+      const calls = infra.model.requests.length;
+      // The turn's reservation is made alongside its other reads, before the unknown conversation is found out.
+      const refused = await as(alice, 'POST', '/chat/messages', {
+        conversationId: new ObjectId().toHexString(),
+        text: 'Where did this conversation go?',
+      });
+      expect(refused.status).toBe(404);
+      expect(infra.model.requests.length).toBe(calls);
+      expect((await usageOf(alice)).features.chat).toEqual(before.features.chat);
+    });
+
     it('lets 20 parallel turns at a nearly spent cap overshoot it by at most one turn’s reservation', async () => {
       // The model writes the longest answer it may, and reports the prompt as we count it.
       infra.model.setResponder((req) => ({

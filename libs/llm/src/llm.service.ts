@@ -6,7 +6,14 @@ import { AiUsageRepository } from '@app/database';
 import { ModelMetrics } from '@app/metrics';
 import { estimateCostUsd } from './cost';
 import { classifyLlmError, LlmError } from './llm-error';
-import { chargeForFailure, LlmFeature, reservedUsage, TokenUsage } from './reservation';
+import {
+  chargeForFailure,
+  INPUT_RESERVE_FACTOR,
+  LlmFeature,
+  reservedUsage,
+  TokenUsage,
+  totalTokens,
+} from './reservation';
 import { Reservation, SpendingCaps } from './spending-caps';
 import { parseStructured } from './structured-output';
 import { estimatePromptTokens, estimateTokens } from './token-estimate';
@@ -35,6 +42,17 @@ export interface ChatStreamTask {
   tools?: ChatCompletionTool[];
   /** Aborting ends the model request; the partial text is returned with `stopped: true`. */
   signal?: AbortSignal;
+  /** Held ahead of the prompt (reserveAhead): the call uses it, settles it, and marks it taken. */
+  ahead?: ReservationAhead;
+}
+
+/**
+ * A reservation made before its call's prompt was built, from a bound on the prompt's size, so that it needs no
+ * round trip of its own. Whoever holds one either gives it to streamChat or releases it.
+ */
+export interface ReservationAhead {
+  hold: Reservation | null;
+  taken: boolean;
 }
 
 /** A function call the model asked for, assembled from its streamed pieces; `arguments` is the model's raw JSON. */
@@ -126,8 +144,9 @@ export class LlmService {
   async streamChat(task: ChatStreamTask, onDelta: (text: string) => void): Promise<ChatStreamResult> {
     const model = this.modelFor(task.feature);
     const maxOutputTokens = task.maxOutputTokens ?? this.config.llm.maxOutputTokens;
-    const reserved = reservedUsage(task.messages, maxOutputTokens);
-    const hold = await this.caps.reserve(task.userId, task.feature, model, reserved);
+    const needed = reservedUsage(task.messages, maxOutputTokens);
+    const hold = await this.holdFor(task, model, needed);
+    const reserved = hold?.reserved ?? needed;
     const started = Date.now();
     let text = '';
     const calls = new ToolCallAssembler();
@@ -178,6 +197,39 @@ export class LlmService {
       await this.finish(task, model, hold, charged, started, llmErr);
       throw llmErr;
     }
+  }
+
+  /**
+   * Reserves a chat call's tokens before its prompt exists, for a prompt of at most `promptTokensAtMost` (and the
+   * feature's longest answer), so the caller can ask alongside its other reads. Throws SpendingCapError as
+   * streamChat would.
+   */
+  async reserveAhead(
+    feature: LlmFeature,
+    userId: string,
+    promptTokensAtMost: number,
+    maxOutputTokens = this.config.llm.maxOutputTokens,
+  ): Promise<ReservationAhead> {
+    const bound = { inputTokens: Math.ceil(promptTokensAtMost * INPUT_RESERVE_FACTOR), outputTokens: maxOutputTokens };
+    return { hold: await this.caps.reserve(userId, feature, this.modelFor(feature), bound), taken: false };
+  }
+
+  /** Gives back a reservation made ahead that no call took (the turn ended before its model call). */
+  async release(ahead: ReservationAhead | null | undefined): Promise<void> {
+    if (!ahead || ahead.taken) return;
+    ahead.taken = true;
+    await this.caps.settle(ahead.hold, { inputTokens: 0, outputTokens: 0 });
+  }
+
+  /** The call's reservation: the one made ahead when it covers the prompt, else a new one (the other given back). */
+  private async holdFor(task: ChatStreamTask, model: string, needed: TokenUsage): Promise<Reservation | null> {
+    const ahead = task.ahead;
+    if (ahead && !ahead.taken) {
+      ahead.taken = true;
+      if (!ahead.hold || totalTokens(ahead.hold.reserved) >= totalTokens(needed)) return ahead.hold;
+      await this.caps.settle(ahead.hold, { inputTokens: 0, outputTokens: 0 });
+    }
+    return this.caps.reserve(task.userId, task.feature, model, needed);
   }
 
   private estimateUsage(messages: ChatCompletionMessageParam[], output: string): TokenUsage {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import type { MessageToolCall, MessageVerification } from '@app/database';
-import { LlmService, ModelToolCall, TokenUsage } from '@app/llm';
+import { LlmService, ModelToolCall, ReservationAhead, TokenUsage } from '@app/llm';
 import { type Fact, type FactSheet, verifyReply } from '@app/prompts';
 import type { ToolContext, ToolLanguage } from './tools/chat-tool';
 import { ChatToolRegistry } from './tools/tool-registry';
@@ -23,6 +23,8 @@ export interface AnswerInput {
   tools: ToolContext;
   maxOutputTokens: number;
   signal: AbortSignal;
+  /** The turn's reservation, made ahead of the prompt: the first round's call takes it. */
+  ahead?: ReservationAhead;
   onDelta(delta: string): void;
   onTool(event: ToolEvent): void;
 }
@@ -90,6 +92,7 @@ export class ChatAnswerer {
           maxOutputTokens: input.maxOutputTokens,
           tools: withTools ? definitions : undefined,
           signal: input.signal,
+          ahead: input.ahead,
         },
         (delta) => {
           text += delta;

@@ -62,9 +62,11 @@ export class ChatMessagesController {
     const resumeAt = parseEventId(lastEventId);
     // A reconnect resumes the reply it was reading: no new turn, so no message counted against the limits.
     if (resumeAt) return this.followAsSse(user, resumeAt.messageId, resumeAt.afterSeq, res);
-    // Limits are checked before the stream opens, so a refusal is still a plain 429 with Retry-After.
     setRateLimitHeaders(res, await this.limits.admit(user.id));
-    const send = openSse(res);
+    // The stream opens when the turn accepts the message: a refusal before that (the rate limit, a spent cap, an
+    // unknown conversation) is still a plain HTTP error, a 429 with Retry-After.
+    let opened: SseSend | null = null;
+    const send: SseSend = (event, data, id) => (opened ??= openSse(res))(event, data, id);
     try {
       // No abort on close: a client that drops the stream reconnects with Last-Event-ID and reads the rest.
       const result = await this.chat.turn(user, dto, {
@@ -74,6 +76,7 @@ export class ChatMessagesController {
       });
       send('done', chatTurnView(result), result.messageId ? `${result.messageId}:done` : undefined);
     } catch (err) {
+      if (!opened) throw err;
       send('error', toSocketError(err));
     }
     res.end();

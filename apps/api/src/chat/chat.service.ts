@@ -25,11 +25,12 @@ import {
   toObjectId,
 } from '@app/database';
 import { type FinancialContext, localDateKey, renderCompactContext } from '@app/finance';
-import { estimateTokens, LlmError, LlmService, SpendingCapError, TokenUsage } from '@app/llm';
+import { estimateTokens, LlmError, LlmService, ReservationAhead, SpendingCapError, TokenUsage } from '@app/llm';
 import { AppLogger } from '@app/logging';
 import {
   buildChatMessages,
   buildChatSystemPrompt,
+  CHAT_COMPACT_SYSTEM_PROMPT_MAX_TOKENS,
   chatContextFacts,
   detectLanguage,
   type FactSheet,
@@ -203,7 +204,7 @@ export class ChatService {
       at: Date.now(),
     };
     const { value: ready, roundTrips } = await this.roundTrips.count(() =>
-      this.prepare(user, input.conversationId, clientMessageId, claim),
+      this.prepare(user, input.conversationId, clientMessageId, claim, this.promptTokensAtMost(text)),
     );
     if ('held' in ready) {
       const joined = await this.answerHeld(user, ready.held, clientMessageId, sink, signal);
@@ -232,7 +233,7 @@ export class ChatService {
         history: ready.conversation?.history ?? [],
       },
       { id: claim.userMessageId, content: text },
-      { messageId: claim.messageId, clientMessageId, snapshot: ready.snapshot },
+      { messageId: claim.messageId, clientMessageId, snapshot: ready.snapshot, ahead: ready.ahead },
       sink,
       signal,
       persisted,
@@ -241,32 +242,53 @@ export class ChatService {
   }
 
   /**
+   * The most tokens the turn's prompt can take: the system prompt's cap, the history window, the message itself,
+   * and the two messages' framing. What the turn reserves ahead of building it.
+   */
+  private promptTokensAtMost(text: string): number {
+    return CHAT_COMPACT_SYSTEM_PROMPT_MAX_TOKENS + this.config.chat.historyTokens + estimateTokens(text) + 8;
+  }
+
+  /**
    * Everything the turn waits on before the model, at once: the claim decides whether this delivery answers; the
-   * conversation (cached) must be the caller's; the snapshot grounds the prompt. A turn refused here stored nothing
-   * and gives its claim back.
+   * conversation (cached) must be the caller's; the snapshot grounds the prompt; the spending caps hold the model
+   * call's tokens (for a prompt of at most promptTokens). A turn refused here stored nothing, and gives its claim
+   * and its reservation back.
    */
   private async prepare(
     user: AuthUser,
     conversationId: string | undefined,
     clientMessageId: string,
     claim: TurnClaim,
+    promptTokens: number,
   ): Promise<
     | { held: TurnClaim }
-    | { conversation: { titled: boolean; history: HistoryEntry[] } | null; snapshot: FinancialContextResult }
+    | {
+        conversation: { titled: boolean; history: HistoryEntry[] } | null;
+        snapshot: FinancialContextResult;
+        ahead: ReservationAhead;
+      }
   > {
-    const [held, conversation, snapshot] = await Promise.allSettled([
+    const [held, conversation, snapshot, ahead] = await Promise.allSettled([
       this.claims.claim(user.id, clientMessageId, claim),
       conversationId ? this.cache.get(conversationId, user.id) : Promise.resolve(undefined),
       this.snapshots.current(user.id),
+      this.llm.reserveAhead('chat', user.id, promptTokens, this.config.chat.maxOutputTokens),
     ]);
+    const reservation = ahead.status === 'fulfilled' ? ahead.value : null;
+    if (held.status === 'rejected' || held.value) await this.llm.release(reservation);
     if (held.status === 'rejected') throw held.reason;
     if (held.value) return { held: held.value };
     try {
       if (conversation.status === 'rejected') throw conversation.reason;
       if (conversation.value === null) throw notFound();
       if (snapshot.status === 'rejected') throw snapshot.reason;
-      return { conversation: conversation.value ?? null, snapshot: snapshot.value };
+      if (ahead.status === 'rejected') {
+        throw ahead.reason instanceof SpendingCapError ? spendingCapRefusal(ahead.reason) : ahead.reason;
+      }
+      return { conversation: conversation.value ?? null, snapshot: snapshot.value, ahead: ahead.value };
     } catch (err) {
+      await this.llm.release(reservation);
       await this.claims.release(user.id, clientMessageId).catch(() => undefined);
       throw err;
     }
@@ -373,8 +395,7 @@ export class ChatService {
       return { ...base, messageId, text: '', status: 'in_progress', usage: { inputTokens: 0, outputTokens: 0 } };
     }
     // Its instance died mid-reply: close the orphan so it stops reading as "streaming", then answer again.
-    if (reply?.status === 'streaming')
-      await this.failReply(reply._id, 'Reply was interrupted');
+    if (reply?.status === 'streaming') await this.failReply(reply._id, 'Reply was interrupted');
     return null;
   }
 
@@ -425,7 +446,7 @@ export class ChatService {
     user: AuthUser,
     conversation: TurnConversation,
     question: AnsweredMessage,
-    turn: { messageId: string; clientMessageId: string; snapshot: FinancialContextResult },
+    turn: { messageId: string; clientMessageId: string; snapshot: FinancialContextResult; ahead?: ReservationAhead },
     sink: TurnSink,
     signal: AbortSignal | undefined,
     persisted: Promise<void>,
@@ -486,6 +507,7 @@ export class ChatService {
         },
         maxOutputTokens: this.config.chat.maxOutputTokens,
         signal: modelSignal,
+        ahead: turn.ahead,
         onDelta: (delta) => {
           const d = { conversationId, clientMessageId, messageId, delta, seq: seq++ };
           this.streams.delta(messageId, d.seq, delta);
@@ -530,6 +552,8 @@ export class ChatService {
       await this.endStream(messageId, { type: 'done', view: chatTurnView(done) });
       return done;
     } catch (err) {
+      // A turn that failed before its model call gives back what it reserved.
+      await this.llm.release(turn.ahead);
       const failure = await this.afterFailure(err, await written, user, conversationId, question, turn, {
         ...stored,
         history: remembered,
