@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Db, ObjectId } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import { INestApplicationContext } from '@nestjs/common';
@@ -507,14 +508,23 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(refused.body.code).toBe('rate_limited');
+      const fifth = cmid();
       const viaSocket = await rec.socket
         .timeout(8000)
-        .emitWithAck('message:send', { text: 'five', clientMessageId: cmid() });
+        .emitWithAck('message:send', { text: 'five', clientMessageId: fifth });
       expect(viaSocket).toMatchObject({
         ok: false,
         error: { status: 429, code: 'rate_limited', retryAfterMs: expect.any(Number) },
       });
       expect((await rec.waitFor('message:error', (e) => e.status === 429)).retryAfterMs).toBeGreaterThan(0);
+      // Refused while the turn's first reads were in flight: it left nothing, not even its claim on the message.
+      expect(await db.collection('messages').countDocuments({ clientMessageId: fifth })).toBe(0);
+      const claims = new Redis(config.redis.url);
+      try {
+        expect(await claims.exists(`${config.queue.prefix}:chat:claim:${dave._id.toHexString()}:${fifth}`)).toBe(0);
+      } finally {
+        claims.disconnect();
+      }
     });
 
     it("refuses chat once the day's chat cap is spent", async () => {

@@ -33,7 +33,8 @@ export class ChatMessagesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChatTurnView> {
-    setRateLimitHeaders(res, await this.limits.admit(user.id));
+    // Waited on by the turn, alongside its own first reads.
+    const admission = this.limits.admit(user.id);
     const aborted = new AbortController();
     res.on('close', () => !res.writableEnded && aborted.abort());
     const result = await this.chat.turn(
@@ -41,7 +42,9 @@ export class ChatMessagesController {
       dto,
       { accepted: () => undefined, delta: () => undefined },
       aborted.signal,
+      admission,
     );
+    setRateLimitHeaders(res, await admission);
     return chatTurnView(result);
   }
 
@@ -62,18 +65,27 @@ export class ChatMessagesController {
     const resumeAt = parseEventId(lastEventId);
     // A reconnect resumes the reply it was reading: no new turn, so no message counted against the limits.
     if (resumeAt) return this.followAsSse(user, resumeAt.messageId, resumeAt.afterSeq, res);
-    setRateLimitHeaders(res, await this.limits.admit(user.id));
+    // Waited on by the turn, alongside its own first reads; the headers are set as soon as it is decided, which is
+    // before the turn can accept the message and open the stream.
+    const admission = this.limits.admit(user.id);
+    admission.then((decision) => setRateLimitHeaders(res, decision)).catch(() => undefined);
     // The stream opens when the turn accepts the message: a refusal before that (the rate limit, a spent cap, an
     // unknown conversation) is still a plain HTTP error, a 429 with Retry-After.
     let opened: SseSend | null = null;
     const send: SseSend = (event, data, id) => (opened ??= openSse(res))(event, data, id);
     try {
       // No abort on close: a client that drops the stream reconnects with Last-Event-ID and reads the rest.
-      const result = await this.chat.turn(user, dto, {
-        accepted: (info) => send('accepted', info),
-        delta: (d) => send('delta', d, `${d.messageId}:${d.seq}`),
-        tool: (t) => send('tool', t),
-      });
+      const result = await this.chat.turn(
+        user,
+        dto,
+        {
+          accepted: (info) => send('accepted', info),
+          delta: (d) => send('delta', d, `${d.messageId}:${d.seq}`),
+          tool: (t) => send('tool', t),
+        },
+        undefined,
+        admission,
+      );
       send('done', chatTurnView(result), result.messageId ? `${result.messageId}:done` : undefined);
     } catch (err) {
       if (!opened) throw err;

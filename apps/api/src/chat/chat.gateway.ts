@@ -87,7 +87,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     @Ack() ack?: (answer: SendAck) => void,
   ): Promise<void> {
     const user = socket.data.user as AuthUser;
-    await this.limits.admit(user.id);
+    // Waited on by the turn, alongside its own first reads.
+    const admission = this.limits.admit(user.id);
 
     // Required on sockets by the DTO's validation group.
     const cmid = dto.clientMessageId as string;
@@ -95,6 +96,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     const running = sockets.get(cmid);
     // The same message resent on this socket while its reply streams: the running reply answers it.
     if (running) {
+      await admission;
       ack?.({
         ok: true,
         conversationId: running.conversationId,
@@ -129,6 +131,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
           tool: (t) => socket.emit('message:tool', t),
         },
         flight.controller.signal,
+        admission,
       );
       if (result.status === 'in_progress') return;
       socket.emit('message:done', chatTurnView(result));

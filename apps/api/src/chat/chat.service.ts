@@ -176,7 +176,19 @@ export class ChatService {
     private readonly answerer: ChatAnswerer,
   ) {}
 
-  async turn(user: AuthUser, input: TurnInput, sink: TurnSink, signal?: AbortSignal): Promise<TurnResult> {
+  /**
+   * `admission` is the transport's rate-limit decision, still in flight: the turn waits on it alongside its own
+   * reads, and a refusal leaves nothing behind, as if it had come first.
+   */
+  async turn(
+    user: AuthUser,
+    input: TurnInput,
+    sink: TurnSink,
+    signal?: AbortSignal,
+    admission: Promise<unknown> = Promise.resolve(),
+  ): Promise<TurnResult> {
+    // Observed at once: a turn refused for its input must not leave the decision's rejection unhandled.
+    admission.catch(() => undefined);
     sink = this.metrics.timeFirstDelta(sink, this.llm.modelFor('chat'));
     const text = input.text.trim();
     if (!text) throw new BadRequestException({ code: 'empty_message', message: 'Message text is empty' });
@@ -186,7 +198,8 @@ export class ChatService {
         message: `Message is longer than ${this.config.chat.maxMessageChars} characters`,
       });
     }
-    return this.start(user, { ...input, text, clientMessageId: input.clientMessageId ?? randomUUID() }, sink, signal);
+    const clientMessageId = input.clientMessageId ?? randomUUID();
+    return this.start(user, { ...input, text, clientMessageId }, sink, signal, admission);
   }
 
   private async start(
@@ -194,6 +207,7 @@ export class ChatService {
     input: TurnInput & { clientMessageId: string },
     sink: TurnSink,
     signal: AbortSignal | undefined,
+    admission: Promise<unknown>,
     retried = false,
   ): Promise<TurnResult> {
     const { text, clientMessageId } = input;
@@ -204,14 +218,14 @@ export class ChatService {
       at: Date.now(),
     };
     const { value: ready, roundTrips } = await this.roundTrips.count(() =>
-      this.prepare(user, input.conversationId, clientMessageId, claim, this.promptTokensAtMost(text)),
+      this.prepare(user, input.conversationId, clientMessageId, claim, this.promptTokensAtMost(text), admission),
     );
     if ('held' in ready) {
       const joined = await this.answerHeld(user, ready.held, clientMessageId, sink, signal);
       if (joined || retried) return joined ?? this.inProgress(ready.held, clientMessageId, sink);
       // The turn that claimed the message died before storing it: answer it as new.
       await this.claims.release(user.id, clientMessageId);
-      return this.start(user, input, sink, signal, true);
+      return this.start(user, input, sink, signal, admission, true);
     }
     this.metrics.roundTripsBeforeModel(roundTrips);
 
@@ -252,8 +266,8 @@ export class ChatService {
   /**
    * Everything the turn waits on before the model, at once: the claim decides whether this delivery answers; the
    * conversation (cached) must be the caller's; the snapshot grounds the prompt; the spending caps hold the model
-   * call's tokens (for a prompt of at most promptTokens). A turn refused here stored nothing, and gives its claim
-   * and its reservation back.
+   * call's tokens (for a prompt of at most promptTokens); and the transport's admission settles. A turn refused
+   * here stored nothing, and gives its claim and its reservation back.
    */
   private async prepare(
     user: AuthUser,
@@ -261,6 +275,7 @@ export class ChatService {
     clientMessageId: string,
     claim: TurnClaim,
     promptTokens: number,
+    admission: Promise<unknown>,
   ): Promise<
     | { held: TurnClaim }
     | {
@@ -269,13 +284,20 @@ export class ChatService {
         ahead: ReservationAhead;
       }
   > {
-    const [held, conversation, snapshot, ahead] = await Promise.allSettled([
+    const [admitted, held, conversation, snapshot, ahead] = await Promise.allSettled([
+      admission,
       this.claims.claim(user.id, clientMessageId, claim),
       conversationId ? this.cache.get(conversationId, user.id) : Promise.resolve(undefined),
       this.snapshots.current(user.id),
       this.llm.reserveAhead('chat', user.id, promptTokens, this.config.chat.maxOutputTokens),
     ]);
     const reservation = ahead.status === 'fulfilled' ? ahead.value : null;
+    if (admitted.status === 'rejected') {
+      await this.llm.release(reservation);
+      if (held.status === 'fulfilled' && !held.value)
+        await this.claims.release(user.id, clientMessageId).catch(() => undefined);
+      throw admitted.reason;
+    }
     if (held.status === 'rejected' || held.value) await this.llm.release(reservation);
     if (held.status === 'rejected') throw held.reason;
     if (held.value) return { held: held.value };

@@ -155,11 +155,12 @@ export class RehoChatConnection {
         { type: 'body', metatype: SendMessageDto },
       )) as SendMessageDto;
       cmid = dto.clientMessageId!;
-      await this.deps.limits.admit(user.id);
       const result = await this.deps.chat.turn(
         user,
         { conversationId: this.conversationId ?? undefined, text: dto.text, clientMessageId: cmid },
         this.sink(),
+        undefined,
+        this.deps.limits.admit(user.id),
       );
       await this.deliverResend(user, result);
       this.send(DONE);
