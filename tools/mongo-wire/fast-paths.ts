@@ -1,5 +1,5 @@
 /**
- * Test hooks of the fast paths (fast-filter.ts, fast-update.ts): counters of
+ * Test hooks of the fast paths (fast-filter.ts, fast-update.ts, keyed-lookup.ts): counters of
  * how often they answered without mingo, which result comparisons alone cannot
  * show, and a switch that sends everything down the mingo paths so specs can
  * compare the two on the same commands.
@@ -12,4 +12,6 @@ export const fastPaths = {
   filterDeferred: 0,
   /** Operator updates applied without mingo's updater. */
   updates: 0,
+  /** Correlated `$lookup` runs that read only the foreign documents holding the `let` value. */
+  lookupsKeyed: 0,
 };

@@ -9,6 +9,7 @@ import { Aggregator, Context, ProcessingMode, Query } from 'mingo';
 import type * as MingoCore from 'mingo/types/core';
 import { CommandError } from './errors';
 import { equalityPredicate } from './fast-filter';
+import { KEYED_LOOKUP, KEYED_RESOLVER, keyedLookup, type KeyedResolver } from './keyed-lookup';
 import { offsetFor, rewriteTimezones, TZ_OFFSET_OPERATOR } from './timezones';
 import { cloneDoc, isPlainObject, matchView, toInteger, toMingoValue, type Doc } from './values';
 
@@ -30,6 +31,7 @@ function tzOffsetOperator(obj: unknown, expr: unknown, options: Parameters<typeo
 // Cast: mingo's operator union type is too large for the checker to relate a single function to it.
 const EXTRA_OPERATORS = Context.init({
   expression: { [TZ_OFFSET_OPERATOR]: tzOffsetOperator },
+  pipeline: { [KEYED_LOOKUP]: keyedLookup },
 } as unknown as ContextInit);
 
 export interface EngineOptions {
@@ -39,6 +41,8 @@ export interface EngineOptions {
   resolveCollection?: (name: string) => Doc[];
   /** Feed the stored documents themselves rather than numeric views (pipeline-style updates must keep field types). */
   keepTypes?: boolean;
+  /** The foreign documents of a keyed `$lookup` (keyed-lookup.ts) that may hold `value` at `field`. */
+  resolveKeyed?: KeyedResolver;
   /** Called the first time mingo reads each resolved foreign document. */
   onForeignRead?: () => void;
 }
@@ -67,12 +71,20 @@ function copiedOnRead(docs: Doc[], onRead?: () => void): Doc[] {
 }
 
 function mingoOptions(opts: EngineOptions = {}): MingoOptions {
-  const { resolveCollection, onForeignRead } = opts;
+  const { resolveCollection, resolveKeyed, onForeignRead } = opts;
+  const keyed: KeyedResolver | undefined = resolveKeyed
+    ? (from, field, value) => {
+        const docs = resolveKeyed(from, field, value);
+        return docs && copiedOnRead(docs, onForeignRead);
+      }
+    : undefined;
   return {
     idKey: '_id',
     context: EXTRA_OPERATORS,
     variables: opts.variables ? toMingoValue(opts.variables) : undefined,
     collectionResolver: resolveCollection ? (name) => copiedOnRead(resolveCollection(name), onForeignRead) : undefined,
+    // mingo passes unknown options through to operators untouched.
+    ...(keyed ? { [KEYED_RESOLVER]: keyed } : {}),
   };
 }
 

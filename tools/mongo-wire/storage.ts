@@ -66,6 +66,11 @@ export class Collection {
     return best && this.inNaturalOrder(best.index.candidateIds(best.keys));
   }
 
+  /** Whether `candidates` answers exact equality on `field` (it is `_id` or an index may narrow it). */
+  answersEquality(field: string): boolean {
+    return field === '_id' || [...this.indexes.values()].some((index) => index.narrows(field));
+  }
+
   private inNaturalOrder(idKeys: Iterable<string>): Doc[] {
     const hits: Array<[number, Doc]> = [];
     for (const idKey of new Set(idKeys)) {

@@ -101,6 +101,7 @@ export function engineOptions(
     // A fresh array each time: the engine receives it to own.
     resolveCollection: (name) =>
       foreign?.get(name)?.slice() ?? ctx.server.store.collection(ctx.db, name)?.documents() ?? [],
+    resolveKeyed: (from, field, value) => ctx.server.store.collection(ctx.db, from)?.candidates({ [field]: value }),
     onForeignRead: () => stats.documentsExamined++,
     stats,
   };

@@ -6,10 +6,15 @@
  * or `$facet`). That `$match` still runs, so the narrowed documents only have
  * to include every match, in natural order.
  *
+ * A `$lookup` correlated by `$expr: { $eq }` on `_id` or an indexed field
+ * becomes a keyed lookup (keyed-lookup.ts), which narrows per input document.
+ *
  * mingo asks for foreign collections by name only, so a narrowed stage is
  * copied with a private name that engineOptions resolves to the candidates;
  * the client's pipeline is left as it came.
  */
+import { fastPaths } from '../fast-paths';
+import { correlatedEquality, KEYED_LOOKUP, type KeyedLookupSpec } from '../keyed-lookup';
 import type { Collection } from '../storage';
 import { isPlainObject, type Doc } from '../values';
 
@@ -52,6 +57,13 @@ export function narrowPipeline(
     return privateName;
   };
 
+  const keyedLookupOf = (lookup: Doc): Doc | undefined => {
+    const correlated = fastPaths.enabled ? correlatedEquality(lookup) : undefined;
+    if (!correlated || !collectionNamed(lookup.from as string)?.answersEquality(correlated.field)) return undefined;
+    const spec = { lookup, ...correlated } as KeyedLookupSpec;
+    return { [KEYED_LOOKUP]: spec };
+  };
+
   const rewriteStages = (stages: unknown): unknown => {
     if (!Array.isArray(stages)) return stages;
     const out = stages.map(rewriteStage);
@@ -63,6 +75,8 @@ export function narrowPipeline(
     const { $lookup: lookup, $unionWith: union, $facet: facet } = stage;
     if (isPlainObject(lookup)) {
       const sub = rewriteStages(lookup.pipeline);
+      const keyed = keyedLookupOf({ ...lookup, pipeline: sub });
+      if (keyed) return keyed;
       // With both join fields mingo runs the sub-pipeline on the whole foreign collection whenever the join
       // matches, so narrowing it by the sub-pipeline's `$match` would change which documents join.
       const from = lookup.localField && lookup.foreignField ? undefined : privateSource(lookup.from, sub);
