@@ -272,6 +272,33 @@ describe('chat (Socket.IO, REST, SSE) end to end', () => {
     expect(rest.body).toMatchObject({ duplicate: true, message: { id: done.messageId, content: done.text } });
   });
 
+  it('answers a resend whose claim has expired from the stored reply, counting its messages once', async () => {
+    const erin = await seedUser(db);
+    const token = tokenFor(erin);
+    const id = cmid();
+    const first = await request(api.url, 'POST', '/chat/messages', {
+      token,
+      body: { text: 'Count me once', clientMessageId: id },
+    });
+    expect(first.status).toBe(200);
+    const conversationId = new ObjectId(first.body.conversationId as string);
+    // As if the claim had expired (CHAT_CLAIM_TTL): only MongoDB's unique index still knows the message.
+    const redis = new Redis(config.redis.url);
+    try {
+      await redis.del(`${config.queue.prefix}:chat:claim:${erin._id.toHexString()}:${id}`);
+    } finally {
+      redis.disconnect();
+    }
+    // Its writes run beside the model call, so that call is made and then cut short when the insert is refused.
+    const again = await request(api.url, 'POST', '/chat/messages', {
+      token,
+      body: { conversationId: first.body.conversationId, text: 'Count me once', clientMessageId: id },
+    });
+    expect(again.body).toMatchObject({ duplicate: true, message: { id: first.body.message.id } });
+    expect(await db.collection('messages').countDocuments({ conversationId })).toBe(2);
+    expect(await db.collection('conversations').findOne({ _id: conversationId })).toMatchObject({ messageCount: 2 });
+  });
+
   it('names the conversation after its first exchange and tells a socket on another api instance', async () => {
     infra.model.enqueue({ match: titleFor('save for a bike'), json: { title: 'Saving for a new bike' } });
     const elsewhere = await connect(alice, api2);

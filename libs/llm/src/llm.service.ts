@@ -144,9 +144,9 @@ export class LlmService {
   async streamChat(task: ChatStreamTask, onDelta: (text: string) => void): Promise<ChatStreamResult> {
     const model = this.modelFor(task.feature);
     const maxOutputTokens = task.maxOutputTokens ?? this.config.llm.maxOutputTokens;
-    const needed = reservedUsage(task.messages, maxOutputTokens);
-    const hold = await this.holdFor(task, model, needed);
-    const reserved = hold?.reserved ?? needed;
+    // A failure is charged by the prompt it sent, not by a reservation made ahead from a bound.
+    const reserved = reservedUsage(task.messages, maxOutputTokens);
+    const hold = await this.holdFor(task, model, reserved);
     const started = Date.now();
     let text = '';
     const calls = new ToolCallAssembler();
@@ -247,10 +247,7 @@ export class LlmService {
     stopped = false,
   ): Promise<void> {
     // Neither throws, and the caller waits on both: together, not one after the other.
-    await Promise.all([
-      this.caps.settle(hold, charged),
-      this.record(task, model, charged, started, error, stopped),
-    ]);
+    await Promise.all([this.caps.settle(hold, charged), this.record(task, model, charged, started, error, stopped)]);
   }
 
   /**

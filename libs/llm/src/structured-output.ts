@@ -1,11 +1,13 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import { LlmError } from './llm-error';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const newAjv = () => new Ajv({ allErrors: true, strict: false });
+let ajv = newAjv();
 /**
  * Compiled validators by schema text. Report, tip and alert schemas list the sheet's fact keys, so each call builds
  * a new schema object, but users' sheets repeat the same key sets: compiling once per key set, not once per call,
- * took the biggest single cost off a report job. The oldest goes first past the cap.
+ * took the biggest single cost off a report job. Ajv keeps everything it ever compiled, so when the cache is full
+ * it starts over with a new instance: memory stays bounded by COMPILED_SCHEMAS schemas.
  */
 const compiled = new Map<string, ValidateFunction>();
 const COMPILED_SCHEMAS = 256;
@@ -14,11 +16,12 @@ function validatorFor(schema: object): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (!validate) {
+    if (compiled.size >= COMPILED_SCHEMAS) {
+      compiled.clear();
+      ajv = newAjv();
+    }
     validate = ajv.compile(schema);
-    // Ajv keeps every schema object it compiled; ours are new objects each call, so only this cache holds them.
-    ajv.removeSchema(schema);
     compiled.set(key, validate);
-    if (compiled.size > COMPILED_SCHEMAS) compiled.delete(compiled.keys().next().value!);
   }
   return validate;
 }

@@ -33,8 +33,9 @@ export class ChatMessagesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChatTurnView> {
-    // Waited on by the turn, alongside its own first reads.
+    // Waited on by the turn, alongside its own first reads; its headers go on every answer, refusals included.
     const admission = this.limits.admit(user.id);
+    admission.then((decision) => setRateLimitHeaders(res, decision)).catch(() => undefined);
     const aborted = new AbortController();
     res.on('close', () => !res.writableEnded && aborted.abort());
     const result = await this.chat.turn(
@@ -44,7 +45,6 @@ export class ChatMessagesController {
       aborted.signal,
       admission,
     );
-    setRateLimitHeaders(res, await admission);
     return chatTurnView(result);
   }
 

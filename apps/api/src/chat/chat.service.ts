@@ -350,6 +350,9 @@ export class ChatService {
       created ? this.cache.created(claim.conversationId, user.id) : Promise.resolve(),
     ]);
     const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+    // The messages were not stored (a duplicate delivery, or a failed write): the count raised for them goes back.
+    if (writes[0].status === 'rejected' && writes[1].status === 'fulfilled')
+      await this.conversations.recordMessages(claim.conversationId, -TURN_MESSAGES, new Date(0)).catch(() => undefined);
     if (failed) throw failed.reason;
   }
 
@@ -476,20 +479,6 @@ export class ChatService {
   ): Promise<TurnResult> {
     const { messageId, clientMessageId } = turn;
     const conversationId = conversation.id;
-    const history = windowHistory(conversation.history, this.config.chat.historyTokens, estimateTokens);
-    const { context } = turn.snapshot;
-    const { currency, locale } = this.config.locale;
-    const language = detectLanguage(question.content);
-    const grounding = this.groundingOf(context);
-    const system = buildChatSystemPrompt({
-      assistantName: this.config.chat.assistantName,
-      today: localDateKey(new Date(), context.timeZone),
-      timeZone: context.timeZone,
-      compactContext: grounding.compact,
-      language,
-      nonce: randomBytes(6).toString('hex'),
-    });
-
     // A write that fails stops the model at once: a reply that cannot be stored is not worth paying for.
     const writeFailed = new AbortController();
     const written = persisted.then(
@@ -507,8 +496,21 @@ export class ChatService {
       .open(messageId, { userId: user.id, conversationId, clientMessageId })
       .catch((err: unknown) => this.logger.event('warn', 'chat.stream_open_failed', { messageId, error: err }));
     let seq = 0;
-    let remembered = false;
+    let remembering: Promise<void> | null = null;
     try {
+      const history = windowHistory(conversation.history, this.config.chat.historyTokens, estimateTokens);
+      const { context } = turn.snapshot;
+      const { currency, locale } = this.config.locale;
+      const language = detectLanguage(question.content);
+      const grounding = this.groundingOf(context);
+      const system = buildChatSystemPrompt({
+        assistantName: this.config.chat.assistantName,
+        today: localDateKey(new Date(), context.timeZone),
+        timeZone: context.timeZone,
+        compactContext: grounding.compact,
+        language,
+        nonce: randomBytes(6).toString('hex'),
+      });
       const result = await this.answerer.answer({
         userId: user.id,
         messages: buildChatMessages({
@@ -554,9 +556,7 @@ export class ChatService {
           tools: result.tools,
           verification: result.verification,
         }),
-        this.remember(conversationId, question, result.text).then(() => {
-          remembered = true;
-        }),
+        (remembering = this.remember(conversationId, question, result.text)),
         !conversation.titled && !result.stopped ? this.requestTitle(conversationId, user.id) : undefined,
       ]);
       const done: TurnResult = {
@@ -576,9 +576,11 @@ export class ChatService {
     } catch (err) {
       // A turn that failed before its model call gives back what it reserved.
       await this.llm.release(turn.ahead);
+      // remember() never rejects: once started, the history has the turn.
+      if (remembering) await remembering;
       const failure = await this.afterFailure(err, await written, user, conversationId, question, turn, {
         ...stored,
-        history: remembered,
+        history: remembering !== null,
       });
       if ('answer' in failure) return failure.answer(sink, signal);
       await this.endStream(messageId, {
@@ -621,11 +623,12 @@ export class ChatService {
   > {
     const ids: [Types.ObjectId, Types.ObjectId] = [toObjectId(turn.messageId), toObjectId(question.id)];
     if (writeError instanceof AlreadyStored) {
-      // The ordered write stored neither message; a conversation this turn created, or the count it raised, is
-      // taken back.
-      await this.discardTurn(user.id, conversationId, ids, { message: false, conversation: stored.conversation });
-      if (!stored.conversation)
-        await this.conversations.recordMessages(conversationId, -TURN_MESSAGES, new Date(0)).catch(() => undefined);
+      // The ordered write stored neither message (storeTurnStart took back the count it raised); a conversation
+      // this turn created is removed.
+      if (stored.conversation) {
+        await this.conversations.delete(conversationId, user.id).catch(() => undefined);
+        await this.cache.forget(conversationId).catch(() => undefined);
+      }
       await this.claims.release(user.id, turn.clientMessageId).catch(() => undefined);
       const earlier = writeError.message_;
       return {

@@ -2,11 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import {
-  ExpenseParsesRepository,
-  ReportsRepository,
-  UnfinishedWorkRepository,
-} from '@app/database';
+import { ExpenseParsesRepository, ReportsRepository, UnfinishedWorkRepository } from '@app/database';
 import { AppLogger } from '@app/logging';
 import { ExpenseParseJobData, jobIds, QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
 import { forJobState } from '../common/job-failure';

@@ -14,9 +14,13 @@ export const REPORT_PROGRESS = { started: 10, contextLoaded: 30, figuresStored: 
 
 type ReportResult = { status: ReportDoc['status'] | 'missing' };
 
-/** The owner a job's data names, if it names one (compared, never trusted: see verifyJobOwner). */
+/**
+ * The owner a job's data names, if it names one (compared, never trusted: see verifyJobOwner). Anything but an id
+ * names nobody's report, so the report is not started.
+ */
 function claimedOwner(data: ReportJobData): string | undefined {
-  return typeof data?.userId === 'string' ? data.userId : undefined;
+  const claimed: unknown = data?.userId;
+  return claimed === undefined ? undefined : String(claimed);
 }
 
 @Processor(QUEUES.reports)
@@ -52,6 +56,8 @@ export class ReportProcessor extends WorkerHost {
     const deadline = AbortSignal.timeout(this.config.queue.jobTimeoutMs);
     // Told while the figures are read; the job's progress updates share one connection, so they stay in order.
     const announced = this.announce(job, report, REPORT_PROGRESS.started);
+    // Awaited with the first step; handled now, so a failure before that is not an unhandled rejection.
+    announced.catch(() => undefined);
     return runJob(job, () => this.generate(job, report, owner, deadline, announced), {
       onRetry: (failure) => this.awaitRetry(report, failure),
       onFinalFailure: (failure) => this.fail(report, failure.reason),
