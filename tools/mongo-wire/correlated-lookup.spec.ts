@@ -11,6 +11,7 @@ import { BSON, Double, Int32, Long, MongoClient, ObjectId, type Db, type Documen
 import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
 import { fastPaths } from './fast-paths';
 import { startMongoWireServer, type MongoWireServer } from './index';
+import { ledgerProbe } from '../../libs/database/src/finance/ledger-version.repository';
 
 let server: MongoWireServer;
 let client: MongoClient;
@@ -31,58 +32,11 @@ afterAll(async () => {
 });
 
 const id = (n: number) => new ObjectId(`65c0000000000000000000${n.toString(16).padStart(2, '0')}`);
-const NO_PARTNER = new ObjectId('000000000000000000000000');
 const AT = new Date('2024-05-01T00:00:00Z');
 const at = (s: number) => new Date(AT.getTime() + s * 1000);
 
-const PARTNER_COLLECTIONS = ['expenses', 'budgets'];
 const LEDGER = ['incomes', 'expenses', 'budgets', 'debts', 'savinggoals'];
 const FRESHNESS_INDEX = { userId: 1, updatedAt: -1 };
-
-/** The freshness probe exactly as libs/database/src/finance/ledger-version.repository.ts builds it. */
-function ledgerProbe(uid: ObjectId): Document[] {
-  const newestRow = (tag?: string) => [
-    { $sort: { updatedAt: -1 } },
-    { $limit: 1 },
-    { $project: { _id: 0, updatedAt: 1, ...(tag ? { c: { $literal: tag } } : {}) } },
-  ];
-  const partnerRows = PARTNER_COLLECTIONS.map((coll) => ({
-    $lookup: {
-      from: coll,
-      let: { pid: '$_id' },
-      pipeline: [{ $match: { $expr: { $eq: ['$userId', '$$pid'] } } }, ...newestRow()],
-      as: coll,
-    },
-  }));
-  return [
-    { $match: { _id: uid } },
-    { $project: { _id: 0, c: { $literal: 'users' }, partnerId: 1, status: 1, updatedAt: 1 } },
-    {
-      $lookup: {
-        from: 'users',
-        let: { p: { $ifNull: ['$partnerId', NO_PARTNER] } },
-        pipeline: [
-          { $match: { $expr: { $eq: ['$_id', '$$p'] } } },
-          ...partnerRows,
-          {
-            $project: {
-              _id: 0,
-              partnerId: 1,
-              status: 1,
-              isDeleted: 1,
-              updatedAt: 1,
-              ...Object.fromEntries(PARTNER_COLLECTIONS.map((n) => [n, 1])),
-            },
-          },
-        ],
-        as: 'partner',
-      },
-    },
-    ...LEDGER.map((coll) => ({
-      $unionWith: { coll, pipeline: [{ $match: { userId: uid } }, ...newestRow(coll)] },
-    })),
-  ];
-}
 
 /** Users 1..12 in every partner situation the probe meets; each owns rows in every ledger collection. */
 function ledgerSeed(): Record<string, Document[]> {

@@ -20,6 +20,7 @@ import { narrowPipeline } from './commands/pipeline-narrowing';
 import { normaliseIndexSpec } from './indexes';
 import { startMongoWireServer, type MongoWireServer } from './index';
 import { Store } from './storage';
+import { ledgerProbe } from '../../libs/database/src/finance/ledger-version.repository';
 
 let server: MongoWireServer;
 let client: MongoClient;
@@ -287,42 +288,6 @@ describe('indexes that do not hold every document', () => {
     expect(ids(await coll.find({ userId: A }).toArray())).toEqual([1, 3, 7, 8]);
   });
 });
-
-/** The freshness probe's shape (libs/database/src/finance/ledger-version.repository.ts). */
-function ledgerProbe(uid: ObjectId): Document[] {
-  const newest = (tag?: string) => [
-    { $sort: { updatedAt: -1 } },
-    { $limit: 1 },
-    { $project: { _id: 0, updatedAt: 1, ...(tag ? { c: { $literal: tag } } : {}) } },
-  ];
-  const partnerRows = ['expenses', 'budgets'].map((coll) => ({
-    $lookup: {
-      from: coll,
-      let: { pid: '$_id' },
-      pipeline: [{ $match: { $expr: { $eq: ['$userId', '$$pid'] } } }, ...newest()],
-      as: coll,
-    },
-  }));
-  return [
-    { $match: { _id: uid } },
-    { $project: { _id: 0, c: { $literal: 'users' }, partnerId: 1, status: 1, updatedAt: 1 } },
-    {
-      $lookup: {
-        from: 'users',
-        let: { p: { $ifNull: ['$partnerId', NOBODY] } },
-        pipeline: [
-          { $match: { $expr: { $eq: ['$_id', '$$p'] } } },
-          ...partnerRows,
-          { $project: { _id: 0, partnerId: 1, status: 1, updatedAt: 1, expenses: 1, budgets: 1 } },
-        ],
-        as: 'partner',
-      },
-    },
-    ...LEDGER.map((coll) => ({
-      $unionWith: { coll, pipeline: [{ $match: { userId: uid } }, ...newest(coll)] },
-    })),
-  ];
-}
 
 const LEDGER = ['incomes', 'expenses', 'budgets', 'debts', 'savinggoals'];
 const FRESHNESS_INDEX = { userId: 1, updatedAt: -1 };

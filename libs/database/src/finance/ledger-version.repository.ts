@@ -78,8 +78,8 @@ export class LedgerVersionRepository {
   }
 }
 
-/** The whole probe as one pipeline on `users`. */
-function ledgerProbe(uid: Types.ObjectId): PipelineStage[] {
+/** The whole probe as one pipeline on `users` (exported for the test MongoDB's specs, which answer it). */
+export function ledgerProbe(uid: Types.ObjectId): PipelineStage[] {
   // Nested in the partner's lookup, these run only when there is a partner document, keyed on its `_id`.
   const partnerRows = PARTNER_COLLECTIONS.map((coll): PipelineStage.Lookup => ({
     $lookup: {
