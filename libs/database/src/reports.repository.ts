@@ -159,13 +159,6 @@ export class ReportsRepository {
   }
 
   /** Progress only moves forward, so a job may send its steps without waiting for each. */
-  async setProgress(id: string, progress: number): Promise<void> {
-    await this.reports.collection.updateOne(
-      { _id: toObjectId(id), status: 'running' },
-      { $max: { progress }, $set: { updatedAt: new Date() } },
-    );
-  }
-
   async saveFigures(id: string, figures: object, dataFingerprint: string, progress: number): Promise<void> {
     await this.reports.collection.updateOne(
       { _id: toObjectId(id), status: 'running' },

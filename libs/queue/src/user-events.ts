@@ -38,8 +38,9 @@ export class UserEventsPublisher implements OnApplicationShutdown {
   private readonly emitter: Emitter;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    // Offline queue on (worker-style options): an event published during a Redis blip is sent on reconnect.
-    this.redis = new Redis(redisOptions(config.redis.url, 'worker'));
+    // Offline queue on (worker-style options): an event published during a Redis blip is sent on reconnect. An event
+    // goes to two namespaces, and a busy worker announces many reports at once: pipelined, they share one write.
+    this.redis = new Redis({ ...redisOptions(config.redis.url, 'worker'), enableAutoPipelining: true });
     this.emitter = new Emitter(this.redis, { key: socketIoChannelKey(config.queue.prefix) });
   }
 

@@ -9,8 +9,12 @@ import { QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
 import { JobFailure, logFailedAttempt, recordIdOf, runJob, verifyJobOwner } from '../common/job-failure';
 import { ReportWriter } from './report-writer';
 
-/** Progress (0-100) at each step, stored, set on the job and sent to the user's sockets. */
-export const REPORT_PROGRESS = { started: 10, contextLoaded: 30, figuresStored: 50, answered: 90 } as const;
+/**
+ * Progress (0-100), stored, set on the job and sent to the user's sockets: started, then the figures stored while the
+ * model writes. Only the model's wait is long enough for a user to see; finer steps would each cost a MongoDB write,
+ * a Redis write and two publishes per report for a bar that moves a few milliseconds apart.
+ */
+export const REPORT_PROGRESS = { started: 10, figuresStored: 50 } as const;
 
 type ReportResult = { status: ReportDoc['status'] | 'missing' };
 
@@ -56,7 +60,7 @@ export class ReportProcessor extends WorkerHost {
     const deadline = AbortSignal.timeout(this.config.queue.jobTimeoutMs);
     // Told while the figures are read; the job's progress updates share one connection, so they stay in order.
     const announced = this.announce(job, report, REPORT_PROGRESS.started);
-    // Awaited with the first step; handled now, so a failure before that is not an unhandled rejection.
+    // Awaited before the next announcement; handled now, so a failure before that is not an unhandled rejection.
     announced.catch(() => undefined);
     return runJob(job, () => this.generate(job, report, owner, deadline, announced), {
       onRetry: (failure) => this.awaitRetry(report, failure),
@@ -74,21 +78,27 @@ export class ReportProcessor extends WorkerHost {
     const reportId = String(report._id);
     const { context } = await this.finance.current(userId);
     const figures = buildReportFigures(report.type, context, { whatIf: report.params ?? null });
-    // Stored progress only moves forward (ReportsRepository), so the steps' writes need not wait for each other.
-    await Promise.all([
-      announced,
-      this.step(job, report, REPORT_PROGRESS.contextLoaded),
+    // The figures are stored and announced while the model writes: one wait instead of two. A store that fails stops
+    // the model at once, since words for figures that cannot be stored are not worth paying for.
+    const storeFailed = new AbortController();
+    const stored = Promise.all([
       this.reports.saveFigures(reportId, figures, figuresFingerprint(figures), REPORT_PROGRESS.figuresStored),
-    ]);
-    await this.announce(job, report, REPORT_PROGRESS.figuresStored);
-
+      announced.then(() => this.announce(job, report, REPORT_PROGRESS.figuresStored)),
+    ]).catch((err: unknown) => {
+      storeFailed.abort();
+      throw err;
+    });
+    stored.catch(() => undefined);
     const previousProblem = report.lastErrorKind === 'invalid_output' ? report.lastError : null;
-    const words = await this.writer.write({ userId, figures, previousProblem, signal: deadline });
-    const [, completed] = await Promise.all([
-      this.step(job, report, REPORT_PROGRESS.answered),
-      this.reports.complete(reportId, words),
-    ]);
-    if (completed) {
+    const words = await this.writer
+      .write({ userId, figures, previousProblem, signal: AbortSignal.any([deadline, storeFailed.signal]) })
+      .catch(async (err: unknown) => {
+        // The store's failure is the cause worth reporting, not the abort it led to.
+        await stored;
+        throw err;
+      });
+    await stored;
+    if (await this.reports.complete(reportId, words)) {
       this.events.toUser(userId, 'report:done', { id: reportId, type: report.type, status: 'completed', error: null });
     }
     return { status: 'completed' };
@@ -117,10 +127,6 @@ export class ReportProcessor extends WorkerHost {
         error: reason,
       });
     }
-  }
-
-  private async step(job: Job, report: ReportDoc, progress: number): Promise<void> {
-    await Promise.all([this.reports.setProgress(String(report._id), progress), this.announce(job, report, progress)]);
   }
 
   private async announce(job: Job, report: ReportDoc, progress: number): Promise<void> {
