@@ -5,10 +5,17 @@
  *
  * For each count, that many users each hold a /chat socket: every socket first sends one warm-up message (it
  * creates the conversation and warms whatever the service caches), then MESSAGES measured messages one after
- * another in that conversation, all sockets at once. The fake model answers every request after a fixed
+ * another in that conversation. The sockets' first measured messages are spread over one model delay (socket i of
+ * n waits i/n of it), as independent users' are: sent in the same millisecond, the first round measures a queue of
+ * n turns' set-up work, which the warm-up round already is. The fake model answers every request after a fixed
  * first-token delay, so time-to-first-token minus that delay is what the service adds. The same load then goes
  * through a bare socket.io + express relay that only forwards the message to the same model with the same SDK and
  * streams the deltas back: the cost of the hop itself.
+ *
+ * A third run (BENCH_TOOL_ROUND=0 skips it) asks our service a budget question the model answers in two calls: a
+ * budget_status tool call, then words from its result. Its TTFT overhead is the time to the first word minus both
+ * model delays, held to the same targets as a plain turn (issue 14: "within the hot-path targets plus the model's
+ * own delay").
  *
  * Our api, the relay, the worker and MongoDB each run in a process of their own; this process only generates the
  * load (and serves the fake model), so on a small machine neither server shares its core with the load generator,
@@ -20,7 +27,8 @@
  * Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line for machines. The exit code is 0
  * whether or not the targets are met: this is a measurement; only a broken run exits 1.
  *
- * Env: BENCH_SOCKETS (comma-separated, default "20,200"), BENCH_MESSAGES (5), BENCH_MODEL_DELAY_MS (200).
+ * Env: BENCH_SOCKETS (comma-separated, default "20,200"), BENCH_MESSAGES (20), BENCH_MODEL_DELAY_MS (200),
+ * BENCH_TOOL_ROUND (1).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -33,7 +41,7 @@ import { startChildWorker } from '../../test/support/child-worker';
 import { testRedisUrl } from '../../test/support/redis';
 import { connectDb, testEnv } from '../../test/support/stack';
 import { signMainBackendToken } from '../../test/support/tokens';
-import { startFakeOpenAI } from '../fake-openai';
+import { ChatRequest, lastUserText, Reply, startFakeOpenAI } from '../fake-openai';
 import { openQueue } from './bench-queue';
 import { asDeployed, intEnv, intListEnv, percentile, round, runBench } from './bench-kit';
 import { cpuSecondsBetween, histogramBetween, maxBucket, scrape } from './prometheus-text';
@@ -43,9 +51,24 @@ import { spawnTestMongo } from './spawn-mongo';
 import { cpuProfileFlags, killOnExit, spawnTs } from './spawn-ts';
 
 const SOCKET_COUNTS = intListEnv('BENCH_SOCKETS', [20, 200]);
-const MESSAGES = intEnv('BENCH_MESSAGES', 5);
+const MESSAGES = intEnv('BENCH_MESSAGES', 20);
 const MODEL_DELAY_MS = intEnv('BENCH_MODEL_DELAY_MS', 200);
+const TOOL_ROUND = intEnv('BENCH_TOOL_ROUND', 1) !== 0;
 const REPLY = 'Your spending this month is within budget; groceries are the largest category so far.';
+const PLAIN_QUESTION = 'How am I doing?';
+/** The question the fake model answers with a budget_status call first (when the tool is offered: ours only). */
+const TOOL_QUESTION = 'How is my budget this month?';
+
+/** Words for every request, except a first call on the tool question, which calls budget_status. */
+function benchModel(req: ChatRequest): Reply {
+  const timing = { delayMs: MODEL_DELAY_MS, chunkDelayMs: 0 };
+  const last = req.messages[req.messages.length - 1];
+  const offered = (req.tools ?? []).some((t) => t.type === 'function' && t.function.name === 'budget_status');
+  if (offered && last?.role === 'user' && lastUserText(req).startsWith(TOOL_QUESTION)) {
+    return { toolCalls: [{ name: 'budget_status', arguments: {} }], ...timing };
+  }
+  return { content: REPLY, ...timing };
+}
 /** A turn that has not ended by then is counted as an error rather than stalling the run. */
 const TURN_TIMEOUT_MS = 120_000;
 /** The api's histogram of MongoDB round trips a turn makes before the model call (observed once per turn). */
@@ -54,8 +77,11 @@ const ROUND_TRIPS = 'chat_mongo_round_trips_before_model';
 type Outcome = { ttftMs: number; conversationId?: string } | { error: string };
 
 interface Setup {
-  name: 'ours' | 'relay';
+  name: 'ours' | 'oursTool' | 'relay';
   label: string;
+  /** What the measured messages ask, and how many model calls (each MODEL_DELAY_MS) answering one takes. */
+  question: string;
+  modelCalls: number;
   url: string;
   /** Where its /metrics is, and the token it wants. */
   metrics: { url: string; token?: string };
@@ -152,10 +178,10 @@ async function measure(setup: Setup, count: number, tag: string): Promise<SetupR
       sockets.map(async (s, i) => {
         const conversationId = 'conversationId' in warm[i] ? warm[i].conversationId : undefined;
         const mine: Outcome[] = [];
+        await new Promise((r) => setTimeout(r, Math.round((i * MODEL_DELAY_MS) / count)));
         for (let n = 0; n < MESSAGES; n++) {
-          mine.push(
-            await turn(s, { conversationId, text: `How am I doing? (${n})`, clientMessageId: `m-${tag}-${i}-${n}` }),
-          );
+          const text = `${setup.question} (${n})`;
+          mine.push(await turn(s, { conversationId, text, clientMessageId: `m-${tag}-${i}-${n}` }));
         }
         return mine;
       }),
@@ -168,7 +194,8 @@ async function measure(setup: Setup, count: number, tag: string): Promise<SetupR
   const after = await scrape(setup.metrics.url, setup.metrics.token);
   sockets.forEach((s) => s.disconnect());
 
-  const overheads = outcomes.flatMap((o) => ('ttftMs' in o ? [o.ttftMs - MODEL_DELAY_MS] : [])).sort((a, b) => a - b);
+  const modelTime = setup.modelCalls * MODEL_DELAY_MS;
+  const overheads = outcomes.flatMap((o) => ('ttftMs' in o ? [o.ttftMs - modelTime] : [])).sort((a, b) => a - b);
   // Failures by code, and by which of each socket's measured messages it was (outcomes are socket by socket).
   const errorCodes: Record<string, number> = {};
   const failedByMessage = new Array<number>(MESSAGES).fill(0);
@@ -186,7 +213,7 @@ async function measure(setup: Setup, count: number, tag: string): Promise<SetupR
     );
   }
   const cpu = cpuSecondsBetween(before, after);
-  const trips = setup.name === 'ours' ? histogramBetween(before, after, ROUND_TRIPS) : null;
+  const trips = setup.name !== 'relay' ? histogramBetween(before, after, ROUND_TRIPS) : null;
   return {
     turns: overheads.length,
     errors,
@@ -231,11 +258,30 @@ const target = (value: number | null | undefined, limit: number | null | undefin
     ? { pass: null, value: value ?? null, limit: limit ?? null }
     : { pass: atMost ? value <= limit : value >= limit, value, limit: round(limit, 2) };
 
-function targets(runs: { sockets: number; ours: SetupResult; relay: SetupResult }[]): Record<string, Target> {
+interface Run {
+  sockets: number;
+  ours: SetupResult;
+  /** Null when BENCH_TOOL_ROUND=0. */
+  oursTool: SetupResult | null;
+  relay: SetupResult;
+}
+
+const SETUPS = {
+  ours: { name: 'ours', label: 'finance-ai-brain /chat', question: PLAIN_QUESTION, modelCalls: 1 },
+  oursTool: {
+    name: 'oursTool',
+    label: 'finance-ai-brain /chat, one tool round',
+    question: TOOL_QUESTION,
+    modelCalls: 2,
+  },
+  relay: { name: 'relay', label: 'bare socket.io + express relay', question: PLAIN_QUESTION, modelCalls: 1 },
+} as const;
+
+function targets(runs: Run[]): Record<string, Target> {
   const at = (n: number) => runs.find((r) => r.sockets === n);
   const at20 = at(20);
   const at200 = at(200);
-  const trips = runs.map((r) => r.ours.roundTripsBeforeModel);
+  const trips = runs.flatMap((r) => [r.ours, ...(r.oursTool ? [r.oursTool] : [])]).map((r) => r.roundTripsBeforeModel);
   const worstTrips = trips.every((t) => t !== null && t.maxBucket !== null)
     ? Math.max(...trips.map((t) => t!.maxBucket!))
     : null;
@@ -251,6 +297,16 @@ function targets(runs: { sockets: number; ours: SetupResult; relay: SetupResult 
       true,
     ),
     throughputAt20: target(at20?.ours.messagesPerSec, at20 ? 0.8 * at20.relay.messagesPerSec : null, false),
+    toolRoundP50At20: target(
+      at20?.oursTool?.ttftOverheadP50Ms,
+      at20?.oursTool && at20.relay.ttftOverheadP50Ms != null ? at20.relay.ttftOverheadP50Ms + 10 : null,
+      true,
+    ),
+    toolRoundP99At20: target(
+      at20?.oursTool?.ttftOverheadP99Ms,
+      at20?.oursTool && at20.relay.ttftOverheadP99Ms != null ? at20.relay.ttftOverheadP99Ms + 50 : null,
+      true,
+    ),
     throughputAt200: target(at200?.ours.messagesPerSec, at200 ? 0.5 * at200.relay.messagesPerSec : null, false),
     // Every measured turn, not the mean: the histogram bucket that holds them all.
     roundTripsBeforeFirstToken: target(worstTrips, 1, true),
@@ -262,6 +318,8 @@ const TARGET_WORDS: Record<string, string> = {
   ttftP99At20: 'at 20 sockets, our TTFT overhead p99 <= relay p99 + 50 ms',
   throughputAt20: "at 20 sockets, our messages/s >= 0.8x the relay's",
   throughputAt200: "at 200 sockets, our messages/s >= 0.5x the relay's",
+  toolRoundP50At20: 'at 20 sockets with one tool round, TTFT overhead past both model calls p50 <= relay p50 + 10 ms',
+  toolRoundP99At20: 'at 20 sockets with one tool round, TTFT overhead past both model calls p99 <= relay p99 + 50 ms',
   roundTripsBeforeFirstToken: 'MongoDB round trips before the first token <= 1 (every measured turn)',
 };
 
@@ -274,6 +332,7 @@ const show = (v: number | null | undefined) => (v == null ? 'n/a' : String(v));
  */
 async function measureOurs(
   count: number,
+  variant: { question: string; modelCalls: number; name: 'ours' | 'oursTool'; label: string },
   infra: Parameters<typeof testEnv>[0],
   pids: { mongoPid?: number; redisPid?: number },
 ): Promise<SetupResult> {
@@ -301,8 +360,7 @@ async function measureOurs(
   try {
     return await measure(
       {
-        name: 'ours',
-        label: 'finance-ai-brain /chat',
+        ...variant,
         url: `${api.ready.url}/chat`,
         metrics: { url: api.ready.url, token: metricsToken },
         auth: (i) => ({ token: signMainBackendToken({ id: users[i]._id.toHexString() }) }),
@@ -310,7 +368,7 @@ async function measureOurs(
         ...pids,
       },
       count,
-      `o${count}`,
+      `${variant.name}${count}`,
     );
   } finally {
     await worker.stop();
@@ -339,7 +397,7 @@ async function main(): Promise<void> {
   const [mongo, redis, model] = await Promise.all([
     spawnTestMongo(),
     testRedisUrl(),
-    startFakeOpenAI({ responder: () => ({ content: REPLY, delayMs: MODEL_DELAY_MS, chunkDelayMs: 0 }) }),
+    startFakeOpenAI({ responder: benchModel }),
   ]);
   const redisPid = await localRedisPid(redis.url);
   const relay = await spawnTs<{ ready: true; url: string }>(path.join(__dirname, 'relay-process.ts'), {
@@ -350,17 +408,15 @@ async function main(): Promise<void> {
       `model first-token delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB); api, relay, worker and MongoDB in their own processes`,
   );
 
-  const runs: { sockets: number; ours: SetupResult; relay: SetupResult }[] = [];
+  const runs: Run[] = [];
+  const infra = { mongoUri: mongo.uri, redisUrl: redis.url, model };
+  const pids = { mongoPid: mongo.pid, redisPid };
   for (const count of SOCKET_COUNTS) {
-    const ours = await measureOurs(
-      count,
-      { mongoUri: mongo.uri, redisUrl: redis.url, model },
-      { mongoPid: mongo.pid, redisPid },
-    );
+    const ours = await measureOurs(count, SETUPS.ours, infra, pids);
+    const oursTool = TOOL_ROUND ? await measureOurs(count, SETUPS.oursTool, infra, pids) : null;
     const bare = await measure(
       {
-        name: 'relay',
-        label: 'bare socket.io + express relay',
+        ...SETUPS.relay,
         url: relay.ready.url,
         metrics: { url: relay.ready.url },
         auth: () => ({}),
@@ -370,16 +426,17 @@ async function main(): Promise<void> {
       count,
       `r${count}`,
     );
-    runs.push({ sockets: count, ours, relay: bare });
+    runs.push({ sockets: count, ours, oursTool, relay: bare });
   }
 
   console.table(
     runs.flatMap((r) =>
-      (['ours', 'relay'] as const).map((name) => {
+      (['ours', 'oursTool', 'relay'] as const).flatMap((name) => {
         const x = r[name];
+        if (!x) return [];
         return {
           sockets: r.sockets,
-          setup: name === 'ours' ? 'finance-ai-brain /chat' : 'bare socket.io + express relay',
+          setup: SETUPS[name].label,
           'TTFT overhead p50 (ms)': show(x.ttftOverheadP50Ms),
           'TTFT overhead p99 (ms)': show(x.ttftOverheadP99Ms),
           'messages/s': show(x.messagesPerSec),
@@ -398,6 +455,7 @@ async function main(): Promise<void> {
       }),
     ),
   );
+  if (TOOL_ROUND) console.log(`with a tool round, TTFT overhead is the first word minus both model calls' delays`);
   if (runs.some((r) => r.ours.roundTripsBeforeModel === null)) {
     console.log(`round trips before the model: n/a (the api exposes no ${ROUND_TRIPS} observations)`);
   }
