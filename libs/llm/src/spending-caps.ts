@@ -30,10 +30,27 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 return 0
 `;
 
-/** The script command defined on the shared client (sent by SHA, not as text on every call); the name is ours alone. */
-const RESERVE = 'spendingCapReserve';
+/**
+ * KEYS[1]: the user's counters for the day. ARGV[1]: when they expire (ms). Then one pair per counter: the field and
+ * what to add to it. One command rather than a MULTI of one HINCRBY per counter: every model call settles, and each
+ * command costs the api a parse and Redis a dispatch.
+ */
+const SETTLE_SCRIPT = `
+for i = 2, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+return 0
+`;
 
-type ReserveCommand = { [RESERVE](key: string, ...args: (string | number)[]): Promise<unknown> };
+/** The scripts defined on the shared client (sent by SHA, not as text on every call); the names are ours alone. */
+const RESERVE = 'spendingCapReserve';
+const SETTLE = 'spendingCapSettle';
+
+type CapScripts = Record<
+  typeof RESERVE | typeof SETTLE,
+  (key: string, ...args: (string | number)[]) => Promise<unknown>
+>;
 
 /** One counter a call is checked against and charged to. */
 interface CapLine {
@@ -90,6 +107,7 @@ export class SpendingCaps {
     private readonly logger: AppLogger,
   ) {
     if (!(RESERVE in redis)) redis.defineCommand(RESERVE, { numberOfKeys: 1, lua: RESERVE_SCRIPT });
+    if (!(SETTLE in redis)) redis.defineCommand(SETTLE, { numberOfKeys: 1, lua: SETTLE_SCRIPT });
   }
 
   /**
@@ -111,7 +129,7 @@ export class SpendingCaps {
     const lines = this.linesFor(feature);
     const amounts = lines.map((l) => (l.unit === 'tokens' ? totalTokens(reserved) : micro));
     const refused = Number(
-      await (this.redis as unknown as ReserveCommand)[RESERVE](
+      await (this.redis as unknown as CapScripts)[RESERVE](
         key,
         expireAt,
         ...lines.flatMap((l, i) => [l.field, amounts[i], l.limit]),
@@ -132,14 +150,12 @@ export class SpendingCaps {
     if (!reservation) return;
     const tokens = totalTokens(charged) - totalTokens(reservation.reserved);
     const micro = this.price(reservation.model, charged) - reservation.reservedMicroUsd;
-    const batch = this.redis.multi();
-    for (const line of this.linesFor(reservation.feature)) {
+    const changes = this.linesFor(reservation.feature).flatMap((line) => {
       const delta = line.unit === 'tokens' ? tokens : micro;
-      if (delta !== 0) batch.hincrby(reservation.key, line.field, delta);
-    }
-    batch.pexpireat(reservation.key, reservation.expireAt);
+      return delta !== 0 ? [line.field, delta] : [];
+    });
     try {
-      await batch.exec();
+      await (this.redis as unknown as CapScripts)[SETTLE](reservation.key, reservation.expireAt, ...changes);
     } catch (err) {
       this.logger.event('warn', 'caps.settle_failed', { feature: reservation.feature, error: err });
     }
