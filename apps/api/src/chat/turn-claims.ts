@@ -16,6 +16,20 @@ export interface TurnClaim {
 const CLAIM_TTL_S = 24 * 3600;
 
 /**
+ * KEYS[1]: the claim. ARGV: the new claim and its TTL (s). Claims it when free (nil), else returns the claim held.
+ * One script rather than MULTI SET NX / GET / EXEC: every turn claims, and Redis before 7.0 refuses SET NX GET.
+ */
+const CLAIM_SCRIPT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return nil end
+return redis.call('GET', KEYS[1])
+`;
+
+/** Defined on the shared client (sent by SHA); the name is ours alone. */
+const CLAIM = 'chatTurnClaim';
+
+type ClaimCommand = { [CLAIM](key: string, claim: string, ttlS: number): Promise<string | null> };
+
+/**
  * Who answers a clientMessageId, decided by one Redis SET NX across every api instance and transport, before
  * anything is written: the first delivery claims it and answers; a concurrent or later delivery reads the claim and
  * joins that answer instead of calling the model again. MongoDB's unique index on (user, clientMessageId) still
@@ -26,19 +40,18 @@ export class TurnClaims {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    if (!(CLAIM in redis)) redis.defineCommand(CLAIM, { numberOfKeys: 1, lua: CLAIM_SCRIPT });
+  }
 
   /** Null when this turn now owns the message; otherwise the claim that does. */
   async claim(userId: string, clientMessageId: string, claim: TurnClaim): Promise<TurnClaim | null> {
-    const key = this.key(userId, clientMessageId);
-    const [[setErr, set], [getErr, held]] = (await this.redis
-      .multi()
-      .set(key, JSON.stringify(claim), 'EX', CLAIM_TTL_S, 'NX')
-      .get(key)
-      .exec()) as [[Error | null, 'OK' | null], [Error | null, string | null]];
-    if (setErr || getErr) throw setErr ?? getErr;
-    if (set === 'OK' || !held) return null;
-    return JSON.parse(held) as TurnClaim;
+    const held = await (this.redis as unknown as ClaimCommand)[CLAIM](
+      this.key(userId, clientMessageId),
+      JSON.stringify(claim),
+      CLAIM_TTL_S,
+    );
+    return held ? (JSON.parse(held) as TurnClaim) : null;
   }
 
   /** Takes over a claim whose turn died before storing anything, or replaces this turn's own. */
