@@ -53,7 +53,7 @@ import { cpuProfileFlags, killOnExit, spawnTs } from './spawn-ts';
 const SOCKET_COUNTS = intListEnv('BENCH_SOCKETS', [20, 200]);
 const MESSAGES = intEnv('BENCH_MESSAGES', 20);
 const MODEL_DELAY_MS = intEnv('BENCH_MODEL_DELAY_MS', 200);
-const TOOL_ROUND = intEnv('BENCH_TOOL_ROUND', 1) !== 0;
+const TOOL_ROUND = process.env.BENCH_TOOL_ROUND !== '0';
 const REPLY = 'Your spending this month is within budget; groceries are the largest category so far.';
 const PLAIN_QUESTION = 'How am I doing?';
 /** The question the fake model answers with a budget_status call first (when the tool is offered: ours only). */
