@@ -14,6 +14,9 @@ export interface WrittenFigure {
   written: string;
 }
 
+/** A text with no digit states no figure: most labels and much prose skip every pattern below. */
+const DIGIT = /[0-9০-৯]/;
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -208,6 +211,7 @@ export class FigureReader {
    * "12–14 months").
    */
   figures(text: string): WrittenFigure[] {
+    if (!DIGIT.test(text)) return [];
     const { money, percent, number } = this.style;
     const found: WrittenFigure[] = [];
     let rest = asciiDigits(text);
@@ -263,6 +267,7 @@ export class FigureReader {
 
   /** Every number a text shows, dates and counts included: what a fact may be quoted with. */
   numbers(text: string): number[] {
+    if (!DIGIT.test(text)) return [];
     return [...asciiDigits(text).matchAll(this.style.number)].map((m) => this.read('number', m[1], m[0], 0).value);
   }
 
