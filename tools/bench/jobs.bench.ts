@@ -10,6 +10,9 @@
  *    then debt what-ifs with a different extraMonthly each time, so every request is a report of its own (a repeat
  *    on an unchanged ledger would be answered with the existing report, which costs less). The output counts new
  *    versus reused answers, so a run where reuse crept in shows it.
+ *    The same load then goes to a baseline process (post-baseline-process.ts: Express parsing the body and answering
+ *    202, nothing else), for the floor this machine sets on any POST at that concurrency: with closed-loop clients,
+ *    p50 is about clients / throughput, whatever the handler does.
  * 2. Worker throughput: one worker process with WORKER_CONCURRENCY=BENCH_CONCURRENCY is started and drains those
  *    reports (the warm-up's too) while the fake model answers each after BENCH_MODEL_DELAY_MS. Each report is one
  *    model call, so the ideal is concurrency / model delay; what the worker does around the call (the user's
@@ -54,6 +57,40 @@ function reportRequest(k: number): Record<string, unknown> {
   return { type: 'debt', extraMonthly: 10 * (k - 2) };
 }
 
+async function postReport(
+  url: string,
+  token: string,
+  k: number,
+): Promise<{ ms: number; status: number; body: { id?: string } }> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/reports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(reportRequest(k)),
+  });
+  const body = (await res.json()) as { id?: string };
+  return { ms: performance.now() - t0, status: res.status, body };
+}
+
+/** Every client sends its next request as soon as its last is answered, until JOBS have been sent in all. */
+async function closedLoop(
+  tokens: string[],
+  post: (token: string, k: number) => Promise<number>,
+): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    tokens.map(async (token) => {
+      for (let k = 1; next < JOBS; k++) {
+        next++;
+        latencies.push(await post(token, k));
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
+}
+
 async function main(): Promise<void> {
   const [mongo, redis, model] = await Promise.all([
     spawnTestMongo(),
@@ -94,18 +131,11 @@ async function main(): Promise<void> {
   const outcomes = { new: 0, reusedInProgress: 0, reusedCompleted: 0, errors: 0 };
   const errorStatuses = new Set<number>();
   const post = async (token: string, k: number): Promise<number> => {
-    const t0 = performance.now();
-    const res = await fetch(`${api.ready.url}/reports`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(reportRequest(k)),
-    });
-    const body = (await res.json()) as { id?: string };
-    const ms = performance.now() - t0;
-    if (res.status === 200) outcomes.reusedCompleted++;
-    else if (res.status !== 202 || !body.id) {
+    const { ms, status, body } = await postReport(api.ready.url, token, k);
+    if (status === 200) outcomes.reusedCompleted++;
+    else if (status !== 202 || !body.id) {
       outcomes.errors++;
-      errorStatuses.add(res.status);
+      errorStatuses.add(status);
     } else if (newIds.has(body.id)) outcomes.reusedInProgress++;
     else {
       newIds.add(body.id);
@@ -118,26 +148,29 @@ async function main(): Promise<void> {
   const warmUp = { ...outcomes };
   Object.assign(outcomes, { new: 0, reusedInProgress: 0, reusedCompleted: 0, errors: 0 });
 
-  const latencies: number[] = [];
-  let next = 0;
   const cpuBefore = await scrape(api.ready.url, metricsToken);
   const mongoBefore = processCpuSeconds(mongo.pid);
-  const postStarted = performance.now();
-  await Promise.all(
-    tokens.map(async (token) => {
-      for (let k = 1; next < JOBS; k++) {
-        next++;
-        latencies.push(await post(token, k));
-      }
-    }),
-  );
-  const postSeconds = (performance.now() - postStarted) / 1000;
+  const { latencies, seconds: postSeconds } = await closedLoop(tokens, post);
   const mongoAfterPosts = processCpuSeconds(mongo.pid);
   const apiCpu = cpuSecondsBetween(cpuBefore, await scrape(api.ready.url, metricsToken));
-  latencies.sort((a, b) => a - b);
   if (outcomes.errors) console.error(`${outcomes.errors} POSTs failed (status ${[...errorStatuses].join(', ')})`);
 
   if (warmUp.new !== tokens.length) console.error(`warm-up: ${JSON.stringify(warmUp)}`);
+
+  // The same load on the baseline, after the same warm-up: what this machine allows any POST answering 202.
+  const bare = await spawnTs<{ ready: true; url: string }>(path.join(__dirname, 'post-baseline-process.ts'), {});
+  const bareStatuses = new Set<number>();
+  const postBare = async (token: string, k: number): Promise<number> => {
+    const { ms, status } = await postReport(bare.ready.url, token, k);
+    if (status !== 202) bareStatuses.add(status);
+    return ms;
+  };
+  await Promise.all(tokens.map((token) => postBare(token, 0)));
+  const bareCpuBefore = await scrape(bare.ready.url);
+  const baseline = await closedLoop(tokens, postBare);
+  const bareCpu = cpuSecondsBetween(bareCpuBefore, await scrape(bare.ready.url));
+  await bare.stop();
+  if (bareStatuses.size) throw new Error(`the baseline answered ${[...bareStatuses].join(', ')}`);
 
   // Phase 2: start the worker and time the drain of every report phase 1 queued, the warm-up's included.
   const ids = [...newIds].map((id) => new ObjectId(id));
@@ -169,6 +202,10 @@ async function main(): Promise<void> {
   const p50 = latencies.length ? round(percentile(latencies, 50)) : null;
   const p99 = latencies.length ? round(percentile(latencies, 99)) : null;
   const postsPerSec = round(latencies.length / postSeconds);
+  const bareP50 = round(percentile(baseline.latencies, 50));
+  const bareP99 = round(percentile(baseline.latencies, 99));
+  const barePostsPerSec = round(baseline.latencies.length / baseline.seconds);
+  const bareCpuMsPerPost = bareCpu !== null ? round((bareCpu * 1000) / baseline.latencies.length, 2) : null;
   const throughput = round(completed / drainSeconds, 2);
   const ideal = round(CONCURRENCY / (MODEL_DELAY_MS / 1000), 2);
   const ratio = round(throughput / ideal, 3);
@@ -191,6 +228,9 @@ async function main(): Promise<void> {
       value: `${outcomes.reusedInProgress} / ${outcomes.reusedCompleted}`,
     },
     { measure: 'POSTs: failed', value: outcomes.errors },
+    { measure: 'baseline (bare express, 202) p50 / p99 (ms)', value: `${bareP50} / ${bareP99}` },
+    { measure: 'baseline POSTs per second', value: barePostsPerSec },
+    { measure: 'baseline CPU ms per POST', value: bareCpuMsPerPost },
     { measure: 'worker throughput (reports/s)', value: throughput },
     { measure: 'ideal: concurrency / model delay (reports/s)', value: ideal },
     { measure: 'worker / ideal', value: ratio },
@@ -236,6 +276,13 @@ async function main(): Promise<void> {
         reusedInProgress: outcomes.reusedInProgress,
         reusedCompleted: outcomes.reusedCompleted,
         errors: outcomes.errors,
+      },
+      postBaseline: {
+        endpoint: 'bare express POST answering 202',
+        p50Ms: bareP50,
+        p99Ms: bareP99,
+        postsPerSec: barePostsPerSec,
+        cpuMsPerPost: bareCpuMsPerPost,
       },
       worker: {
         concurrency: CONCURRENCY,
