@@ -62,8 +62,8 @@ describe('hostile input: socket event channels of two deployments on one Redis',
 
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
-    publisherA?.onApplicationShutdown();
-    publisherB?.onApplicationShutdown();
+    await publisherA?.onApplicationShutdown();
+    await publisherB?.onApplicationShutdown();
     await Promise.all([apiA?.close(), apiB?.close()]);
     await closeDb?.();
     await infra?.stop();

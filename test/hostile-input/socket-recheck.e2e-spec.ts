@@ -39,7 +39,7 @@ describe('hostile input: open sockets are rechecked', () => {
 
   afterAll(async () => {
     recorders.forEach((r) => r.socket.disconnect());
-    publisher?.onApplicationShutdown();
+    await publisher?.onApplicationShutdown();
     await uncached?.close();
     await api?.close();
     await closeDb?.();

@@ -1,7 +1,8 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { AppLogger } from '@app/logging';
 import { redisOptions } from './redis-options';
 
 /** Every socket of a user joins this room, so any api instance (or the worker, via Redis) can reach them all. */
@@ -37,18 +38,31 @@ export class UserEventsPublisher implements OnApplicationShutdown {
   private readonly redis: Redis;
   private readonly emitter: Emitter;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(AppLogger) private readonly logger: AppLogger | null = null,
+  ) {
     // Offline queue on (worker-style options): an event published during a Redis blip is sent on reconnect. An event
     // goes to two namespaces, and a busy worker announces many reports at once: pipelined, they share one write.
     this.redis = new Redis({ ...redisOptions(config.redis.url, 'worker'), enableAutoPipelining: true });
-    this.emitter = new Emitter(this.redis, { key: socketIoChannelKey(config.queue.prefix) });
+    // The emitter drops publish()'s promise: given to it bare, a publish cut short (at shutdown) is an unhandled
+    // rejection. A lost event is a missed push, which polling clients make up for: logged, never thrown.
+    const publisher = {
+      publish: (channel: string, message: string | Buffer) =>
+        this.redis.publish(channel, message).catch((err: unknown) => {
+          this.logger?.event('warn', 'events.publish_failed', { error: err });
+        }),
+    };
+    this.emitter = new Emitter(publisher, { key: socketIoChannelKey(config.queue.prefix) });
   }
 
   toUser<E extends keyof UserEvents>(userId: string, event: E, payload: UserEvents[E]): void {
     for (const nsp of USER_EVENT_NAMESPACES) this.emitter.of(nsp).to(userRoom(userId)).emit(event, payload);
   }
 
-  onApplicationShutdown(): void {
+  /** Events already published are sent and answered first, unless Redis does not answer within a second. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.race([this.redis.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
     this.redis.disconnect();
   }
 }
