@@ -297,7 +297,8 @@ async function main(): Promise<void> {
         ratio,
       },
       targets,
-      allTargetsPass: Object.values(targets).every((t) => t.pass === true),
+      // Over the targets this run measured (the p50 target is for BENCH_CLIENTS=40 only).
+      allTargetsPass: Object.values(targets).every((t) => t.pass !== false),
     }),
   );
 

@@ -158,7 +158,7 @@ export class ReportsRepository {
     return found as ReportDoc | null;
   }
 
-  /** Progress only moves forward, so a job may send its steps without waiting for each. */
+  /** `$max`: a late write never moves progress back. */
   async saveFigures(id: string, figures: object, dataFingerprint: string, progress: number): Promise<void> {
     await this.reports.collection.updateOne(
       { _id: toObjectId(id), status: 'running' },

@@ -78,24 +78,31 @@ export class ReportProcessor extends WorkerHost {
     const reportId = String(report._id);
     const { context } = await this.finance.current(userId);
     const figures = buildReportFigures(report.type, context, { whatIf: report.params ?? null });
-    // The figures are stored and announced while the model writes: one wait instead of two. A store that fails stops
-    // the model at once, since words for figures that cannot be stored are not worth paying for.
+    // The figures are stored, then announced, while the model writes: one wait instead of two. If either fails the
+    // model is stopped at once: words for figures that cannot be stored (or a job that cannot report) are not worth
+    // paying for.
     const storeFailed = new AbortController();
-    const stored = Promise.all([
-      this.reports.saveFigures(reportId, figures, figuresFingerprint(figures), REPORT_PROGRESS.figuresStored),
-      announced.then(() => this.announce(job, report, REPORT_PROGRESS.figuresStored)),
-    ]).catch((err: unknown) => {
-      storeFailed.abort();
-      throw err;
-    });
+    const stored = this.reports
+      .saveFigures(reportId, figures, figuresFingerprint(figures), REPORT_PROGRESS.figuresStored)
+      .then(() => announced)
+      .then(() => this.announce(job, report, REPORT_PROGRESS.figuresStored))
+      .catch((err: unknown) => {
+        storeFailed.abort();
+        throw err;
+      });
     stored.catch(() => undefined);
     const previousProblem = report.lastErrorKind === 'invalid_output' ? report.lastError : null;
     const words = await this.writer
       .write({ userId, figures, previousProblem, signal: AbortSignal.any([deadline, storeFailed.signal]) })
       .catch(async (err: unknown) => {
-        // The store's failure is the cause worth reporting, not the abort it led to.
-        await stored;
-        throw err;
+        // Only when the store's failure stopped the model is it the cause to report; a model that failed on its own
+        // keeps its own error (and its kind). Waited for either way, so the step's event is out before any retry's.
+        const stoppedByStore = storeFailed.signal.aborted;
+        const storeError = await stored.then(
+          () => null,
+          (e: unknown) => e,
+        );
+        throw stoppedByStore && storeError !== null ? storeError : err;
       });
     await stored;
     if (await this.reports.complete(reportId, words)) {
