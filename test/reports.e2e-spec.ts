@@ -670,4 +670,37 @@ describe('optimisation reports end to end', () => {
       expect(usage.map((u) => u.errorCode)).toEqual(['timeout', 'timeout', 'timeout', 'timeout']);
     });
   });
+
+  describe('storage failures', () => {
+    it('a figures store that fails stops the model call at once; the retry stores them and completes', async () => {
+      const hana = await seedUser(db);
+      const events = await listen(hana);
+      // One answer for each attempt, in case the first call was sent before the store failed.
+      infra.model.enqueue(answer('expenses'), answer('expenses'));
+      // The worker's first update of a report is its figures (start is a findAndModify): that one fails, as a
+      // real mongod's write error would.
+      await db.admin().command({
+        configureFailPoint: 'failCommand',
+        mode: { times: 1 },
+        data: { failCommands: ['update'], errorCode: 112, namespace: `${db.databaseName}.reports` },
+      });
+      const { body } = await post(hana, 'expenses');
+      const done = await final(hana, body.id);
+      expect(done.body).toMatchObject({ status: 'completed', attempts: 2, error: null });
+      expect(done.body.figures).toMatchObject({ type: 'expenses' });
+
+      // The first attempt's model call was stopped, not waited for: charged as aborted, then the retry's answer.
+      const usage = await db.collection('ai_usage').find({ userId: hana._id }).sort({ createdAt: 1 }).toArray();
+      expect(usage.map((u) => [u.success, u.errorCode])).toEqual([
+        [false, 'aborted'],
+        [true, null],
+      ]);
+      // The failed attempt never said its figures were stored; the retry did, before the end.
+      const progress = events.of('report:progress', body.id).map((p) => `${p.status} ${p.progress}`);
+      expect(progress.filter((p) => p === 'running 50')).toHaveLength(1);
+      expect(progress.indexOf('queued 0')).toBeGreaterThan(-1);
+      expect(progress.indexOf('queued 0')).toBeLessThan(progress.indexOf('running 50'));
+      expect(await events.waitFor('report:done', body.id)).toMatchObject({ status: 'completed' });
+    });
+  });
 });

@@ -43,6 +43,7 @@ export async function startMongoWireServer(opts: MongoWireServerOptions = {}): P
     store: new Store(),
     cursors: new CursorManager(),
     stats: { connectionsOpened: 0, activeConnections: 0, commands: {}, endedSessions: 0, documentsExamined: 0 },
+    failCommand: null,
   };
   const sockets = new Set<Socket>();
   let nextConnectionId = 1;

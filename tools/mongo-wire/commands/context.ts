@@ -1,5 +1,6 @@
 /** Types and argument helpers shared by every command handler. */
 import type { CursorManager } from '../cursors';
+import type { FailCommandPoint } from './fail-points';
 import { CommandError } from '../errors';
 import { compileFilter, type EngineOptions } from '../query-engine';
 import { validateCollectionName, type Collection, type Store } from '../storage';
@@ -23,6 +24,8 @@ export interface ServerState {
   store: Store;
   cursors: CursorManager;
   stats: ServerStats;
+  /** The failCommand fail point, while configured (commands/fail-points.ts). */
+  failCommand: FailCommandPoint | null;
 }
 
 export interface ConnectionInfo {

@@ -7,6 +7,7 @@ import { CommandError, errorReply } from '../errors';
 import { validateDbName } from '../storage';
 import type { Doc } from '../values';
 import { adminCommands } from './admin';
+import { failPointCommands, failPointReply } from './fail-points';
 import { sessionKey, type CommandHandler, type ConnectionInfo, type ServerState } from './context';
 import { handshakeCommands } from './handshake';
 import { readCommands } from './read';
@@ -14,7 +15,14 @@ import { sessionCommands, TRANSACTIONS_UNSUPPORTED } from './sessions';
 import { writeCommands } from './write';
 
 const handlers = new Map<string, CommandHandler>(
-  Object.entries({ ...handshakeCommands, ...readCommands, ...writeCommands, ...adminCommands, ...sessionCommands }),
+  Object.entries({
+    ...handshakeCommands,
+    ...readCommands,
+    ...writeCommands,
+    ...adminCommands,
+    ...sessionCommands,
+    ...failPointCommands,
+  }),
 );
 
 export const HANDSHAKE_COMMANDS = new Set(
@@ -33,6 +41,8 @@ export function runCommand(server: ServerState, connection: ConnectionInfo, db: 
     if (command.txnNumber !== undefined || command.autocommit !== undefined || command.startTransaction !== undefined) {
       throw new CommandError('IllegalOperation', TRANSACTIONS_UNSUPPORTED);
     }
+    const failed = failPointReply(server, name, db, command);
+    if (failed) return failed;
     const reply = handler({ server, connection, db, name, command, session: sessionKey(command.lsid) });
     return { ...reply, ok: 1 };
   } catch (err) {
