@@ -207,9 +207,15 @@ export class FinancialSnapshotService {
     return [raw[0] === null ? null : parseStored(raw[0]), raw[1]];
   }
 
+  /**
+   * Trusted for 75-100% of SNAPSHOT_RECHECK_MS, at random: users whose checks happened together (a deploy, a burst of
+   * traffic) would otherwise all need their next one in the same instant, and their turns would queue behind a herd
+   * of freshness aggregates. A change still shows within SNAPSHOT_RECHECK_MS.
+   */
   private async markChecked(userId: string, version: string): Promise<void> {
-    const ms = this.config.snapshots.recheckMs;
-    if (!this.enabled() || ms <= 0) return;
+    const recheckMs = this.config.snapshots.recheckMs;
+    if (!this.enabled() || recheckMs <= 0) return;
+    const ms = Math.max(1, Math.round(recheckMs * (0.75 + Math.random() * 0.25)));
     await this.redis!.set(this.checkedKey(userId), version, 'PX', ms).catch((err: unknown) =>
       this.unavailable('write', err),
     );
