@@ -328,7 +328,7 @@ export const VARIABLES = {
     kind: { type: 'int', min: 0, max: 60000 },
     default: '2000',
     description:
-      "After a freshness check found a user's snapshot current, how long it is trusted without checking again: a change in the main backend shows within this long. 0 = check on every use",
+      "After a freshness check found a user's snapshot current, the longest it is trusted without checking again (75-100% of it, at random, so checks made together do not all expire together): a change in the main backend shows within this long. 0 = check on every use",
   },
   REPORTS_RATE_LIMIT: {
     kind: { type: 'int', min: 1 },
