@@ -1,17 +1,16 @@
 import { Db, ObjectId } from 'mongodb';
+import { FRESHNESS_INDEX, LEDGER_COLLECTIONS } from '@app/database';
 import { seedUser, SeedUser } from '../../test/support/users';
 
 export const BENCH_EXPENSES_PER_USER = 50;
 
 /**
- * README ("Pointing it at the main backend") asks operators for `{userId: 1, updatedAt: -1}` on each of these for
- * the ledger version's freshness check; creating them here indexes the bench database as production is, so the
+ * README ("Pointing it at the main backend") asks operators for FRESHNESS_INDEX on each ledger collection for the
+ * ledger version's freshness check; creating them here indexes the bench database as production is, so the
  * benchmarks measure the reads production makes rather than collection scans.
  */
-const FRESHNESS_INDEXED = ['incomes', 'expenses', 'budgets', 'debts', 'savinggoals'] as const;
-
 async function indexAsReadmeAsks(db: Db): Promise<void> {
-  for (const name of FRESHNESS_INDEXED) await db.collection(name).createIndex({ userId: 1, updatedAt: -1 });
+  for (const name of LEDGER_COLLECTIONS) await db.collection(name).createIndex({ ...FRESHNESS_INDEX });
 }
 
 /** Fields every main-backend document carries (mongoose timestamps, soft delete, __v). */

@@ -11,7 +11,11 @@ import { BSON, Double, Int32, Long, MongoClient, ObjectId, type Db, type Documen
 import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
 import { fastPaths } from './fast-paths';
 import { startMongoWireServer, type MongoWireServer } from './index';
-import { ledgerProbe } from '../../libs/database/src/finance/ledger-version.repository';
+import {
+  FRESHNESS_INDEX,
+  LEDGER_COLLECTIONS,
+  ledgerProbe,
+} from '../../libs/database/src/finance/ledger-version.repository';
 
 let server: MongoWireServer;
 let client: MongoClient;
@@ -35,9 +39,6 @@ const id = (n: number) => new ObjectId(`65c0000000000000000000${n.toString(16).p
 const AT = new Date('2024-05-01T00:00:00Z');
 const at = (s: number) => new Date(AT.getTime() + s * 1000);
 
-const LEDGER = ['incomes', 'expenses', 'budgets', 'debts', 'savinggoals'];
-const FRESHNESS_INDEX = { userId: 1, updatedAt: -1 };
-
 /** Users 1..12 in every partner situation the probe meets; each owns rows in every ledger collection. */
 function ledgerSeed(): Record<string, Document[]> {
   const users: Document[] = [
@@ -54,7 +55,7 @@ function ledgerSeed(): Record<string, Document[]> {
     { _id: id(11), status: 'active', partnerId: id(3).toHexString(), updatedAt: at(11) }, // string, not ObjectId
   ];
   const seed: Record<string, Document[]> = { users };
-  LEDGER.forEach((coll, c) => {
+  LEDGER_COLLECTIONS.forEach((coll, c) => {
     seed[coll] = [];
     for (const u of [1, 2, 3, 4, 5, 6, 7, 8, 11])
       for (let k = 0; k < 4; k++)
@@ -116,7 +117,7 @@ async function compare(db: Db, coll: string, pipeline: Document[], options: Docu
 describe('the ledger freshness probe', () => {
   let db: Db;
   beforeAll(async () => {
-    db = await seeded(ledgerSeed(), Object.fromEntries(LEDGER.map((c) => [c, [FRESHNESS_INDEX]])));
+    db = await seeded(ledgerSeed(), Object.fromEntries(LEDGER_COLLECTIONS.map((c) => [c, [{ ...FRESHNESS_INDEX }]])));
   });
 
   it.each([
@@ -143,7 +144,7 @@ describe('the ledger freshness probe', () => {
     expect(partner[0].budgets).toEqual([{ updatedAt: at(332) }]);
     expect(keyed).toBe(3); // the partner, then their expenses and budgets
     // The user, the partner, the partner's 4 + 1 expenses and 4 budgets, the user's 4 rows per collection.
-    expect(examined.keyed).toBe(1 + 1 + 5 + 4 + LEDGER.length * 4);
+    expect(examined.keyed).toBe(1 + 1 + 5 + 4 + LEDGER_COLLECTIONS.length * 4);
     expect(examined.scanned).toBeGreaterThan(examined.keyed + 11);
   });
 
@@ -328,7 +329,7 @@ describe('cost', () => {
     })) as Document[];
     users.forEach((u, i) => (u.partnerId = users[i ^ 1]._id)); // everyone in a couple
     const seed: Record<string, Document[]> = { users };
-    for (const coll of LEDGER)
+    for (const coll of LEDGER_COLLECTIONS)
       seed[coll] = users.flatMap((u, i) =>
         Array.from({ length: coll === 'expenses' ? 50 : 5 }, (_, k) => ({
           _id: new ObjectId(),
@@ -337,7 +338,7 @@ describe('cost', () => {
           updatedAt: at(i * 100 + k),
         })),
       );
-    const db = await seeded(seed, Object.fromEntries(LEDGER.map((c) => [c, [FRESHNESS_INDEX]])));
+    const db = await seeded(seed, Object.fromEntries(LEDGER_COLLECTIONS.map((c) => [c, [{ ...FRESHNESS_INDEX }]])));
     const { examined } = await compare(db, 'users', ledgerProbe(users[10]._id as ObjectId));
     // The user, the partner, the partner's 50 expenses and 5 budgets, the user's own rows.
     expect(examined.keyed).toBe(1 + 1 + 50 + 5 + 50 + 4 * 5);

@@ -20,7 +20,11 @@ import { narrowPipeline } from './commands/pipeline-narrowing';
 import { normaliseIndexSpec } from './indexes';
 import { startMongoWireServer, type MongoWireServer } from './index';
 import { Store } from './storage';
-import { ledgerProbe } from '../../libs/database/src/finance/ledger-version.repository';
+import {
+  FRESHNESS_INDEX,
+  LEDGER_COLLECTIONS,
+  ledgerProbe,
+} from '../../libs/database/src/finance/ledger-version.repository';
 
 let server: MongoWireServer;
 let client: MongoClient;
@@ -289,9 +293,6 @@ describe('indexes that do not hold every document', () => {
   });
 });
 
-const LEDGER = ['incomes', 'expenses', 'budgets', 'debts', 'savinggoals'];
-const FRESHNESS_INDEX = { userId: 1, updatedAt: -1 };
-
 /** `perUser` rows for each user in each ledger collection, interleaved across users like real traffic. */
 function ledgerSeed(users: ObjectId[], perUser: number): Record<string, Document[]> {
   const seed: Record<string, Document[]> = {
@@ -302,7 +303,7 @@ function ledgerSeed(users: ObjectId[], perUser: number): Record<string, Document
       ...(i === 1 ? { partnerId: users[0] } : {}),
     })),
   };
-  LEDGER.forEach((coll, c) => {
+  LEDGER_COLLECTIONS.forEach((coll, c) => {
     seed[coll] = [];
     for (let k = 0; k < perUser; k++)
       users.forEach((userId, u) =>
@@ -324,7 +325,10 @@ describe('aggregate sub-pipelines read through indexes', () => {
   );
   let t: Twin;
   beforeAll(async () => {
-    t = await twin(ledgerSeed(users, 20), Object.fromEntries(LEDGER.map((c) => [c, [FRESHNESS_INDEX]])));
+    t = await twin(
+      ledgerSeed(users, 20),
+      Object.fromEntries(LEDGER_COLLECTIONS.map((c) => [c, [{ ...FRESHNESS_INDEX }]])),
+    );
   });
 
   const run =
@@ -334,7 +338,7 @@ describe('aggregate sub-pipelines read through indexes', () => {
 
   it('answers the freshness probe like a scan, with and without a partner', async () => {
     const alone = await same(t, run(ledgerProbe(users[0])));
-    expect(alone.map((r) => r.c)).toEqual(['users', ...LEDGER]);
+    expect(alone.map((r) => r.c)).toEqual(['users', ...LEDGER_COLLECTIONS]);
     const linked = await same(t, run(ledgerProbe(users[1])));
     expect(linked[0].partner[0].expenses).toHaveLength(1);
   });
@@ -420,12 +424,12 @@ describe('cost follows the matches, not the collection', () => {
     const probe = () => db.collection('users').aggregate(ledgerProbe(people[5])).toArray();
     const scanned = await probe();
     const scanCost = await examined(probe);
-    for (const coll of LEDGER) await db.collection(coll).createIndex(FRESHNESS_INDEX);
+    for (const coll of LEDGER_COLLECTIONS) await db.collection(coll).createIndex({ ...FRESHNESS_INDEX });
     expect(await probe()).toEqual(scanned);
     // The user by _id and the user's 40 rows per ledger collection: the partner lookup's `$expr` probes the `_id`
     // map with the stand-in id no user has, so no partner is read and its nested lookups never run.
-    expect(await examined(probe)).toBe(1 + LEDGER.length * 40);
-    expect(scanCost).toBeGreaterThan(LEDGER.length * 4_000);
+    expect(await examined(probe)).toBe(1 + LEDGER_COLLECTIONS.length * 40);
+    expect(scanCost).toBeGreaterThan(LEDGER_COLLECTIONS.length * 4_000);
   });
 });
 

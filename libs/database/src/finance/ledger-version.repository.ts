@@ -7,7 +7,10 @@ import { isObjectIdHex, toObjectId } from '../object-id';
 import { FinanceUserNotFoundError } from './finance-inputs.repository';
 
 /** The main backend's collections whose records a user's figures are computed from, in hash order. */
-const LEDGER_COLLECTIONS = ['incomes', 'expenses', 'budgets', 'debts', 'savinggoals'] as const;
+export const LEDGER_COLLECTIONS = ['incomes', 'expenses', 'budgets', 'debts', 'savinggoals'] as const;
+
+/** The index on each ledger collection that lets the probe read one entry per collection (README asks for it). */
+export const FRESHNESS_INDEX = { userId: 1, updatedAt: -1 } as const;
 type LedgerCollection = (typeof LEDGER_COLLECTIONS)[number];
 
 /** A partner's household budgets and their spending on them enter the user's figures; nothing else of theirs does. */
