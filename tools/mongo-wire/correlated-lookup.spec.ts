@@ -7,32 +7,21 @@
  * Extended JSON). The `lookupsKeyed` counter and `documentsExamined` show
  * which cases really read through the keys.
  */
-import { BSON, Double, Int32, Long, MongoClient, ObjectId, type Db, type Document } from 'mongodb';
+import { Double, Int32, Long, ObjectId, type Db, type Document } from 'mongodb';
 import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
+import { canonicalEjson, useWireServer } from './spec-support';
 import { fastPaths } from './fast-paths';
-import { startMongoWireServer, type MongoWireServer } from './index';
 import {
   FRESHNESS_INDEX,
   LEDGER_COLLECTIONS,
   ledgerProbe,
 } from '../../libs/database/src/finance/ledger-version.repository';
 
-let server: MongoWireServer;
-let client: MongoClient;
+const wire = useWireServer({ promoteValues: false, promoteLongs: false });
+const { examined } = wire;
 
-beforeAll(async () => {
-  server = await startMongoWireServer();
-  client = await MongoClient.connect(server.uri, {
-    serverSelectionTimeoutMS: 2_000,
-    promoteValues: false,
-    promoteLongs: false,
-  });
-});
-
-afterAll(async () => {
+afterAll(() => {
   fastPaths.enabled = true;
-  await client?.close();
-  await server?.close();
 });
 
 const id = (n: number) => new ObjectId(`65c0000000000000000000${n.toString(16).padStart(2, '0')}`);
@@ -72,19 +61,11 @@ function ledgerSeed(): Record<string, Document[]> {
 }
 
 async function seeded(seed: Record<string, Document[]>, indexes: Record<string, Document[]>): Promise<Db> {
-  const db = client.db(uniqueDbName('corr'));
+  const db = wire.client.db(uniqueDbName('corr'));
   for (const [name, docs] of Object.entries(seed)) if (docs.length) await db.collection(name).insertMany(docs);
   for (const [name, keys] of Object.entries(indexes))
     for (const key of keys) await db.collection(name).createIndex(key);
   return db;
-}
-
-const ejson = (v: unknown): string => BSON.EJSON.stringify(v, { relaxed: false });
-
-async function examined(fn: () => Promise<unknown>): Promise<number> {
-  const before = server.stats().documentsExamined;
-  await fn();
-  return server.stats().documentsExamined - before;
 }
 
 interface Outcome {
@@ -110,7 +91,7 @@ async function compare(db: Db, coll: string, pipeline: Document[], options: Docu
   expect(fastPaths.lookupsKeyed).toBe(before); // the switch keeps the reference run on mingo's $lookup
   let actual: Document[] = [];
   const keyedExamined = await examined(async () => (actual = await run()));
-  expect(ejson(actual)).toBe(ejson(expected));
+  expect(canonicalEjson(actual)).toBe(canonicalEjson(expected));
   return { result: actual, keyed: fastPaths.lookupsKeyed - before, examined: { keyed: keyedExamined, scanned } };
 }
 
@@ -308,7 +289,7 @@ describe('other correlated lookups', () => {
   });
 
   it('leaves stored documents untouched when later stages rewrite the joined rows', async () => {
-    const before = ejson(await db.collection('items').find().toArray());
+    const before = canonicalEjson(await db.collection('items').find().toArray());
     await compare(db, 'owners', [
       byCode(),
       { $unwind: '$rows' },
@@ -316,7 +297,7 @@ describe('other correlated lookups', () => {
       { $group: { _id: '$rows._id', n: { $sum: 1 } } },
       { $sort: { _id: 1 } },
     ]);
-    expect(ejson(await db.collection('items').find().toArray())).toBe(before);
+    expect(canonicalEjson(await db.collection('items').find().toArray())).toBe(before);
   });
 });
 

@@ -1,25 +1,15 @@
 /** failCommand: one command failing as a real mongod's error would, before it touches any data. */
-import { MongoClient, MongoServerError } from 'mongodb';
+import { MongoServerError } from 'mongodb';
 import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
-import { startMongoWireServer, type MongoWireServer } from './index';
+import { useWireServer } from './spec-support';
 
 describe('mongo-wire failCommand fail point', () => {
-  let server: MongoWireServer;
-  let client: MongoClient;
+  const wire = useWireServer();
   const failCommand = (mode: unknown, data: Record<string, unknown> = {}) =>
-    client.db('admin').command({ configureFailPoint: 'failCommand', mode, data });
-
-  beforeAll(async () => {
-    server = await startMongoWireServer();
-    client = await MongoClient.connect(server.uri);
-  });
-  afterAll(async () => {
-    await client?.close();
-    await server?.close();
-  });
+    wire.client.db('admin').command({ configureFailPoint: 'failCommand', mode, data });
 
   it('fails the named command the given number of times, in the named collection only, leaving the data as it was', async () => {
-    const db = client.db(uniqueDbName('failpoint'));
+    const db = wire.client.db(uniqueDbName('failpoint'));
     const [items, others] = [db.collection('items'), db.collection('others')];
     await items.insertOne({ _id: 1, n: 0 } as never);
     await others.insertOne({ _id: 1, n: 0 } as never);
@@ -37,7 +27,7 @@ describe('mongo-wire failCommand fail point', () => {
   });
 
   it("stays on with 'alwaysOn' until turned 'off'", async () => {
-    const coll = client.db(uniqueDbName('failpoint')).collection('items');
+    const coll = wire.client.db(uniqueDbName('failpoint')).collection('items');
     await failCommand('alwaysOn', { failCommands: ['insert'], errorCode: 112 });
     for (let i = 0; i < 3; i++) await expect(coll.insertOne({ i })).rejects.toMatchObject({ code: 112 });
     await failCommand('off');
@@ -50,7 +40,9 @@ describe('mongo-wire failCommand fail point', () => {
       codeName: 'BadValue',
     });
     await expect(failCommand('alwaysOn', { errorCode: 91 })).rejects.toMatchObject({ codeName: 'BadValue' });
-    await expect(client.db('app').command({ configureFailPoint: 'failCommand', mode: 'off' })).rejects.toMatchObject({
+    await expect(
+      wire.client.db('app').command({ configureFailPoint: 'failCommand', mode: 'off' }),
+    ).rejects.toMatchObject({
       codeName: 'Unauthorized',
     });
   });

@@ -6,27 +6,15 @@
  * not promote numbers, and documents are compared as canonical Extended JSON).
  * The fast-path counters show which cases were really answered without mingo.
  */
-import { BSON, Double, Int32, Long, MongoClient, ObjectId, type Db, type Document } from 'mongodb';
+import { Double, Int32, Long, ObjectId, type Db, type Document } from 'mongodb';
 import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
+import { canonicalEjson, useWireServer } from './spec-support';
 import { fastPaths } from './fast-paths';
-import { startMongoWireServer, type MongoWireServer } from './index';
 
-let server: MongoWireServer;
-let client: MongoClient;
+const wire = useWireServer({ promoteValues: false, promoteLongs: false });
 
-beforeAll(async () => {
-  server = await startMongoWireServer();
-  client = await MongoClient.connect(server.uri, {
-    serverSelectionTimeoutMS: 2_000,
-    promoteValues: false,
-    promoteLongs: false,
-  });
-});
-
-afterAll(async () => {
+afterAll(() => {
   fastPaths.enabled = true;
-  await client?.close();
-  await server?.close();
 });
 
 const U1 = new ObjectId('65b000000000000000000001');
@@ -57,8 +45,8 @@ function seed(): Document[] {
 }
 
 async function twinDbs(): Promise<{ fast: Db; slow: Db }> {
-  const fast = client.db(uniqueDbName('fast'));
-  const slow = client.db(uniqueDbName('slow'));
+  const fast = wire.client.db(uniqueDbName('fast'));
+  const slow = wire.client.db(uniqueDbName('slow'));
   await items(fast).insertMany(seed());
   await items(slow).insertMany(seed());
   return { fast, slow };
@@ -68,19 +56,17 @@ async function twinDbs(): Promise<{ fast: Db; slow: Db }> {
 type AnyDoc = { _id?: number | ObjectId; [field: string]: any };
 const items = (db: Db) => db.collection<AnyDoc>('items');
 
-const canonical = (v: unknown): string => BSON.EJSON.stringify(v, { relaxed: false });
-
 async function contents(db: Db): Promise<string> {
-  return canonical(await items(db).find({}).toArray());
+  return canonicalEjson(await items(db).find({}).toArray());
 }
 
 /** Reply or server error of `fn`, rendered canonically so types and field order count. */
 async function outcome(fn: () => Promise<unknown>): Promise<string> {
   try {
-    return canonical({ ok: await fn() });
+    return canonicalEjson({ ok: await fn() });
   } catch (err) {
     const e = err as { code?: number; codeName?: string; message: string };
-    return canonical({ error: { code: e.code, codeName: e.codeName, message: e.message } });
+    return canonicalEjson({ error: { code: e.code, codeName: e.codeName, message: e.message } });
   }
 }
 
@@ -260,7 +246,7 @@ describe('simple operator updates', () => {
       );
     }
     const doc = await items(dbs.fast).findOne({ _id: 8 });
-    expect(canonical(doc?.messageCount)).toBe('{"$numberInt":"8"}');
+    expect(canonicalEjson(doc?.messageCount)).toBe('{"$numberInt":"8"}');
   });
 
   it('upserts and array filters keep to the mingo path', async () => {

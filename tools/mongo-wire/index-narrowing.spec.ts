@@ -5,20 +5,11 @@
  * twin databases holding the same data, one with indexes and one without;
  * `documentsExamined` (server stats) shows whether the indexes were used.
  */
-import {
-  Decimal128,
-  Long,
-  MongoClient,
-  ObjectId,
-  Timestamp,
-  type Db,
-  type Document,
-  type MongoServerError,
-} from 'mongodb';
+import { Decimal128, Long, ObjectId, Timestamp, type Db, type Document, type MongoServerError } from 'mongodb';
 import { uniqueDbName } from '../embedded-mongo/embedded-mongo';
+import { useWireServer } from './spec-support';
 import { narrowPipeline } from './commands/pipeline-narrowing';
 import { normaliseIndexSpec } from './indexes';
-import { startMongoWireServer, type MongoWireServer } from './index';
 import { Store } from './storage';
 import {
   FRESHNESS_INDEX,
@@ -26,18 +17,8 @@ import {
   ledgerProbe,
 } from '../../libs/database/src/finance/ledger-version.repository';
 
-let server: MongoWireServer;
-let client: MongoClient;
-
-beforeAll(async () => {
-  server = await startMongoWireServer();
-  client = await MongoClient.connect(server.uri, { serverSelectionTimeoutMS: 2_000 });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-});
+const wire = useWireServer();
+const { examined } = wire;
 
 const A = new ObjectId('65a000000000000000000001');
 const B = new ObjectId('65a000000000000000000002');
@@ -81,8 +62,8 @@ interface Twin {
  * through its inserts, so both the index build and its upkeep are exercised.
  */
 async function twin(seed: Record<string, Document[]>, indexes: Record<string, Document[]>): Promise<Twin> {
-  const plain = client.db(uniqueDbName('scan'));
-  const indexed = client.db(uniqueDbName('ixd'));
+  const plain = wire.client.db(uniqueDbName('scan'));
+  const indexed = wire.client.db(uniqueDbName('ixd'));
   for (const name of new Set([...Object.keys(seed), ...Object.keys(indexes)])) {
     const docs = seed[name] ?? [];
     const half = Math.ceil(docs.length / 2);
@@ -100,12 +81,6 @@ async function same<T>(t: Twin, fn: (db: Db) => Promise<T>): Promise<T> {
   const actual = await fn(t.indexed);
   expect(actual).toEqual(expected);
   return actual;
-}
-
-async function examined(fn: () => Promise<unknown>): Promise<number> {
-  const before = server.stats().documentsExamined;
-  await fn();
-  return server.stats().documentsExamined - before;
 }
 
 async function serverError(fn: () => Promise<unknown>): Promise<MongoServerError> {
@@ -267,7 +242,7 @@ describe('index upkeep through writes', () => {
   });
 
   it('uses an index created over existing documents and forgets a dropped one', async () => {
-    const coll = itemsOf(client.db(uniqueDbName('drop')));
+    const coll = itemsOf(wire.client.db(uniqueDbName('drop')));
     await coll.insertMany(items());
     await coll.createIndex({ status: 1 });
     expect(await examined(() => coll.find({ status: 'closed' }).toArray())).toBe(3);
@@ -278,7 +253,7 @@ describe('index upkeep through writes', () => {
 
 describe('indexes that do not hold every document', () => {
   it('never narrows with a partial or sparse index', async () => {
-    const db = client.db(uniqueDbName('partial'));
+    const db = wire.client.db(uniqueDbName('partial'));
     const coll = itemsOf(db);
     await coll.createIndex({ userId: 1 }, { partialFilterExpression: { active: true } });
     await coll.createIndex({ status: 1 }, { sparse: true });
@@ -397,7 +372,7 @@ describe('aggregate sub-pipelines read through indexes', () => {
 
 describe('cost follows the matches, not the collection', () => {
   it('reads only the matching documents of 20,000 once the field is indexed', async () => {
-    const coll = client.db(uniqueDbName('big')).collection('events');
+    const coll = wire.client.db(uniqueDbName('big')).collection('events');
     const target = new ObjectId();
     const others = Array.from({ length: 50 }, () => new ObjectId());
     await coll.insertMany(
@@ -418,7 +393,7 @@ describe('cost follows the matches, not the collection', () => {
 
   it('runs the freshness probe over a large ledger reading only the user and their newest rows', async () => {
     const people = Array.from({ length: 100 }, () => new ObjectId());
-    const db = client.db(uniqueDbName('probe'));
+    const db = wire.client.db(uniqueDbName('probe'));
     const seed = ledgerSeed(people, 40); // 4,000 rows per collection
     for (const [name, docs] of Object.entries(seed)) await db.collection(name).insertMany(docs);
     const probe = () => db.collection('users').aggregate(ledgerProbe(people[5])).toArray();
