@@ -162,6 +162,22 @@ describe('financial snapshot (Redis cache + one-command freshness check)', () =>
     expect(later.result.context.thisMonth.spendingMinor).toBe(10000);
   });
 
+  it('confirmations made together expire apart: each lasts a random 75-100% of SNAPSHOT_RECHECK_MS', async () => {
+    const base = config;
+    config = { ...base, snapshots: { ...base.snapshots, recheckMs: 60_000 } };
+    const api = await startInstance();
+    config = base;
+    const users = await Promise.all(Array.from({ length: 12 }, () => seedUser(db)));
+    await Promise.all(users.map((u) => api.snapshots.current(u._id.toHexString())));
+    const ttls = await Promise.all(users.map((u) => redis.pttl(`${key(u._id)}:checked`)));
+    for (const ms of ttls) {
+      expect(ms).toBeGreaterThan(45_000 - 1_000);
+      expect(ms).toBeLessThanOrEqual(60_000);
+    }
+    // Spread over 15 s at random: twelve confirmations landing within one second of each other would be no jitter.
+    expect(Math.max(...ttls) - Math.min(...ttls)).toBeGreaterThan(1_000);
+  });
+
   it('a warm call is a cache hit costing exactly one MongoDB command: the freshness aggregate on users', async () => {
     const api = await primary();
     const user = await seedUser(db);
