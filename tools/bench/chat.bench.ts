@@ -49,7 +49,7 @@ import { cpuSecondsBetween, histogramBetween, maxBucket, scrape } from './promet
 import { processCpuSeconds } from './process-cpu';
 import { seedLedgerUsers } from './seed-ledger';
 import { spawnTestMongo } from './spawn-mongo';
-import { cpuProfileFlags, killOnExit, spawnTs } from './spawn-ts';
+import { killOnExit, serverNodeFlags, spawnTs } from './spawn-ts';
 
 const SOCKET_COUNTS = intListEnv('BENCH_SOCKETS', [20, 200]);
 const MESSAGES = intEnv('BENCH_MESSAGES', 20);
@@ -387,7 +387,7 @@ async function measureOurs(
     ...env,
     METRICS_TOKEN: metricsToken,
   });
-  const worker = await startChildWorker(env, cpuProfileFlags());
+  const worker = await startChildWorker(env, serverNodeFlags());
   killOnExit(worker.process);
   try {
     return await measure(

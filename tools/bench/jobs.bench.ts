@@ -40,7 +40,7 @@ import { cpuSecondsBetween, scrape } from './prometheus-text';
 import { processCpuSeconds } from './process-cpu';
 import { seedLedgerUsers } from './seed-ledger';
 import { spawnTestMongo } from './spawn-mongo';
-import { cpuProfileFlags, killOnExit, spawnTs } from './spawn-ts';
+import { killOnExit, serverNodeFlags, spawnTs } from './spawn-ts';
 
 const JOBS = intEnv('BENCH_JOBS', 400);
 const CLIENTS = intEnv('BENCH_CLIENTS', 40);
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     const left = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return ids.length - Object.values(left).reduce((a, b) => a + b, 0);
   };
-  const worker = await startChildWorker(env, cpuProfileFlags());
+  const worker = await startChildWorker(env, serverNodeFlags());
   killOnExit(worker.process);
   const drainStarted = performance.now();
   const workerCpuBefore = processCpuSeconds(worker.process.pid);

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { SERVICE_NODE_FLAGS } from '@app/config';
 
 export interface TsChild<R> {
   process: ChildProcess;
@@ -28,6 +29,14 @@ export function cpuProfileFlags(): string[] {
 }
 
 /**
+ * What a measured server runs with: the flags production gives our api and worker, for the baselines too, so a
+ * comparison is between the code and not the runtime's settings.
+ */
+export function serverNodeFlags(): string[] {
+  return [...SERVICE_NODE_FLAGS, ...cpuProfileFlags()];
+}
+
+/**
  * Runs a TypeScript file in its own process (through tools/run-ts.js) and resolves once it prints a line starting
  * with `{"ready":true`. Benchmarks use it so each measured server has a core's worth of CPU of its own and its CPU
  * time is its own. Every other line the child writes to stdout goes to our stderr: a benchmark's stdout ends with
@@ -37,7 +46,7 @@ export async function spawnTs<R extends { ready: true }>(
   script: string,
   env: Record<string, string>,
 ): Promise<TsChild<R>> {
-  const child = spawn(process.execPath, [...cpuProfileFlags(), path.join(__dirname, '..', 'run-ts.js'), script], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), path.join(__dirname, '..', 'run-ts.js'), script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

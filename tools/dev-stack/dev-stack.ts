@@ -8,7 +8,14 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { MongoClient } from 'mongodb';
 import { ConnectionOptions, Queue } from 'bullmq';
-import { AppConfig, ConfigError, DEV_JWT_SECRET, loadConfig, OFFLINE_DEMO_API_KEY } from '@app/config';
+import {
+  AppConfig,
+  ConfigError,
+  DEV_JWT_SECRET,
+  loadConfig,
+  OFFLINE_DEMO_API_KEY,
+  SERVICE_NODE_FLAGS,
+} from '@app/config';
 import { localDateKey } from '@app/finance';
 import { DAILY_JOB_NAMES, DailyFanOutJobData, defaultJobOptions, QUEUES, redisOptions } from '@app/queue';
 import { startFakeOpenAI } from '../fake-openai';
@@ -124,7 +131,10 @@ async function demoTokens(uri: string, secret: string, persistent: boolean): Pro
 }
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, path.join(ROOT, script)], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping everything`);
