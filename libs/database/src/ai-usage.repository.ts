@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { AiUsageDoc } from './own/ai-usage.schema';
 import { toObjectId } from './object-id';
+import { WriteBatches } from './write-batches';
 
 export interface AiUsageRecord {
   userId?: string | null;
@@ -29,9 +30,15 @@ export interface AiUsageSummaryRow {
 
 @Injectable()
 export class AiUsageRepository {
-  constructor(@InjectModel('AiUsage') private readonly usage: Model<AiUsageDoc>) {}
+  constructor(
+    @InjectModel('AiUsage') private readonly usage: Model<AiUsageDoc>,
+    private readonly batches: WriteBatches,
+  ) {}
 
-  /** One row per model call, so written through the driver with the schema's defaults, as chat messages are. */
+  /**
+   * One row per model call, so written through the driver with the schema's defaults, as chat messages are, and
+   * batched with the other calls that end at the same moment.
+   */
   async record(entry: AiUsageRecord): Promise<void> {
     const row: AiUsageDoc = {
       _id: new Types.ObjectId(),
@@ -40,7 +47,7 @@ export class AiUsageRepository {
       errorCode: entry.errorCode ?? null,
       createdAt: new Date(),
     };
-    await this.usage.collection.insertOne(row);
+    await this.batches.write(this.usage.collection, { insertOne: { document: row } });
   }
 
   /** Totals per feature and model since `since` (of one user, when given), for operators watching cost and failures. */

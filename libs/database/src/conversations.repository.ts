@@ -5,12 +5,14 @@ import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
 import { ConversationDoc } from './own/conversation.schema';
 import { MessageDoc } from './own/message.schema';
+import { WriteBatches } from './write-batches';
 
 @Injectable()
 export class ConversationsRepository {
   constructor(
     @InjectModel('Conversation') private readonly conversations: Model<ConversationDoc>,
     @InjectModel('Message') private readonly messages: Model<MessageDoc>,
+    private readonly batches: WriteBatches,
   ) {}
 
   /**
@@ -84,11 +86,14 @@ export class ConversationsRepository {
       .exec();
   }
 
+  /** Batched: the counters commute, so turns of one conversation ending together may land in any order. */
   async recordMessages(id: string, count: number, at = new Date()): Promise<void> {
-    await this.conversations.collection.updateOne(
-      { _id: toObjectId(id) },
-      { $inc: { messageCount: count }, $max: { lastMessageAt: at }, $set: { updatedAt: new Date() } },
-    );
+    await this.batches.write(this.conversations.collection, {
+      updateOne: {
+        filter: { _id: toObjectId(id) },
+        update: { $inc: { messageCount: count }, $max: { lastMessageAt: at }, $set: { updatedAt: new Date() } },
+      },
+    });
   }
 
   /** Deletes the conversation and its messages; false when it is not the user's. */

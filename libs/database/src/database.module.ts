@@ -21,6 +21,7 @@ import { RoundTripCounter } from './round-trips';
 import { SuggestionsRepository } from './suggestions.repository';
 import { UsersRepository } from './users.repository';
 import { UnfinishedWorkRepository } from './unfinished-work.repository';
+import { WriteBatches } from './write-batches';
 
 const REPOSITORIES = [
   UsersRepository,
@@ -39,6 +40,7 @@ const REPOSITORIES = [
   ReportsRepository,
   UnfinishedWorkRepository,
   RoundTripCounter,
+  WriteBatches,
 ];
 
 @Global()

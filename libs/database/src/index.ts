@@ -18,3 +18,4 @@ export * from './reports.repository';
 export * from './unfinished-work.repository';
 export * from './report-fingerprint';
 export * from './round-trips';
+export * from './write-batches';

@@ -5,10 +5,14 @@ import { Cursor, olderThan, Page, toPage } from './cursor';
 import { toObjectId } from './object-id';
 import { MessageDoc, MessageStatus, MessageToolCall, MessageVerification } from './own/message.schema';
 import { isDuplicateKeyError } from './mongo-errors';
+import { WriteBatches } from './write-batches';
 
 @Injectable()
 export class MessagesRepository {
-  constructor(@InjectModel('Message') private readonly messages: Model<MessageDoc>) {}
+  constructor(
+    @InjectModel('Message') private readonly messages: Model<MessageDoc>,
+    private readonly batches: WriteBatches,
+  ) {}
 
   /**
    * A chat turn's user message and its reply placeholder, in one ordered write. The unique index on
@@ -93,13 +97,14 @@ export class MessagesRepository {
       tools?: MessageToolCall[];
       verification?: MessageVerification | null;
     },
-  ): Promise<boolean> {
-    const res = await this.messages.collection.updateOne(
-      { _id: id, status: 'streaming' },
-      { $set: { ...update, error: update.error ?? null, updatedAt: new Date() } },
-    );
-    // False when it was no longer streaming: closed already (by the worker's sweep of replies left by a dead api).
-    return res.modifiedCount === 1;
+  ): Promise<void> {
+    // A reply no longer streaming was closed already (by the worker's sweep of replies left by a dead api): kept.
+    await this.batches.write(this.messages.collection, {
+      updateOne: {
+        filter: { _id: id, status: 'streaming' },
+        update: { $set: { ...update, error: update.error ?? null, updatedAt: new Date() } },
+      },
+    });
   }
 
   /** Removes messages of a turn that was refused after they were stored (a spending cap reached meanwhile). */
