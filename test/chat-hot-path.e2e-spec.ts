@@ -145,6 +145,7 @@ describe('chat hot path: cached snapshot and history, writes beside the model ca
       createdAt: new Date(),
       updatedAt: new Date(),
     });
+    const before = await roundTrips(api);
     const second = await rec.emit('message:send', {
       conversationId: first.conversationId,
       text: 'And now?',
@@ -152,6 +153,10 @@ describe('chat hot path: cached snapshot and history, writes beside the model ca
     });
     await rec.waitFor('message:done', (d) => d.clientMessageId === second.clientMessageId);
     expect(systemOf('And now?')).toMatch(/777\.77/);
+    // The freshness check found the change and the snapshot was computed again: the counter saw those reads too.
+    const after = await roundTrips(api);
+    expect(after.count - before.count).toBe(1);
+    expect(after.atMostOne - before.atMostOne).toBe(0);
   });
 
   it('answers concurrent deliveries of one clientMessageId once, across instances and transports', async () => {
