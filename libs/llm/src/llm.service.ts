@@ -68,6 +68,11 @@ export interface ChatStreamResult {
   usage: TokenUsage;
   model: string;
   stopped: boolean;
+  /**
+   * The call's charge written down (caps settled, usage row); never rejects. The caller awaits it before its turn
+   * ends, not before its next call: the settlement is sent first, so a next call's reservation sees it anyway.
+   */
+  accounted: Promise<void>;
 }
 
 /**
@@ -177,10 +182,10 @@ export class LlmService {
           usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
       }
       const final = usage ?? this.estimateUsage(task.messages, text + calls.text());
-      await this.finish(task, model, hold, final, started, null, task.signal?.aborted === true);
       // The SDK ends the iteration quietly when the signal aborts it, so the signal says whether we stopped.
       const stopped = task.signal?.aborted === true;
-      return { text, toolCalls: stopped ? [] : calls.done(), usage: final, model, stopped };
+      const accounted = this.finish(task, model, hold, final, started, null, stopped);
+      return { text, toolCalls: stopped ? [] : calls.done(), usage: final, model, stopped, accounted };
     } catch (err) {
       const llmErr = classifyLlmError(err);
       const stopped = llmErr.kind === 'aborted' && task.signal?.aborted === true;
@@ -191,8 +196,8 @@ export class LlmService {
         reserved,
       });
       if (stopped) {
-        await this.finish(task, model, hold, charged, started, null, true);
-        return { text, toolCalls: [], usage: charged, model, stopped: true };
+        const accounted = this.finish(task, model, hold, charged, started, null, true);
+        return { text, toolCalls: [], usage: charged, model, stopped: true, accounted };
       }
       await this.finish(task, model, hold, charged, started, llmErr);
       throw llmErr;

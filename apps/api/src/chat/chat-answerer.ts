@@ -72,7 +72,18 @@ export class ChatAnswerer {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Returns once every model call it made is accounted: the turn's cost is written down before it ends. */
   async answer(input: AnswerInput): Promise<Answer> {
+    const accounting: Promise<void>[] = [];
+    try {
+      return await this.rounds(input, accounting);
+    } finally {
+      await Promise.all(accounting);
+    }
+  }
+
+  /** The rounds and the check; each model call's accounting runs alongside what follows it. */
+  private async rounds(input: AnswerInput, accounting: Promise<void>[]): Promise<Answer> {
     const maxRounds = this.config.chat.maxToolRounds;
     const definitions = maxRounds > 0 ? this.registry.definitions() : [];
     const messages = [...input.messages];
@@ -99,6 +110,7 @@ export class ChatAnswerer {
           input.onDelta(delta);
         },
       );
+      accounting.push(result.accounted);
       add(usage, result.usage);
       if (result.stopped) return { text, usage, stopped: true, tools: records, verification: unchecked() };
       // Without tools offered a model has nothing to call: anything it asks for anyway is not run.
@@ -110,7 +122,7 @@ export class ChatAnswerer {
       }
     }
     if (!text.trim()) text = ROUND_CAP_FALLBACK[input.tools.language](maxRounds);
-    return this.verified(text, usage, records, { ...input.facts, facts }, messages, input);
+    return this.verified(text, usage, records, { ...input.facts, facts }, messages, input, accounting);
   }
 
   private async run(
@@ -146,6 +158,7 @@ export class ChatAnswerer {
     sheet: FactSheet,
     messages: ChatCompletionMessageParam[],
     input: AnswerInput,
+    accounting: Promise<void>[],
   ): Promise<Answer> {
     const first = verifyReply(text, sheet);
     if (!first.unverified.length)
@@ -164,6 +177,7 @@ export class ChatAnswerer {
       },
       () => undefined,
     );
+    accounting.push(correction.accounted);
     add(usage, correction.usage);
     const second = correction.text.trim() && !correction.stopped ? verifyReply(correction.text, sheet) : null;
     if (!second || second.unverified.length >= first.unverified.length) {
