@@ -9,6 +9,9 @@ export interface OpenAIErrorBody {
  * is how delays and streams learn to stop instead of writing into a dead socket.
  */
 export class Exchange {
+  /** When the request arrived (performance.now()): a reply's first-token delay counts from here. */
+  readonly arrivedAt = performance.now();
+
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
@@ -35,6 +38,14 @@ export class Exchange {
       }, ms);
       this.signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /**
+   * Waits until `ms` after the request arrived: reading, parsing and answering a large prompt here is part of the
+   * model's time to first token, as it is on a real server, not time added by the client that sent it.
+   */
+  pauseSinceArrival(ms: number | undefined): Promise<boolean> {
+    return this.pause((ms ?? 0) - (performance.now() - this.arrivedAt));
   }
 
   send(status: number, contentType: string, body: string, headers: OutgoingHttpHeaders = {}): void {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import OpenAI from 'openai';
@@ -459,6 +460,42 @@ describe('fake OpenAI server driven by the real SDK', () => {
       expect(received).toBe(3);
       await fake.waitForIdle();
       expect(fake.stats).toEqual({ completed: 0, aborted: 1, inFlight: 0 });
+    });
+
+    it("counts delayMs from the request's arrival, not from when its body was read", async () => {
+      fake.enqueue({ content: 'on time', delayMs: 300 });
+      const body = JSON.stringify(user('a prompt that is slow to arrive'));
+      const url = new URL(`${fake.baseURL}/chat/completions`);
+      const answered = new Promise<{ bodySentAt: number; answeredAt: number }>((resolve, reject) => {
+        let bodySentAt = 0;
+        const req = http.request(
+          url,
+          {
+            method: 'POST',
+            headers: {
+              authorization: 'Bearer test-key',
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            const answeredAt = performance.now();
+            res.resume();
+            res.on('end', () => resolve({ bodySentAt, answeredAt }));
+          },
+        );
+        req.on('error', reject);
+        req.flushHeaders();
+        // The body comes after the whole delay: the reply is due as soon as it is read.
+        setTimeout(() => {
+          bodySentAt = performance.now();
+          req.end(body);
+        }, 400);
+      });
+
+      const { bodySentAt, answeredAt } = await answered;
+      // Counted from the body instead, the answer would come 300 ms after it.
+      expect(answeredAt - bodySentAt).toBeLessThan(250);
     });
 
     it('counts a reply that is still being delayed as in flight', async () => {

@@ -44,7 +44,7 @@ const JSON_CHARS_PER_CHUNK = 16;
 export async function writeReply(ex: Exchange, chat: ChatRequest, reply: Reply, ids: IdSource): Promise<void> {
   // Accept and say nothing: the exchange stays open until the client (or close()) drops it.
   if ('hang' in reply) return;
-  if (!(await ex.pause(reply.delayMs))) return;
+  if (!(await ex.pauseSinceArrival(reply.delayMs))) return;
 
   if ('error' in reply) return writeError(ex, reply);
   if ('garbage' in reply) return writeGarbage(ex, chat, reply);

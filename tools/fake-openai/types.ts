@@ -23,7 +23,10 @@ export interface RecordedRequest {
 export type RequestMatcher = (req: ChatRequest, http: RecordedRequest) => boolean;
 
 export interface Timing {
-  /** Delay before the first byte, headers included: the time-to-first-token a client observes. */
+  /**
+   * Delay before the first byte, headers included, counted from the request's arrival: the time-to-first-token a
+   * client observes, however long the fake takes to read the request.
+   */
   delayMs?: number;
 }
 
