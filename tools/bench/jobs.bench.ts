@@ -3,18 +3,21 @@
  *
  *   node tools/run-ts.js tools/bench/jobs.bench.ts        (npm run bench:jobs)
  *
+ * 0. Warm-up, untimed: one POST per client, then a worker process (WORKER_CONCURRENCY=BENCH_CONCURRENCY) drains
+ *    those reports: its JIT warms up and each user's figures are computed once, as the chat bench's warm-up turns
+ *    do. The output still tells how fast that first drain went. Then the reports queue is paused (the worker stays).
  * 1. POST /reports to the 202 (read the user's slot and ledger version, store the report, enqueue), with
- *    BENCH_CLIENTS concurrent clients and no worker running, so nothing else competes with the api. Each client is
- *    a user of its own with an ordinary month of records (a salary, 50 expenses, a budget, a debt); after one
- *    untimed warm-up request each, BENCH_JOBS timed requests follow. A client's requests go expenses, budget, debt,
+ *    BENCH_CLIENTS concurrent clients and the queue paused, so nothing else competes with the api. Each client is
+ *    a user of its own with an ordinary month of records (a salary, 50 expenses, a budget, a debt); BENCH_JOBS
+ *    timed requests. A client's requests go expenses, budget, debt,
  *    then debt what-ifs with a different extraMonthly each time, so every request is a report of its own (a repeat
  *    on an unchanged ledger would be answered with the existing report, which costs less). The output counts new
  *    versus reused answers, so a run where reuse crept in shows it.
  *    The same load then goes to a baseline process (post-baseline-process.ts: Express parsing the body and answering
  *    202, nothing else), for the floor this machine sets on any POST at that concurrency: with closed-loop clients,
  *    p50 is about clients / throughput, whatever the handler does.
- * 2. Worker throughput: one worker process with WORKER_CONCURRENCY=BENCH_CONCURRENCY is started and drains those
- *    reports (the warm-up's too) while the fake model answers each after BENCH_MODEL_DELAY_MS. Each report is one
+ * 2. Worker throughput: the queue is resumed and the warm worker drains the timed requests' reports while the fake
+ *    model answers each after BENCH_MODEL_DELAY_MS. Each report is one
  *    model call, so the ideal is concurrency / model delay; what the worker does around the call (the user's
  *    figures, the report's writes, progress events) is what keeps it below that.
  * The api, the worker and MongoDB run in their own processes; this process generates the load and serves the fake
@@ -126,7 +129,8 @@ async function main(): Promise<void> {
       `concurrency ${CONCURRENCY}; model delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB); api, worker and MongoDB in their own processes`,
   );
 
-  // Phase 1: the api alone (no worker yet), so POST latency is not disturbed by job processing.
+  // Phase 1: the api alone (the queue is paused once the warm-up is drained), so POST latency is not disturbed by
+  // job processing.
   const newIds = new Set<string>();
   const outcomes = { new: 0, reusedInProgress: 0, reusedCompleted: 0, errors: 0 };
   const errorStatuses = new Set<number>();
@@ -143,10 +147,24 @@ async function main(): Promise<void> {
     }
     return ms;
   };
-  // Warm-up, not timed: one request per client (the first use of each code path, each user's first report).
+  // Warm-up, not timed: one request per client (the first use of each code path, each user's first report), and
+  // the worker's drain of those reports (its JIT, each user's figures computed once).
   await Promise.all(tokens.map((token) => post(token, 0)));
   const warmUp = { ...outcomes };
+  const warmIds = new Set(newIds);
   Object.assign(outcomes, { new: 0, reusedInProgress: 0, reusedCompleted: 0, errors: 0 });
+  // Watched in Redis: polling MongoDB would load the very process the worker is waiting on.
+  const queue = openQueue(env, QUEUES.reports);
+  const queued = async () =>
+    Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).reduce((a, b) => a + b, 0);
+  const worker = await startChildWorker(env, serverNodeFlags());
+  killOnExit(worker.process);
+  const warmStarted = performance.now();
+  while ((await queued()) > 0 && performance.now() - warmStarted < DRAIN_TIMEOUT_MS) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const warmSeconds = (performance.now() - warmStarted) / 1000;
+  await queue.pause();
 
   const cpuBefore = await scrape(api.ready.url, metricsToken);
   const mongoBefore = processCpuSeconds(mongo.pid);
@@ -172,20 +190,14 @@ async function main(): Promise<void> {
   await bare.stop();
   if (bareStatuses.size) throw new Error(`the baseline answered ${[...bareStatuses].join(', ')}`);
 
-  // Phase 2: start the worker and time the drain of every report phase 1 queued, the warm-up's included.
-  const ids = [...newIds].map((id) => new ObjectId(id));
-  // Watched in Redis: polling MongoDB would load the very process the worker is waiting on.
-  const queue = openQueue(env, QUEUES.reports);
+  // Phase 2: resume the queue and time the warm worker's drain of every report phase 1 queued.
+  const ids = [...newIds].filter((id) => !warmIds.has(id)).map((id) => new ObjectId(id));
   // Counted as what is left (completed jobs are only kept up to a count), so any BENCH_JOBS works.
-  const finished = async () => {
-    const left = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return ids.length - Object.values(left).reduce((a, b) => a + b, 0);
-  };
-  const worker = await startChildWorker(env, serverNodeFlags());
-  killOnExit(worker.process);
-  const drainStarted = performance.now();
+  const finished = async () => ids.length - (await queued());
   const workerCpuBefore = processCpuSeconds(worker.process.pid);
   const mongoBeforeDrain = processCpuSeconds(mongo.pid);
+  const drainStarted = performance.now();
+  await queue.resume();
   let done = await finished();
   while (done < ids.length && performance.now() - drainStarted < DRAIN_TIMEOUT_MS) {
     await new Promise((r) => setTimeout(r, 50));
@@ -207,6 +219,7 @@ async function main(): Promise<void> {
   const barePostsPerSec = round(baseline.latencies.length / baseline.seconds);
   const bareCpuMsPerPost = bareCpu !== null ? round((bareCpu * 1000) / baseline.latencies.length, 2) : null;
   const throughput = round(completed / drainSeconds, 2);
+  const warmThroughput = round(warmIds.size / warmSeconds, 2);
   const ideal = round(CONCURRENCY / (MODEL_DELAY_MS / 1000), 2);
   const ratio = round(throughput / ideal, 3);
   const cpuMsPerPost = apiCpu !== null && latencies.length ? round((apiCpu * 1000) / latencies.length, 2) : null;
@@ -234,6 +247,7 @@ async function main(): Promise<void> {
     { measure: 'worker throughput (reports/s)', value: throughput },
     { measure: 'ideal: concurrency / model delay (reports/s)', value: ideal },
     { measure: 'worker / ideal', value: ratio },
+    { measure: "warm-up drain (each user's first report, figures cold; reports/s)", value: warmThroughput },
     { measure: 'worker CPU ms per report', value: workerMsPerJob },
     { measure: 'MongoDB CPU ms per report', value: mongoMsPerJob },
     { measure: 'failed reports', value: failed },
@@ -295,6 +309,7 @@ async function main(): Promise<void> {
         mongoCpuMsPerJob: mongoMsPerJob,
         idealJobsPerSec: ideal,
         ratio,
+        warmUp: { jobs: warmIds.size, seconds: round(warmSeconds, 2), jobsPerSec: warmThroughput },
       },
       targets,
       // Over the targets this run measured (the p50 target is for BENCH_CLIENTS=40 only).
