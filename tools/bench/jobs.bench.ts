@@ -9,17 +9,17 @@
  * 1. POST /reports to the 202 (read the user's slot and ledger version, store the report, enqueue), with
  *    BENCH_CLIENTS concurrent clients and the queue paused, so nothing else competes with the api. Each client is
  *    a user of its own with an ordinary month of records (a salary, 50 expenses, a budget, a debt); BENCH_JOBS
- *    timed requests. A client's requests go expenses, budget, debt,
- *    then debt what-ifs with a different extraMonthly each time, so every request is a report of its own (a repeat
- *    on an unchanged ledger would be answered with the existing report, which costs less). The output counts new
- *    versus reused answers, so a run where reuse crept in shows it.
+ *    timed requests. A client's requests go expenses, budget, debt, then debt what-ifs with a different
+ *    extraMonthly each time, so every request is a report of its own (a repeat on an unchanged ledger would be
+ *    answered with the existing report, which costs less). The output counts new versus reused answers, so a run
+ *    where reuse crept in shows it.
  *    The same load then goes to a baseline process (post-baseline-process.ts: Express parsing the body and answering
  *    202, nothing else), for the floor this machine sets on any POST at that concurrency: with closed-loop clients,
  *    p50 is about clients / throughput, whatever the handler does.
  * 2. Worker throughput: the queue is resumed and the warm worker drains the timed requests' reports while the fake
- *    model answers each after BENCH_MODEL_DELAY_MS. Each report is one
- *    model call, so the ideal is concurrency / model delay; what the worker does around the call (the user's
- *    figures, the report's writes, progress events) is what keeps it below that.
+ *    model answers each after BENCH_MODEL_DELAY_MS. Each report is one model call, so the ideal is concurrency /
+ *    model delay; what the worker does around the call (the user's figures, the report's writes, progress events)
+ *    is what keeps it below that.
  * The api, the worker and MongoDB run in their own processes; this process generates the load and serves the fake
  * model. Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line; the exit code is 0 whether
  * or not the targets are met, 1 only for a broken run.
@@ -157,12 +157,16 @@ async function main(): Promise<void> {
   const queue = openQueue(env, QUEUES.reports);
   const queued = async () =>
     Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).reduce((a, b) => a + b, 0);
+  /** Until the queue holds nothing left to do, or DRAIN_TIMEOUT_MS after `since`. */
+  const drained = async (since: number) => {
+    while ((await queued()) > 0 && performance.now() - since < DRAIN_TIMEOUT_MS) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   const worker = await startChildWorker(env, serverNodeFlags());
   killOnExit(worker.process);
   const warmStarted = performance.now();
-  while ((await queued()) > 0 && performance.now() - warmStarted < DRAIN_TIMEOUT_MS) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await drained(warmStarted);
   const warmSeconds = (performance.now() - warmStarted) / 1000;
   await queue.pause();
 
@@ -198,11 +202,8 @@ async function main(): Promise<void> {
   const mongoBeforeDrain = processCpuSeconds(mongo.pid);
   const drainStarted = performance.now();
   await queue.resume();
-  let done = await finished();
-  while (done < ids.length && performance.now() - drainStarted < DRAIN_TIMEOUT_MS) {
-    await new Promise((r) => setTimeout(r, 50));
-    done = await finished();
-  }
+  await drained(drainStarted);
+  const done = await finished();
   await queue.close();
   const drainSeconds = (performance.now() - drainStarted) / 1000;
   const workerCpuAfter = processCpuSeconds(worker.process.pid);
