@@ -15,9 +15,10 @@ export class MessagesRepository {
   ) {}
 
   /**
-   * A chat turn's user message and its reply placeholder, in one ordered write. The unique index on
-   * (userId, clientMessageId) decides races between two deliveries of the same message: the loser stores neither
-   * and gets the winner's message back.
+   * A chat turn's user message and its reply placeholder, batched with the other writes of this loop turn
+   * (WriteBatches). The unique index on (userId, clientMessageId) decides races between two deliveries of the same
+   * message: the loser keeps neither (its placeholder, written in the same unordered batch, is taken back) and gets
+   * the winner's message.
    */
   async insertTurn(input: {
     userMessage: { _id: Types.ObjectId; content: string; clientMessageId: string };
@@ -28,10 +29,10 @@ export class MessagesRepository {
     const { conversationId } = input;
     const userId = toObjectId(input.userId);
     const at = new Date();
-    try {
-      await this.messages.collection.insertMany(
-        [
-          newMessage(at, {
+    const [asked, placeholder] = await Promise.allSettled([
+      this.batches.write(this.messages.collection, {
+        insertOne: {
+          document: newMessage(at, {
             _id: input.userMessage._id,
             conversationId,
             userId,
@@ -40,17 +41,29 @@ export class MessagesRepository {
             status: 'complete',
             clientMessageId: input.userMessage.clientMessageId,
           }),
-          newMessage(at, { ...assistantStart(input.reply), conversationId, userId, replyTo: input.userMessage._id }),
-        ],
-        { ordered: true },
-      );
+        },
+      }),
+      this.batches.write(this.messages.collection, {
+        insertOne: {
+          document: newMessage(at, {
+            ...assistantStart(input.reply),
+            conversationId,
+            userId,
+            replyTo: input.userMessage._id,
+          }),
+        },
+      }),
+    ]);
+    if (asked.status === 'fulfilled') {
+      if (placeholder.status === 'rejected') throw placeholder.reason;
       return { duplicateOf: null };
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      const existing = await this.findByClientMessageId(input.userId, input.userMessage.clientMessageId);
-      if (!existing) throw err;
-      return { duplicateOf: existing };
     }
+    // A placeholder without its question would read as a reply to nothing.
+    if (placeholder.status === 'fulfilled') await this.discard([input.reply._id]);
+    if (!isDuplicateKeyError(asked.reason)) throw asked.reason;
+    const existing = await this.findByClientMessageId(input.userId, input.userMessage.clientMessageId);
+    if (!existing) throw asked.reason;
+    return { duplicateOf: existing };
   }
 
   findByClientMessageId(userId: string, clientMessageId: string): Promise<MessageDoc | null> {

@@ -41,6 +41,7 @@ import { ChatMetrics } from '../metrics/chat-metrics';
 import { ChatAnswerer, ToolEvent } from './chat-answerer';
 import { chatTurnView } from './chat-turn-view';
 import { ConversationCache, HistoryEntry } from './conversation-cache';
+import { DeltaCoalescer } from './delta-coalescer';
 import { ReplyStreams } from './reply-streams';
 import { toSocketError } from './socket-error';
 import { messageError } from './socket-refusal.filter';
@@ -496,6 +497,11 @@ export class ChatService {
       .open(messageId, { userId: user.id, conversationId, clientMessageId })
       .catch((err: unknown) => this.logger.event('warn', 'chat.stream_open_failed', { messageId, error: err }));
     let seq = 0;
+    const deltas = new DeltaCoalescer((delta) => {
+      const d = { conversationId, clientMessageId, messageId, delta, seq: seq++ };
+      this.streams.delta(messageId, d.seq, delta);
+      sink.delta(d);
+    });
     let remembering: Promise<void> | null = null;
     try {
       const history = windowHistory(conversation.history, this.config.chat.historyTokens, estimateTokens);
@@ -532,16 +538,14 @@ export class ChatService {
         maxOutputTokens: this.config.chat.maxOutputTokens,
         signal: modelSignal,
         ahead: turn.ahead,
-        onDelta: (delta) => {
-          const d = { conversationId, clientMessageId, messageId, delta, seq: seq++ };
-          this.streams.delta(messageId, d.seq, delta);
-          sink.delta(d);
-        },
+        onDelta: (delta) => deltas.push(delta),
         onTool: (tool) => {
+          deltas.flush();
           this.streams.tool(messageId, seq - 1, tool);
           sink.tool?.({ conversationId, clientMessageId, messageId, ...tool });
         },
       });
+      deltas.flush();
       const writeError = await written;
       if (writeError) throw writeError;
       // The user's own stop (or the deadline) is a stopped reply; a stop caused by a failed write was thrown above.
@@ -574,6 +578,7 @@ export class ChatService {
       await this.endStream(messageId, { type: 'done', view: chatTurnView(done) });
       return done;
     } catch (err) {
+      deltas.flush();
       // A turn that failed before its model call gives back what it reserved.
       await this.llm.release(turn.ahead);
       // remember() never rejects: once started, the history has the turn.
