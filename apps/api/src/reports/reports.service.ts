@@ -68,10 +68,13 @@ export class ReportsService {
     params: ReportParams | null,
   ): Promise<RequestOutcome | null> {
     const variant = reportVariant(params);
-    // Three independent reads at once; their answers are still taken in this order.
-    const [active, version, capsLeft] = await Promise.allSettled([
+    // Independent reads at once (the reuse lookup as soon as the version is known); their answers are still taken
+    // in this order.
+    const versioned = this.dataVersion(userId);
+    const [active, version, cached, capsLeft] = await Promise.allSettled([
       this.reports.findActive(userId, type, variant),
-      this.dataVersion(userId),
+      versioned,
+      versioned.then((v) => (v ? this.reusable(userId, type, v, variant) : null)),
       // A new report is a model call: none is queued for a user whose cap is spent.
       this.caps.assertAvailable(userId, 'reports'),
     ]);
@@ -80,8 +83,8 @@ export class ReportsService {
 
     if (version.status === 'rejected') throw version.reason;
     const dataVersion = version.value;
-    const cached = dataVersion ? await this.reusable(userId, type, dataVersion, variant) : null;
-    if (cached) return { kind: 'cached', report: cached };
+    if (cached.status === 'rejected') throw cached.reason;
+    if (cached.value) return { kind: 'cached', report: cached.value };
     if (capsLeft.status === 'rejected') throw capsLeft.reason;
 
     const created = await this.reports.createQueued(userId, type, dataVersion, params);
