@@ -209,7 +209,8 @@ describe('Reho client compatibility: the replaced service’s ten endpoints', ()
     it('streams a new conversation’s reply: conversation_id first, stream frames in order, status done, then its title on every instance', async () => {
       const reply = 'Your spending is calm this month and rent is the largest part of it.';
       infra.model.enqueue(
-        { match: chatFor('Plan my month'), content: reply, chunkSize: 7 },
+        // Chunks apart in time, as a model streams them: chunks that arrive together leave as one frame.
+        { match: chatFor('Plan my month'), content: reply, chunkSize: 7, chunkDelayMs: 5 },
         // Late, so that a second client can join the conversation on the other instance first.
         { match: titleFor('Plan my month'), json: { title: 'Planning the month ahead' }, delayMs: 1500 },
       );

@@ -83,8 +83,8 @@ export class RehoFeedbackController {
   }
 
   private async optimize(user: AuthUser, type: ReportType, res: Response) {
-    await this.rateLimit.admit(user.id, res);
-    const outcome = await this.reports.request(user.id, type);
+    const admission = this.rateLimit.admit(user.id, res);
+    const outcome = await this.reports.request(user.id, type, {}, admission);
     if (outcome.kind === 'cached') return rehoOptimization(outcome.report, true);
 
     const reportId = String(outcome.report._id);

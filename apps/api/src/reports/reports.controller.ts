@@ -41,8 +41,8 @@ export class ReportsController {
     description: 'rate_limited (REPORTS_RATE_LIMIT) or spending_cap_reached; Retry-After says when to try again',
   })
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateReportDto, @Res({ passthrough: true }) res: Response) {
-    await this.rateLimit.admit(user.id, res);
-    return answerRequest(res, await this.reports.request(user.id, dto.type, dto));
+    const admission = this.rateLimit.admit(user.id, res);
+    return answerRequest(res, await this.reports.request(user.id, dto.type, dto, admission));
   }
 
   @Get()

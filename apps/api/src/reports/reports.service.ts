@@ -45,15 +45,23 @@ export class ReportsService {
   /**
    * The same few cheap reads whatever the user's ledger holds: their unfinished report of the type, the ledger's
    * version (FinancialSnapshotService.version: one aggregate of the newest `updatedAt` per collection, or none when a
-   * check within SNAPSHOT_RECHECK_MS found it), and a completed report on that version. The figures are computed by the worker. Parallel requests settle on one report: the
-   * unique one-active-per-type index lets one insert in, and every other request answers with that report.
-   * A debt report's what-if money is part of its identity: the same type with other amounts is another report,
-   * with its own slot and reuse.
+   * check within SNAPSHOT_RECHECK_MS found it), and a completed report on that version. The figures are computed by
+   * the worker. Parallel requests settle on one report: the unique one-active-per-type index lets one insert in, and
+   * every other request answers with that report. A debt report's what-if money is part of its identity: the same
+   * type with other amounts is another report, with its own slot and reuse. `admission` is the caller's rate-limit
+   * decision, waited on beside the reads: nothing is answered or written before it admits the request.
    */
-  async request(userId: string, type: ReportType, whatIf: WhatIfRequest = {}): Promise<RequestOutcome> {
+  async request(
+    userId: string,
+    type: ReportType,
+    whatIf: WhatIfRequest = {},
+    admission: Promise<void> = Promise.resolve(),
+  ): Promise<RequestOutcome> {
+    // Waited on by the first round, beside its reads; handled now, so a throw before that is not unhandled.
+    admission.catch(() => undefined);
     const params = whatIfParams(type, whatIf, currencyMinorDigits(this.config.locale.currency));
     for (let round = 0; round < SLOT_ROUNDS; round++) {
-      const outcome = await this.tryRequest(userId, type, params);
+      const outcome = await this.tryRequest(userId, type, params, admission);
       if (outcome) return outcome;
     }
     throw new ConflictException({
@@ -66,25 +74,27 @@ export class ReportsService {
     userId: string,
     type: ReportType,
     params: ReportParams | null,
+    admission: Promise<void>,
   ): Promise<RequestOutcome | null> {
     const variant = reportVariant(params);
-    // Independent reads at once (the reuse lookup as soon as the version is known); their answers are still taken
-    // in this order.
-    const versioned = this.dataVersion(userId);
-    const [active, version, cached, capsLeft] = await Promise.allSettled([
+    // Independent reads at once, beside the rate limit; their answers are still taken in this order.
+    const [admitted, active, version, capsLeft] = await Promise.allSettled([
+      admission,
       this.reports.findActive(userId, type, variant),
-      versioned,
-      versioned.then((v) => (v ? this.reusable(userId, type, v, variant) : null)),
+      this.dataVersion(userId),
       // A new report is a model call: none is queued for a user whose cap is spent.
       this.caps.assertAvailable(userId, 'reports'),
     ]);
+    if (admitted.status === 'rejected') throw admitted.reason;
     if (active.status === 'rejected') throw active.reason;
     if (active.value && (await this.stillQueued(active.value))) return { kind: 'in-progress', report: active.value };
 
     if (version.status === 'rejected') throw version.reason;
     const dataVersion = version.value;
-    if (cached.status === 'rejected') throw cached.reason;
-    if (cached.value) return { kind: 'cached', report: cached.value };
+    // Only after the active slot was read empty: a report that leaves the slot by completing is then found here. Read
+    // alongside, it could complete between the two reads and be missed by both (a second report for one request).
+    const cached = dataVersion ? await this.reusable(userId, type, dataVersion, variant) : null;
+    if (cached) return { kind: 'cached', report: cached };
     if (capsLeft.status === 'rejected') throw capsLeft.reason;
 
     const created = await this.reports.createQueued(userId, type, dataVersion, params);
