@@ -15,6 +15,11 @@ import {
 import { isDuplicateKeyError } from './mongo-errors';
 
 const UNFINISHED: ReportStatus[] = ['queued', 'running'];
+/**
+ * Rows a POST /reports reads: a new report of a type and variant is only made when the ledger changed since the
+ * last one, so a cache window holds a handful.
+ */
+const REUSE_CANDIDATES = 20;
 
 export type ReportListItem = Omit<ReportDoc, 'figures' | 'insights'>;
 
@@ -71,10 +76,7 @@ export class ReportsRepository {
     }
   }
 
-  /**
-   * The unfinished report of this type and variant (reportVariant: '' for a plain report). Through the driver, as
-   * findReusable: both are on every POST /reports, and mongoose's query building cost more than the read.
-   */
+  /** The unfinished report of this type and variant (reportVariant: '' for a plain report). */
   findActive(userId: string, type: ReportType, variant = ''): Promise<ReportDoc | null> {
     return this.reports.collection.findOne<ReportDoc>({
       userId: toObjectId(userId),
@@ -95,27 +97,43 @@ export class ReportsRepository {
   }
 
   /**
-   * The newest report of this type and variant completed since `since` that was requested on the same ledger
-   * version (reports stored before variants existed are plain ones).
+   * In one read: the unfinished report of this type and variant (reportVariant: '' for a plain report), and those
+   * completed since `since`, newest first, on any ledger version (the caller picks one on its own). One read, not
+   * two in turn, and nothing missed: a report leaving the slot by completing is matched in one state or the other,
+   * whichever index the server walks. At most REUSE_CANDIDATES rows: a slot cut off by the bound is found by
+   * createQueued's unique index instead.
    */
-  findReusable(
+  async findSlotAndCompleted(
     userId: string,
     type: ReportType,
-    dataVersion: string,
+    variant: string,
     since: Date,
-    variant = '',
-  ): Promise<ReportDoc | null> {
-    return this.reports.collection.findOne<ReportDoc>(
-      {
-        userId: toObjectId(userId),
-        type,
-        dataVersion,
-        variant: variant ? variant : { $in: ['', null] },
-        status: 'completed',
-        completedAt: { $gte: since },
-      },
-      { sort: { completedAt: -1 } },
-    );
+  ): Promise<{ active: ReportDoc | null; completed: ReportDoc[] }> {
+    const slot = activeSlot(type, variant);
+    const rows = await this.reports.collection
+      .find<ReportDoc>(
+        {
+          userId: toObjectId(userId),
+          $or: [
+            { activeType: slot },
+            // Reports stored before variants existed are plain ones.
+            {
+              type,
+              variant: variant ? variant : { $in: ['', null] },
+              status: 'completed',
+              completedAt: { $gte: since },
+            },
+          ],
+        },
+        { limit: REUSE_CANDIDATES },
+      )
+      .toArray();
+    return {
+      active: rows.find((r) => r.activeType === slot) ?? null,
+      completed: rows
+        .filter((r) => r.status === 'completed')
+        .sort((a, b) => (b.completedAt?.getTime() ?? 0) - (a.completedAt?.getTime() ?? 0)),
+    };
   }
 
   /** Newest first, without the heavy figures and insights. */

@@ -26,9 +26,10 @@ export type RequestOutcome = { kind: 'queued' | 'in-progress' | 'cached'; report
 const LOST_REASON = 'The report was interrupted; a new one was requested';
 
 /**
- * A request that lost the race for the one-active-report slot to a report that finished before it could be read
- * looks again (and then reuses the finished one, or creates the next). More rounds than this means the slot is
- * changing hands faster than a request can look: say so rather than loop.
+ * A request that saw the one-active-report slot change hands (its report ended after the read, or another request's
+ * report took the slot and finished before it could be read) looks again, and then reuses the finished one or
+ * creates the next. More rounds than this means the slot is changing hands faster than a request can look: say so
+ * rather than loop.
  */
 const SLOT_ROUNDS = 3;
 
@@ -77,23 +78,24 @@ export class ReportsService {
     admission: Promise<void>,
   ): Promise<RequestOutcome | null> {
     const variant = reportVariant(params);
+    const since = new Date(Date.now() - this.config.reports.cacheWindowMs);
     // Independent reads at once, beside the rate limit; their answers are still taken in this order.
-    const [admitted, active, version, capsLeft] = await Promise.allSettled([
+    const [admitted, slot, version, capsLeft] = await Promise.allSettled([
       admission,
-      this.reports.findActive(userId, type, variant),
+      this.reports.findSlotAndCompleted(userId, type, variant, since),
       this.dataVersion(userId),
       // A new report is a model call: none is queued for a user whose cap is spent.
       this.caps.assertAvailable(userId, 'reports'),
     ]);
     if (admitted.status === 'rejected') throw admitted.reason;
-    if (active.status === 'rejected') throw active.reason;
-    if (active.value && (await this.stillQueued(active.value))) return { kind: 'in-progress', report: active.value };
+    if (slot.status === 'rejected') throw slot.reason;
+    const { active, completed } = slot.value;
+    // One that ended since the read (completed, or failed as lost) is looked for again: this read cannot tell.
+    if (active) return (await this.stillQueued(active)) ? { kind: 'in-progress', report: active } : null;
 
     if (version.status === 'rejected') throw version.reason;
     const dataVersion = version.value;
-    // Only after the active slot was read empty: a report that leaves the slot by completing is then found here. Read
-    // alongside, it could complete between the two reads and be missed by both (a second report for one request).
-    const cached = dataVersion ? await this.reusable(userId, type, dataVersion, variant) : null;
+    const cached = dataVersion ? completed.find((r) => r.dataVersion === dataVersion) : undefined;
     if (cached) return { kind: 'cached', report: cached };
     if (capsLeft.status === 'rejected') throw capsLeft.reason;
 
@@ -153,10 +155,5 @@ export class ReportsService {
     if (this.config.reports.cacheWindowMs <= 0) return null;
     const day = localDateKey(new Date(), this.config.locale.timeZone);
     return `${day}:${await this.snapshots.version(userId)}`;
-  }
-
-  private reusable(userId: string, type: ReportType, dataVersion: string, variant: string): Promise<ReportDoc | null> {
-    const since = new Date(Date.now() - this.config.reports.cacheWindowMs);
-    return this.reports.findReusable(userId, type, dataVersion, since, variant);
   }
 }

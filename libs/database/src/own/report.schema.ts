@@ -114,7 +114,7 @@ export const ReportSchema = new Schema<ReportDoc>(
 // The list: newest first within one user, optionally one type.
 ReportSchema.index({ userId: 1, createdAt: -1, _id: -1 });
 ReportSchema.index({ userId: 1, type: 1, createdAt: -1, _id: -1 });
-// The reuse lookup: a completed report of this type requested on the same ledger version, newest first.
+// The reuse lookup: the completed reports of a type (POST /reports picks one on its ledger version).
 ReportSchema.index(
   { userId: 1, type: 1, dataVersion: 1, completedAt: -1 },
   { partialFilterExpression: { status: 'completed' }, name: 'report_reuse' },
