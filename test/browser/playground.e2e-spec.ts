@@ -98,7 +98,9 @@ describeInBrowser('development playground in a browser', () => {
     infra.model.enqueue({
       match: matchers.lastUserIncludes('How am I doing'),
       content: reply,
+      // Chunks apart in time, as a model streams them: chunks that arrive together leave as one delta.
       chunkSize: 5,
+      chunkDelayMs: 5,
       usage: { prompt_tokens: 321, completion_tokens: 17 },
     });
     infra.model.enqueue({ match: matchers.systemIncludes('Name this conversation'), json: { title: 'Month so far' } });
