@@ -30,7 +30,8 @@
  * model. Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line; the exit code is 0 whether
  * or not the targets are met, 1 only for a broken run.
  *
- * Env: BENCH_JOBS (400), BENCH_CLIENTS (40), BENCH_CONCURRENCY (8), BENCH_MODEL_DELAY_MS (200), BENCH_PACED_REPORTS (5).
+ * Env: BENCH_JOBS (400), BENCH_CLIENTS (40), BENCH_CONCURRENCY (8), BENCH_MODEL_DELAY_MS (200),
+ * BENCH_PACED_REPORTS (5).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -152,11 +153,13 @@ async function asUsers(url: string, tokens: string[]): Promise<PacedRun> {
             continue;
           }
           const asked = performance.now() - ms;
+          let timer: NodeJS.Timeout | undefined;
           await new Promise<void>((wake) => {
             if (done.has(id)) return wake();
             waiting = { id, wake };
-            setTimeout(wake, DRAIN_TIMEOUT_MS);
+            timer = setTimeout(wake, DRAIN_TIMEOUT_MS);
           });
+          clearTimeout(timer);
           waiting = null;
           if (!done.has(id)) run.errors++;
           run.waits.push(performance.now() - asked);
@@ -290,13 +293,13 @@ async function main(): Promise<void> {
   const drainSeconds = (performance.now() - drainStarted) / 1000;
   const workerCpuAfter = processCpuSeconds(worker.process.pid);
   const mongoAfterDrain = processCpuSeconds(mongo.pid);
+  const completed = await db.collection('reports').countDocuments({ _id: { $in: ids }, status: 'completed' });
+  const failed = await db.collection('reports').countDocuments({ _id: { $in: ids }, status: 'failed' });
+  if (done < ids.length) console.error(`the worker finished ${done} of ${ids.length} reports before the time limit`);
 
   // Phase 3: the clients as the app's users, with the worker answering.
   const paced = await asUsers(api.ready.url, tokens);
   if (paced.errors) console.error(`${paced.errors} requests failed while the clients used reports as users do`);
-  const completed = await db.collection('reports').countDocuments({ _id: { $in: ids }, status: 'completed' });
-  const failed = await db.collection('reports').countDocuments({ _id: { $in: ids }, status: 'failed' });
-  if (done < ids.length) console.error(`the worker finished ${done} of ${ids.length} reports before the time limit`);
 
   const pct = (sorted: number[], p: number) => (sorted.length ? round(percentile(sorted, p)) : null);
   const pacedP50 = pct(paced.posts, 50);
