@@ -293,6 +293,24 @@ describe('chat hot path: cached snapshot and history, writes beside the model ca
     expect(other.status).toBe(404);
     expect(other.body).toMatchObject({ code: 'not_found' });
   });
+
+  it('sends the chunks a read brings together as one delta, and chunks that come apart as their own', async () => {
+    const rec = await connect(alice);
+    const ask = async (text: string, reply: { chunkDelayMs: number }) => {
+      infra.model.enqueue({ match: matchers.lastUserIncludes(text), content: REPLY, chunkSize: 12, ...reply });
+      const ack = await rec.emit('message:send', { text, clientMessageId: cmid() });
+      await rec.waitFor('message:done', (d) => d.clientMessageId === ack.clientMessageId);
+      const deltas = rec.deltasOf(ack.messageId);
+      expect(deltas.map((d) => d.delta).join('')).toBe(REPLY);
+      expect(deltas.map((d) => d.seq)).toEqual(deltas.map((_, i) => i));
+      return deltas.length;
+    };
+    const chunks = Math.ceil(REPLY.length / 12);
+    // The fake model writes every chunk in the same instant: they are read together and leave merged.
+    expect(await ask('Together please', { chunkDelayMs: 0 })).toBeLessThan(chunks);
+    // 50 ms apart, as a model streams: read apart, they leave apart.
+    expect(await ask('Apart please', { chunkDelayMs: 50 })).toBeGreaterThan(1);
+  });
 });
 
 function parseSse(raw: string): { id?: string; event?: string; data: string }[] {
