@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Redis from 'ioredis';
+import { loadConfig } from '@app/config';
+import { testRedisUrl } from '../../../../test/support/redis';
+import { RateLimiterService } from './rate-limiter.service';
+import { RedisLimiterFactory } from './redis-limiter.factory';
+
+/** The paced limit against the real Redis the suites share: both counters are consumed at once, so refusals give back. */
+describe('RateLimiterService (Redis)', () => {
+  let redis: Redis;
+  let stopRedis: () => Promise<void>;
+  let limiter: RateLimiterService;
+  const prefix = `ratespec-${randomBytes(4).toString('hex')}`;
+  const user = () => randomBytes(6).toString('hex');
+  /** The counter rate-limiter-flexible keeps for a scope and key (null when it holds none). */
+  const count = async (scope: string, key: string) => {
+    const raw = await redis.get(`${prefix}:rl:${scope}:${key}`);
+    return raw === null ? null : Number(raw);
+  };
+
+  beforeAll(async () => {
+    const server = await testRedisUrl();
+    stopRedis = server.stop;
+    redis = new Redis(server.url);
+    // Until the client is ready, the limiter counts in memory (its insurance), which this suite is not about.
+    await redis.ping();
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/unused',
+      JWT_SECRET: 'a-long-enough-secret',
+      OPENAI_API_KEY: 'sk-test',
+      QUEUE_PREFIX: prefix,
+    });
+    limiter = new RateLimiterService(new RedisLimiterFactory(redis, config));
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await stopRedis();
+  });
+
+  it('lets the pace through and refuses past it, the refused request costing the window nothing', async () => {
+    const id = user();
+    // Limit 4 per 2 s: the pace is 2 per 1 s.
+    const decisions = [];
+    for (let i = 0; i < 3; i++) decisions.push(await limiter.consume('spec', id, 4, 2000));
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, false]);
+    expect(decisions[1].remaining).toBe(0);
+    expect(decisions[2].resetMs).toBeGreaterThan(0);
+    expect(decisions[2].resetMs).toBeLessThanOrEqual(1000);
+    expect(await count('spec', id)).toBe(2);
+    expect(await count('spec-pace', id)).toBe(3);
+  });
+
+  it('gives the pace its point back when the window refuses', async () => {
+    const id = user();
+    // Limit 3 per 2 s: the pace is 2 per 1 s, so after the pace's first second only the window can refuse.
+    expect((await limiter.consume('spec3', id, 3, 2000)).allowed).toBe(true);
+    expect((await limiter.consume('spec3', id, 3, 2000)).allowed).toBe(true);
+    await sleep(1100);
+    expect((await limiter.consume('spec3', id, 3, 2000)).allowed).toBe(true);
+    const refused = await limiter.consume('spec3', id, 3, 2000);
+    expect(refused).toMatchObject({ allowed: false, remaining: 0 });
+    expect(refused.resetMs).toBeGreaterThan(0);
+    expect(await count('spec3', id)).toBe(4);
+    // The refused request's pace point was given back: one left in this half window.
+    expect(await count('spec3-pace', id)).toBe(1);
+    expect((await limiter.consume('spec3', id, 3, 2000)).allowed).toBe(false);
+    expect(await count('spec3-pace', id)).toBe(1);
+  });
+
+  it('counts parallel requests once each: no more than the pace gets through', async () => {
+    const id = user();
+    const decisions = await Promise.all(Array.from({ length: 10 }, () => limiter.consume('par', id, 10, 4000)));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+    expect(await count('par', id)).toBe(5);
+  });
+});
