@@ -4,14 +4,14 @@
  *   node tools/run-ts.js tools/bench/chat.bench.ts        (npm run bench:chat)
  *
  * For each count, that many users each hold a /chat socket: every socket first sends one warm-up message (it
- * creates the conversation and warms whatever the service caches; all sockets at once), then WARMUP - 1 more in it
- * (a fresh process runs its first turns unoptimised until the JIT has compiled its hot code), then MESSAGES measured
- * messages one after another in that conversation. The sockets' first measured messages are spread over one model delay (socket i of
- * n waits i/n of it), as independent users' are: sent in the same millisecond, the first round measures a queue of
- * n turns' set-up work, which the warm-up round already is. The fake model answers every request after a fixed
- * first-token delay, so time-to-first-token minus that delay is what the service adds. The same load then goes
- * through a bare socket.io + express relay that only forwards the message to the same model with the same SDK and
- * streams the deltas back: the cost of the hop itself.
+ * creates the conversation and warms whatever the service caches; all sockets at once), then more in it until the
+ * process has answered WARMUP_TURNS (a fresh process runs its first turns unoptimised until the JIT has compiled its
+ * hot code), then MESSAGES measured messages one after another in that conversation. The sockets' first measured
+ * messages are spread over one model delay (socket i of n waits i/n of it), as independent users' are: sent in the
+ * same millisecond, the first round measures a queue of n turns' set-up work, which the warm-up round already is.
+ * The fake model answers every request after a fixed first-token delay, so time-to-first-token minus that delay is
+ * what the service adds. The same load then goes through a bare socket.io + express relay that only forwards the
+ * message to the same model with the same SDK and streams the deltas back: the cost of the hop itself.
  *
  * A third run (BENCH_TOOL_ROUND=0 skips it) asks our service a budget question the model answers in two calls: a
  * budget_status tool call, then words from its result. Its TTFT overhead is the time to the first word minus both
@@ -28,8 +28,8 @@
  * Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line for machines. The exit code is 0
  * whether or not the targets are met: this is a measurement; only a broken run exits 1.
  *
- * Env: BENCH_SOCKETS (comma-separated, default "20,200"), BENCH_WARMUP (5), BENCH_MESSAGES (20),
- * BENCH_MODEL_DELAY_MS (200), BENCH_TOOL_ROUND (1; 0 skips the tool-round run).
+ * Env: BENCH_SOCKETS (comma-separated, default "20,200"), BENCH_WARMUP_TURNS (600; at least 5 per socket),
+ * BENCH_MESSAGES (20), BENCH_MODEL_DELAY_MS (200), BENCH_TOOL_ROUND (1; 0 skips the tool-round run).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -53,7 +53,14 @@ import { killOnExit, serverNodeFlags, spawnTs } from './spawn-ts';
 
 const SOCKET_COUNTS = intListEnv('BENCH_SOCKETS', [20, 200]);
 const MESSAGES = intEnv('BENCH_MESSAGES', 20);
-const WARMUP = intEnv('BENCH_WARMUP', 5);
+/**
+ * Warm-up turns each server process answers before it is measured, whatever the socket count: V8 optimises a function
+ * after it has run a while, so a per-socket count warms a 20-socket run ten times less than a 200-socket one (at 5 per
+ * socket, 100 turns left our api at 8.6-10 CPU ms per turn there against 6.6-7.2 after 600, and the relay at 2.9
+ * against 2.6). Each socket sends at least 5.
+ */
+const WARMUP_TURNS = intEnv('BENCH_WARMUP_TURNS', 600);
+const warmupPerSocket = (sockets: number) => Math.max(5, Math.ceil(WARMUP_TURNS / sockets));
 const MODEL_DELAY_MS = intEnv('BENCH_MODEL_DELAY_MS', 200);
 const TOOL_ROUND = process.env.BENCH_TOOL_ROUND !== '0';
 const REPLY = 'Your spending this month is within budget; groceries are the largest category so far.';
@@ -188,7 +195,7 @@ async function measure(setup: Setup, count: number, tag: string): Promise<SetupR
       sockets.map(async (s, i) => {
         const conversationId = 'conversationId' in warm[i] ? warm[i].conversationId : undefined;
         const mine: Outcome[] = [];
-        for (let n = 1; n < WARMUP; n++) {
+        for (let n = 1; n < warmupPerSocket(count); n++) {
           mine.push(await turn(s, { conversationId, text: setup.question, clientMessageId: `w-${tag}-${i}-${n}` }));
         }
         return mine;
@@ -436,7 +443,7 @@ async function main(): Promise<void> {
     OPENAI_BASE_URL: model.baseURL,
   });
   console.log(
-    `bench:chat — sockets ${SOCKET_COUNTS.join(', ')} × ${MESSAGES} measured messages each (after ${WARMUP} warm-up), ` +
+    `bench:chat — sockets ${SOCKET_COUNTS.join(', ')} × ${MESSAGES} measured messages each (after ${WARMUP_TURNS} warm-up turns, at least 5 per socket), ` +
       `model first-token delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB); api, relay, worker and MongoDB in their own processes`,
   );
 
@@ -503,7 +510,7 @@ async function main(): Promise<void> {
       bench: 'chat',
       modelDelayMs: MODEL_DELAY_MS,
       messagesPerSocket: MESSAGES,
-      warmupPerSocket: WARMUP,
+      warmupTurns: WARMUP_TURNS,
       toolRound: TOOL_ROUND,
       mongo: mongo.kind,
       runs,
