@@ -105,8 +105,14 @@ export class LlmService {
     return this.config.llm.taskModels[feature] ?? this.config.llm.defaultModel;
   }
 
-  /** Structured output (json_schema); an answer that fails the schema is an `invalid_output` LlmError. */
-  async completeJson<T>(task: JsonTask): Promise<{ value: T; usage: TokenUsage; model: string }> {
+  /**
+   * Structured output (json_schema); an answer that fails the schema is an `invalid_output` LlmError. `accounted`
+   * is the call's charge being written down, as in streamChat: the caller awaits it before its job ends, alongside
+   * its own writes rather than before them.
+   */
+  async completeJson<T>(
+    task: JsonTask,
+  ): Promise<{ value: T; usage: TokenUsage; model: string; accounted: Promise<void> }> {
     const model = this.modelFor(task.feature);
     const maxOutputTokens = task.maxOutputTokens ?? this.config.llm.maxOutputTokens;
     const reserved = reservedUsage(task.messages, maxOutputTokens);
@@ -132,8 +138,7 @@ export class LlmService {
         outputTokens: completion.usage?.completion_tokens ?? 0,
       };
       const value = parseStructured<T>(completion.choices[0]?.message?.content, task.schema);
-      await this.finish(task, model, hold, usage, started, null);
-      return { value, usage, model };
+      return { value, usage, model, accounted: this.finish(task, model, hold, usage, started, null) };
     } catch (err) {
       const llmErr = classifyLlmError(err, task.signal);
       const charged = chargeForFailure({ reported: usage, streamed: null, status: llmErr.status, reserved });

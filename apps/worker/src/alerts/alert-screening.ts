@@ -58,7 +58,7 @@ export class AlertScreening {
     // Short positional keys for the model; it never sees budget or debt ids.
     const promptKeys = fresh.map((_, i) => `flag_${i + 1}`);
     const format = { currency: context.currency, locale: context.locale, timeZone: context.timeZone };
-    const { value, model } = await this.llm.completeJson<AlertWordingAnswer>({
+    const { value, model, accounted } = await this.llm.completeJson<AlertWordingAnswer>({
       feature: 'alerts',
       userId,
       schemaName: 'alert_wording',
@@ -66,6 +66,7 @@ export class AlertScreening {
       messages: buildAlertWordingMessages(fresh.map((f, i) => flagToWord(f.flag, promptKeys[i], format))),
       signal,
     });
+    await accounted;
     const wording = toWording(value, {
       currency: context.currency,
       locale: context.locale,

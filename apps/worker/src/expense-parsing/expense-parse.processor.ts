@@ -56,7 +56,7 @@ export class ExpenseParseProcessor extends WorkerHost {
   }
 
   private async askModel(userId: string, text: string, now: Date): Promise<ExpenseParseModelAnswer> {
-    const { value } = await this.llm.completeJson<ExpenseParseModelAnswer>({
+    const { value, accounted } = await this.llm.completeJson<ExpenseParseModelAnswer>({
       feature: 'expense-parse',
       userId,
       schemaName: 'parsed_expense',
@@ -70,6 +70,7 @@ export class ExpenseParseProcessor extends WorkerHost {
       }),
       signal: AbortSignal.timeout(this.config.queue.jobTimeoutMs),
     });
+    await accounted;
     return value;
   }
 

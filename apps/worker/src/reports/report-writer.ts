@@ -62,16 +62,19 @@ export function toStoredWords(
 export class ReportWriter {
   constructor(private readonly llm: LlmService) {}
 
-  /** `previousProblem`: why the model's last answer was refused, so the retry does not repeat it. */
+  /**
+   * `previousProblem`: why the model's last answer was refused, so the retry does not repeat it. `accounted` is the
+   * model call's charge being written down (LlmService.completeJson), for the caller to await beside its own writes.
+   */
   async write(input: {
     userId: string;
     figures: ReportFigures;
     previousProblem: string | null;
     signal: AbortSignal;
-  }): Promise<ReportWords> {
+  }): Promise<{ words: ReportWords; accounted: Promise<void> }> {
     const { figures } = input;
     const sheet = reportFacts(figures);
-    const { value, model } = await this.llm.completeJson<ReportModelAnswer>({
+    const { value, model, accounted } = await this.llm.completeJson<ReportModelAnswer>({
       feature: 'report',
       userId: input.userId,
       schemaName: REPORT_SCHEMA_NAMES[figures.type],
@@ -79,6 +82,11 @@ export class ReportWriter {
       messages: buildReportMessages({ type: figures.type, facts: sheet.facts, previousProblem: input.previousProblem }),
       signal: input.signal,
     });
-    return { ...toStoredWords(value, sheet), model, promptVersion: REPORT_PROMPT_VERSION };
+    try {
+      return { words: { ...toStoredWords(value, sheet), model, promptVersion: REPORT_PROMPT_VERSION }, accounted };
+    } catch (err) {
+      await accounted;
+      throw err;
+    }
   }
 }

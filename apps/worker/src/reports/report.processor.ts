@@ -47,8 +47,13 @@ export class ReportProcessor extends WorkerHost {
    */
   async process(job: Job<ReportJobData>): Promise<ReportResult> {
     const reportId = recordIdOf(job.data, 'reportId');
+    const claimed = claimedOwner(job.data);
+    // The claimed owner's figures are read beside the start, and used only once the start has confirmed that the
+    // report is theirs: one wait instead of two, and job data still decides nothing.
+    const snapshot = claimed ? this.finance.current(claimed) : null;
+    snapshot?.catch(() => undefined);
     // Started in one round trip, and only if it is the owner the job data claims, when it claims one.
-    const report = await this.reports.start(reportId, REPORT_PROGRESS.started, claimedOwner(job.data));
+    const report = await this.reports.start(reportId, REPORT_PROGRESS.started, claimed);
     if (!report) {
       // Missing, already final, or not the claimed owner's (which verifyJobOwner refuses).
       const stored = await this.reports.findById(reportId);
@@ -62,7 +67,8 @@ export class ReportProcessor extends WorkerHost {
     const announced = this.announce(job, report, REPORT_PROGRESS.started);
     // Awaited before the next announcement; handled now, so a failure before that is not an unhandled rejection.
     announced.catch(() => undefined);
-    return runJob(job, () => this.generate(job, report, owner, deadline, announced), {
+    const figures = snapshot ?? this.finance.current(owner);
+    return runJob(job, () => this.generate(job, report, owner, deadline, announced, figures), {
       onRetry: (failure) => this.awaitRetry(report, failure),
       onFinalFailure: (failure) => this.fail(report, failure.reason),
     });
@@ -74,9 +80,10 @@ export class ReportProcessor extends WorkerHost {
     userId: string,
     deadline: AbortSignal,
     announced: Promise<void>,
+    snapshot: ReturnType<FinancialSnapshotService['current']>,
   ): Promise<ReportResult> {
     const reportId = String(report._id);
-    const { context } = await this.finance.current(userId);
+    const { context } = await snapshot;
     const figures = buildReportFigures(report.type, context, { whatIf: report.params ?? null });
     // The figures are stored, then announced, while the model writes: one wait instead of two. If either fails the
     // model is stopped at once: words for figures that cannot be stored (or a job that cannot report) are not worth
@@ -92,7 +99,7 @@ export class ReportProcessor extends WorkerHost {
       });
     stored.catch(() => undefined);
     const previousProblem = report.lastErrorKind === 'invalid_output' ? report.lastError : null;
-    const words = await this.writer
+    const { words, accounted } = await this.writer
       .write({ userId, figures, previousProblem, signal: AbortSignal.any([deadline, storeFailed.signal]) })
       .catch(async (err: unknown) => {
         // Only when the store's failure stopped the model is it the cause to report; a model that failed on its own
@@ -104,8 +111,8 @@ export class ReportProcessor extends WorkerHost {
         );
         throw stoppedByStore && storeError !== null ? storeError : err;
       });
-    await stored;
-    if (await this.reports.complete(reportId, words)) {
+    const [completed] = await Promise.all([stored.then(() => this.reports.complete(reportId, words)), accounted]);
+    if (completed) {
       this.events.toUser(userId, 'report:done', { id: reportId, type: report.type, status: 'completed', error: null });
     }
     return { status: 'completed' };

@@ -35,7 +35,7 @@ export class SuggestionWriter {
   ): Promise<WrittenTips> {
     const figures = sheet.facts;
     const gaps = context.dataQuality.items.filter((i) => i.code.startsWith('no-')).map((i) => i.code);
-    const { value, model } = await this.llm.completeJson<SuggestionsModelAnswer>({
+    const { value, model, accounted } = await this.llm.completeJson<SuggestionsModelAnswer>({
       feature: 'suggestions',
       userId,
       schemaName: 'daily_tips',
@@ -50,6 +50,7 @@ export class SuggestionWriter {
       temperature: 0.4,
       signal,
     });
+    await accounted;
     return {
       tips: toTips(value, sheet),
       model,

@@ -69,7 +69,7 @@ export class TitleProcessor extends WorkerHost {
     if (this.config.llm.offlineDemo) return this.useFallback(target, exchange[0].content, OFFLINE_DEMO);
     const language = languageName(conversation.language) ?? detectLanguage(exchange[0].content)?.name ?? null;
     const named = async (): Promise<TitleOutcome> => {
-      const { value } = await this.llm.completeJson<TitleAnswer>({
+      const { value, accounted } = await this.llm.completeJson<TitleAnswer>({
         feature: 'titles',
         userId,
         schemaName: 'conversation_title',
@@ -80,6 +80,7 @@ export class TitleProcessor extends WorkerHost {
         }),
         signal: AbortSignal.timeout(this.config.queue.jobTimeoutMs),
       });
+      await accounted;
       const title = normaliseTitle(value.title);
       if (!title) throw new LlmError('invalid_output', 'Title was not 3-6 words');
       return { source: 'model', titled: await this.save(target, title) };
