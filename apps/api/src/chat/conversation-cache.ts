@@ -104,12 +104,14 @@ export class ConversationCache {
     await this.redis.del(key, `${key}:recent`);
   }
 
+  /**
+   * Both keys in one round trip: issued together, the client's auto-pipelining sends them back to back, with
+   * whatever else this turn reads. Not a transaction (a MULTI costs two more commands and a pipeline object per
+   * turn): a write landing between the two reads is the same race a cold entry already has (see the class).
+   */
   private async read(conversationId: string): Promise<[{ userId?: string; titled?: string }, string[]]> {
     const key = this.key(conversationId);
-    const res = await this.redis.multi().hgetall(key).lrange(`${key}:recent`, 0, -1).exec();
-    const [[hErr, meta], [lErr, list]] = res as [[Error | null, Record<string, string>], [Error | null, string[]]];
-    if (hErr || lErr) throw hErr ?? lErr;
-    return [meta, list];
+    return Promise.all([this.redis.hgetall(key), this.redis.lrange(`${key}:recent`, 0, -1)]);
   }
 
   private async store(conversationId: string, userId: string, entry: CachedConversation): Promise<void> {
