@@ -111,8 +111,10 @@ export class ReportProcessor extends WorkerHost {
         );
         throw stoppedByStore && storeError !== null ? storeError : err;
       });
-    const [completed] = await Promise.all([stored.then(() => this.reports.complete(reportId, words)), accounted]);
-    if (completed) {
+    const completing = stored.then(() => this.reports.complete(reportId, words));
+    // The call's charge is written down before the job ends, whatever becomes of the report.
+    await Promise.allSettled([completing, accounted]);
+    if (await completing) {
       this.events.toUser(userId, 'report:done', { id: reportId, type: report.type, status: 'completed', error: null });
     }
     return { status: 'completed' };
