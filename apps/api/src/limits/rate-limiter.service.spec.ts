@@ -6,7 +6,10 @@ import { testRedisUrl } from '../../../../test/support/redis';
 import { RateLimiterService } from './rate-limiter.service';
 import { RedisLimiterFactory } from './redis-limiter.factory';
 
-/** The paced limit against the real Redis the suites share: both counters are consumed at once, so refusals give back. */
+/**
+ * The paced limit against the real Redis the suites share: both counters are consumed at once, so a refused request
+ * gives back the point the other counter took.
+ */
 describe('RateLimiterService (Redis)', () => {
   let redis: Redis;
   let stopRedis: () => Promise<void>;
