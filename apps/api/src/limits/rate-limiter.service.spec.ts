@@ -7,13 +7,18 @@ import { RateLimiterService } from './rate-limiter.service';
 import { RedisLimiterFactory } from './redis-limiter.factory';
 
 /**
- * The paced limit against the real Redis the suites share: both counters are consumed at once, so a refused request
- * gives back the point the other counter took.
+ * The paced limit against the real Redis the suites share: a refused request costs neither counter anything, and a
+ * burst gets everything both counters allow. (Consuming the two counters at once, to save a round trip, broke the
+ * second: two instances' commands reach Redis interleaved, so a request one counter admits can be one the other
+ * refuses, and both give their point back.)
  */
 describe('RateLimiterService (Redis)', () => {
   let redis: Redis;
   let stopRedis: () => Promise<void>;
   let limiter: RateLimiterService;
+  /** A second api instance's limiter, on its own connection: the counts are shared, the order of commands is not. */
+  let other: RateLimiterService;
+  let otherRedis: Redis;
   const prefix = `ratespec-${randomBytes(4).toString('hex')}`;
   const user = () => randomBytes(6).toString('hex');
   /** The counter rate-limiter-flexible keeps for a scope and key (null when it holds none). */
@@ -35,11 +40,15 @@ describe('RateLimiterService (Redis)', () => {
       QUEUE_PREFIX: prefix,
     });
     limiter = new RateLimiterService(new RedisLimiterFactory(redis, config));
+    otherRedis = new Redis(server.url);
+    await otherRedis.ping();
+    other = new RateLimiterService(new RedisLimiterFactory(otherRedis, config));
   });
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
+    otherRedis.disconnect();
     await stopRedis();
   });
 
@@ -71,6 +80,18 @@ describe('RateLimiterService (Redis)', () => {
     expect(await count('spec3-pace', id)).toBe(1);
     expect((await limiter.consume('spec3', id, 3, 2000)).allowed).toBe(false);
     expect(await count('spec3-pace', id)).toBe(1);
+  });
+
+  it('lets a burst through two instances have everything both counters allow when they run out together', async () => {
+    const id = user();
+    // Limit 6 per 2 s, pace 3 per 1 s: after the pace's first second, 3 are left in each counter.
+    const first = await Promise.all([1, 2, 3].map(() => limiter.consume('both', id, 6, 2000)));
+    expect(first.every((d) => d.allowed)).toBe(true);
+    await sleep(1100);
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? other : limiter).consume('both', id, 6, 2000)),
+    );
+    expect(burst.filter((d) => d.allowed)).toHaveLength(3);
   });
 
   it('counts parallel requests once each: no more than the pace gets through', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { LimiterDecision, RedisLimiterFactory, tryConsume } from './redis-limiter.factory';
+import { RedisLimiterFactory, tryConsume } from './redis-limiter.factory';
 
 export interface RateDecision {
   allowed: boolean;
@@ -31,24 +31,19 @@ export class RateLimiterService {
 
   async consume(scope: string, userId: string, limit: number, windowMs: number): Promise<RateDecision> {
     const { window, pace } = this.limiterFor(scope, limit, windowMs);
-    // Both counters in one round trip: this decision is on the path of every chat message and report request.
-    const [paced, counted] = await Promise.allSettled([tryConsume(pace, userId), tryConsume(window, userId)]);
-    if (paced.status === 'rejected' || counted.status === 'rejected') {
-      await Promise.all([giveBack(pace, userId, paced), giveBack(window, userId, counted)]);
-      throw paced.status === 'rejected' ? paced.reason : (counted as PromiseRejectedResult).reason;
+    const paced = await tryConsume(pace, userId);
+    if (!paced.allowed) return { allowed: false, limit, remaining: 0, resetMs: paced.res.msBeforeNext };
+    const counted = await tryConsume(window, userId);
+    if (!counted.allowed) {
+      await pace.reward(userId, 1).catch(() => undefined);
+      return { allowed: false, limit, remaining: 0, resetMs: counted.res.msBeforeNext };
     }
-    if (!paced.value.allowed || !counted.value.allowed) {
-      // A refused request spends nothing: the counter that let it through takes its point back.
-      await Promise.all([giveBack(pace, userId, paced), giveBack(window, userId, counted)]);
-      const refusals = [paced.value, counted.value].filter((d) => !d.allowed);
-      return { allowed: false, limit, remaining: 0, resetMs: Math.max(...refusals.map((d) => d.res.msBeforeNext)) };
-    }
-    const paceBinds = paced.value.res.remainingPoints < counted.value.res.remainingPoints;
+    const paceBinds = paced.res.remainingPoints < counted.res.remainingPoints;
     return {
       allowed: true,
       limit,
-      remaining: Math.min(paced.value.res.remainingPoints, counted.value.res.remainingPoints),
-      resetMs: paceBinds ? paced.value.res.msBeforeNext : counted.value.res.msBeforeNext,
+      remaining: Math.min(paced.res.remainingPoints, counted.res.remainingPoints),
+      resetMs: paceBinds ? paced.res.msBeforeNext : counted.res.msBeforeNext,
     };
   }
 
@@ -64,13 +59,4 @@ export class RateLimiterService {
     }
     return limiter;
   }
-}
-
-/** The point a counter took for a request that is refused after all (best effort: it expires with its window). */
-async function giveBack(
-  limiter: RateLimiterRedis,
-  userId: string,
-  decision: PromiseSettledResult<LimiterDecision>,
-): Promise<void> {
-  if (decision.status === 'fulfilled' && decision.value.allowed) await limiter.reward(userId, 1).catch(() => undefined);
 }
