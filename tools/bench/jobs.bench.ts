@@ -303,8 +303,8 @@ async function main(): Promise<void> {
 
   const pct = (sorted: number[], p: number) => (sorted.length ? round(percentile(sorted, p)) : null);
   const pacedP50 = pct(paced.posts, 50);
-  const p50 = latencies.length ? round(percentile(latencies, 50)) : null;
-  const p99 = latencies.length ? round(percentile(latencies, 99)) : null;
+  const p50 = pct(latencies, 50);
+  const p99 = pct(latencies, 99);
   const postsPerSec = round(latencies.length / postSeconds);
   const bareP50 = round(percentile(baseline.latencies, 50));
   const bareP99 = round(percentile(baseline.latencies, 99));

@@ -1,10 +1,15 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DeltaCoalescer } from './delta-coalescer';
 
+/** A coalescer and what it has sent so far. */
+function coalescer(): { sent: string[]; deltas: DeltaCoalescer } {
+  const sent: string[] = [];
+  return { sent, deltas: new DeltaCoalescer((d) => sent.push(d)) };
+}
+
 describe('DeltaCoalescer', () => {
   it('sends the deltas of one event-loop turn as one, in order', async () => {
-    const sent: string[] = [];
-    const deltas = new DeltaCoalescer((d) => sent.push(d));
+    const { sent, deltas } = coalescer();
     deltas.push('You spent ');
     deltas.push('£1,162.50 ');
     deltas.push('this month.');
@@ -14,8 +19,7 @@ describe('DeltaCoalescer', () => {
   });
 
   it('sends deltas of later turns on their own', async () => {
-    const sent: string[] = [];
-    const deltas = new DeltaCoalescer((d) => sent.push(d));
+    const { sent, deltas } = coalescer();
     deltas.push('a');
     await nextTurn();
     deltas.push('b');
@@ -24,8 +28,7 @@ describe('DeltaCoalescer', () => {
   });
 
   it('flush sends what is held at once and nothing twice', async () => {
-    const sent: string[] = [];
-    const deltas = new DeltaCoalescer((d) => sent.push(d));
+    const { sent, deltas } = coalescer();
     deltas.push('before the tool');
     deltas.flush();
     expect(sent).toEqual(['before the tool']);
@@ -35,8 +38,7 @@ describe('DeltaCoalescer', () => {
   });
 
   it('sends no empty delta', async () => {
-    const sent: string[] = [];
-    const deltas = new DeltaCoalescer((d) => sent.push(d));
+    const { sent, deltas } = coalescer();
     deltas.push('');
     deltas.flush();
     await nextTurn();

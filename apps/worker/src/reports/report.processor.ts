@@ -67,8 +67,8 @@ export class ReportProcessor extends WorkerHost {
     const announced = this.announce(job, report, REPORT_PROGRESS.started);
     // Awaited before the next announcement; handled now, so a failure before that is not an unhandled rejection.
     announced.catch(() => undefined);
-    const figures = snapshot ?? this.finance.current(owner);
-    return runJob(job, () => this.generate(job, report, owner, deadline, announced, figures), {
+    const ownerSnapshot = snapshot ?? this.finance.current(owner);
+    return runJob(job, () => this.generate(job, report, owner, deadline, announced, ownerSnapshot), {
       onRetry: (failure) => this.awaitRetry(report, failure),
       onFinalFailure: (failure) => this.fail(report, failure.reason),
     });
