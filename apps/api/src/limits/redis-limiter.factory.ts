@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { REDIS_CLIENT } from '@app/queue';
 
@@ -44,7 +44,7 @@ export class RedisLimiterFactory {
 }
 
 /** Consumes points for a key; a refusal is a decision, not an error (store errors still throw). */
-export async function tryConsume(limiter: RateLimiterRedis, key: string, points = 1): Promise<LimiterDecision> {
+export async function tryConsume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<LimiterDecision> {
   try {
     return { allowed: true, res: await limiter.consume(key, points) };
   } catch (err) {
