@@ -138,12 +138,26 @@ describe('equality filters answered from indexes', () => {
     await same(t, (db) => itemsOf(db).find(filter).sort({ amount: -1, _id: 1 }).limit(2).toArray());
     await same(t, (db) => itemsOf(db).countDocuments(filter));
     await same(t, (db) => itemsOf(db).distinct('status', filter));
-    await same(t, (db) =>
-      db
-        .collection('items')
-        .aggregate([{ $match: filter }, { $project: { status: 1 } }])
-        .toArray(),
-    );
+    const aggregate = (pipeline: Document[]) => same(t, (db) => db.collection('items').aggregate(pipeline).toArray());
+    await aggregate([{ $match: filter }, { $project: { status: 1 } }]);
+    // Several opening matches, as mongoose's read-only plugin sends them: the narrowest one narrows.
+    await aggregate([{ $match: { status: { $ne: 'gone' } } }, { $match: filter }, { $project: { status: 1 } }]);
+    // Sorted and limited right after the match: the cut keeps what mingo's sort would, ties and mixed types
+    // included, also inside a sub-pipeline.
+    await aggregate([{ $match: filter }, { $sort: { amount: -1 } }, { $limit: 2 }]);
+    await aggregate([{ $match: filter }, { $sort: { at: 1, _id: -1 } }, { $limit: 1 }, { $project: { at: 1 } }]);
+    await aggregate([
+      { $match: { active: { $exists: true } } },
+      { $match: filter },
+      { $sort: { tags: 1 } },
+      { $limit: 3 },
+    ]);
+    await aggregate([
+      { $match: { _id: 1 } },
+      {
+        $unionWith: { coll: 'items', pipeline: [{ $match: filter }, { $sort: { amount: 1, at: -1 } }, { $limit: 2 }] },
+      },
+    ]);
   });
 
   it('matches what a scan matches, including multikey, nested and numeric-type hits', async () => {
@@ -401,10 +415,19 @@ describe('cost follows the matches, not the collection', () => {
     const scanCost = await examined(probe);
     for (const coll of LEDGER_COLLECTIONS) await db.collection(coll).createIndex({ ...FRESHNESS_INDEX });
     expect(await probe()).toEqual(scanned);
-    // The user by _id and the user's 40 rows per ledger collection: the partner lookup's `$expr` probes the `_id`
-    // map with the stand-in id no user has, so no partner is read and its nested lookups never run.
-    expect(await examined(probe)).toBe(1 + LEDGER_COLLECTIONS.length * 40);
+    // The user by _id and the newest of the user's 40 rows per ledger collection (sorted and limited to one, as the
+    // index gives it): the partner lookup's `$expr` probes the `_id` map with the stand-in id no user has, so no
+    // partner is read and its nested lookups never run.
+    expect(await examined(probe)).toBe(1 + LEDGER_COLLECTIONS.length);
     expect(scanCost).toBeGreaterThan(LEDGER_COLLECTIONS.length * 4_000);
+    // As the api sends it: mongoose's read-only plugin puts its own `$match` first.
+    const asSent = () =>
+      db
+        .collection('users')
+        .aggregate([{ $match: { isDeleted: { $ne: true } } }, ...ledgerProbe(people[5])])
+        .toArray();
+    expect(await asSent()).toEqual(scanned);
+    expect(await examined(asSent)).toBe(1 + LEDGER_COLLECTIONS.length);
   });
 });
 
