@@ -5,8 +5,10 @@
  * and maps results back to the stored originals where types must survive.
  */
 import type { Document } from 'bson';
-import { Aggregator, Context, ProcessingMode, Query } from 'mingo';
+import { Context, ProcessingMode } from 'mingo';
+import type * as MingoAggregator from 'mingo/types/aggregator';
 import type * as MingoCore from 'mingo/types/core';
+import type * as MingoQuery from 'mingo/types/query';
 import { CommandError } from './errors';
 import { equalityPredicate } from './fast-filter';
 import { KEYED_LOOKUP, KEYED_RESOLVER, keyedLookup, type KeyedResolver } from './keyed-lookup';
@@ -14,12 +16,24 @@ import { offsetFor, rewriteTimezones, TZ_OFFSET_OPERATOR } from './timezones';
 import { cloneDoc, isPlainObject, matchView, toInteger, toMingoValue, type Doc } from './values';
 
 /**
- * `evalExpr` is only published under the `mingo/core` subpath export, which
- * the repo's classic `moduleResolution: node` cannot see; types come from the
- * shipped .d.ts, the value from the runtime export.
+ * `evalExpr`, the unwrapped Query and Aggregator and the operator groups are
+ * only published under mingo's subpath exports, which the repo's classic
+ * `moduleResolution: node` cannot see; types come from the shipped .d.ts, the
+ * values from the runtime exports.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { evalExpr } = require('mingo/core') as typeof MingoCore;
+const { Query } = require('mingo/query') as typeof MingoQuery;
+const { Aggregator } = require('mingo/aggregator') as typeof MingoAggregator;
+const MINGO_OPERATORS = {
+  accumulator: require('mingo/operators/accumulator') as object,
+  expression: require('mingo/operators/expression') as object,
+  pipeline: require('mingo/operators/pipeline') as object,
+  projection: require('mingo/operators/projection') as object,
+  query: require('mingo/operators/query') as object,
+  window: require('mingo/operators/window') as object,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 type ContextInit = NonNullable<Parameters<typeof Context.init>[0]>;
@@ -28,10 +42,16 @@ function tzOffsetOperator(obj: unknown, expr: unknown, options: Parameters<typeo
   const [date, timeZone] = evalExpr(obj, expr, options) as [unknown, unknown];
   return offsetFor(date, timeZone);
 }
-// Cast: mingo's operator union type is too large for the checker to relate a single function to it.
-const EXTRA_OPERATORS = Context.init({
-  expression: { [TZ_OFFSET_OPERATOR]: tzOffsetOperator },
-  pipeline: { [KEYED_LOOKUP]: keyedLookup },
+/**
+ * mingo's operators and ours, in one context built once. mingo's main export wraps Query and Aggregator to merge a
+ * given context into a fresh copy of all its operators on every construction, which cost more than most commands'
+ * whole work (each freshness probe built several); the unwrapped classes take this one as it is.
+ * Cast: mingo's operator union type is too large for the checker to relate a single function to it.
+ */
+const ENGINE_CONTEXT = Context.init({
+  ...MINGO_OPERATORS,
+  expression: { ...MINGO_OPERATORS.expression, [TZ_OFFSET_OPERATOR]: tzOffsetOperator },
+  pipeline: { ...MINGO_OPERATORS.pipeline, [KEYED_LOOKUP]: keyedLookup },
 } as unknown as ContextInit);
 
 export interface EngineOptions {
@@ -80,7 +100,7 @@ function mingoOptions(opts: EngineOptions = {}): MingoOptions {
     : undefined;
   return {
     idKey: '_id',
-    context: EXTRA_OPERATORS,
+    context: ENGINE_CONTEXT,
     variables: opts.variables ? toMingoValue(opts.variables) : undefined,
     collectionResolver: resolveCollection ? (name) => copiedOnRead(resolveCollection(name), onForeignRead) : undefined,
     // mingo passes unknown options through to operators untouched.
