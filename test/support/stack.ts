@@ -72,6 +72,8 @@ export function testEnv(
     REPORT_SYNC_WAIT_MS: '0',
     // Suites check that a change shows in the very next turn or job; the recheck window has its own case.
     SNAPSHOT_RECHECK_MS: '0',
+    // Suites check the round trips of the very turn they send.
+    CHAT_ROUND_TRIPS_SAMPLE_MS: '0',
     ...overrides,
   };
 }

@@ -39,9 +39,10 @@ export function runBench(main: () => Promise<void>): void {
 
 /**
  * The test environment with the settings the suites pin for determinism put back to their deployed defaults: a
- * benchmark measures the service as it runs in production (the snapshot's recheck window included).
+ * benchmark measures the service as it runs in production (the snapshot's recheck window and the sampled round-trip
+ * count included).
  */
 export function asDeployed(env: Record<string, string>): Record<string, string> {
-  const { SNAPSHOT_RECHECK_MS: _pinnedForTests, ...deployed } = env;
+  const { SNAPSHOT_RECHECK_MS: _recheck, CHAT_ROUND_TRIPS_SAMPLE_MS: _sampling, ...deployed } = env;
   return deployed;
 }

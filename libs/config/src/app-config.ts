@@ -77,6 +77,8 @@ export interface AppConfig {
     /** A reply still streaming this long after it started lost its api instance (always > llm.timeoutMs). */
     replyLostAfterMs: number;
     maxToolRounds: number;
+    /** CHAT_ROUND_TRIPS_SAMPLE_MS: 0 counts every turn. */
+    roundTripsSampleMs: number;
   };
   /** syncWaitMs: how long the Reho /feedback routes wait for their report (0: answer 202 at once). */
   reports: { cacheWindowMs: number; rateLimit: number; rateWindowMs: number; syncWaitMs: number };
@@ -247,6 +249,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       streamFlushMs: read('CHAT_STREAM_FLUSH_MS'),
       replyLostAfterMs,
       maxToolRounds: read('CHAT_MAX_TOOL_ROUNDS'),
+      roundTripsSampleMs: read('CHAT_ROUND_TRIPS_SAMPLE_MS'),
     },
     reports: {
       cacheWindowMs: read('REPORT_CACHE_WINDOW_MS'),

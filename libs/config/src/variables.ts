@@ -300,6 +300,12 @@ export const VARIABLES = {
     description:
       'Most model rounds per chat turn that may call tools (ledger look-ups, what-ifs, app help); then the model answers with what it has. 0 = no tools',
   },
+  CHAT_ROUND_TRIPS_SAMPLE_MS: {
+    kind: { type: 'int', min: 0, max: 3600000 },
+    default: '250',
+    description:
+      "How often an api instance counts a chat turn's MongoDB round trips before the model (chat_mongo_round_trips_before_model): one turn at a time, at most one per this long, since counting switches on async-context tracking that slows every promise in the process while it runs. 0 = every turn, tracking always on",
+  },
   CHAT_REPLY_LOST_AFTER_MS: {
     kind: { type: 'int', min: 1000 },
     default: '120000',

@@ -228,7 +228,7 @@ export class ChatService {
       await this.claims.release(user.id, clientMessageId);
       return this.start(user, input, sink, signal, admission, true);
     }
-    this.metrics.roundTripsBeforeModel(roundTrips);
+    if (roundTrips !== null) this.metrics.roundTripsBeforeModel(roundTrips);
 
     const created = !input.conversationId;
     sink.accepted({

@@ -24,7 +24,7 @@ export class ChatMetrics {
     });
     this.beforeModel = new Histogram({
       name: 'chat_mongo_round_trips_before_model',
-      help: 'MongoDB commands a new chat turn waited on before calling the model (1 on a warm snapshot)',
+      help: 'MongoDB commands a new chat turn waited on before calling the model (1 on a warm snapshot), in the turns sampled (CHAT_ROUND_TRIPS_SAMPLE_MS)',
       buckets: [0, 1, 2, 3, 5, 8, 13],
       registers: [registry],
     });

@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import mongoose, { type Connection } from 'mongoose';
+import { loadConfig } from '@app/config';
+import { startTestMongo, uniqueDbUri, type TestMongo } from '../../../test/support/mongo';
+import { RoundTripCounter } from './round-trips';
+
+/** The counter against a real MongoDB connection: what it counts, and which work it samples. */
+describe('RoundTripCounter', () => {
+  let mongo: TestMongo;
+  let connection: Connection;
+  const connections: Connection[] = [];
+
+  beforeAll(async () => {
+    mongo = await startTestMongo();
+  });
+  afterAll(async () => {
+    await Promise.all(connections.map((c) => c.close()));
+    await mongo.stop();
+  });
+
+  /** A counter on a connection of its own (one counter listens per connection, as in the app). */
+  const counter = async (sampleMs: number) => {
+    // As DatabaseModule connects: command events on.
+    connection = await mongoose
+      .createConnection(uniqueDbUri(mongo.uri, 'roundtrips'), { monitorCommands: true })
+      .asPromise();
+    connections.push(connection);
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/unused',
+      JWT_SECRET: 'a-long-enough-secret',
+      OPENAI_API_KEY: 'sk-test',
+      CHAT_ROUND_TRIPS_SAMPLE_MS: String(sampleMs),
+    });
+    const made = new RoundTripCounter(connection, config);
+    made.onModuleInit();
+    return made;
+  };
+  /** `n` commands, one after another, each behind a timer so concurrent work interleaves. */
+  const commands = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      await sleep(5);
+      await connection.db!.collection('items').findOne({ n: i });
+    }
+    return n;
+  };
+
+  it('counts each piece of concurrent work apart when it counts every one', async () => {
+    const all = await counter(0);
+    const [one, three] = await Promise.all([all.count(() => commands(1)), all.count(() => commands(3))]);
+    expect(one).toEqual({ value: 1, roundTrips: 1 });
+    expect(three).toEqual({ value: 3, roundTrips: 3 });
+  });
+
+  it('samples one piece of work at a time, at most one per interval, and still runs the rest', async () => {
+    const sampled = await counter(300);
+    const [first, beside] = await Promise.all([sampled.count(() => commands(2)), sampled.count(() => commands(1))]);
+    expect(first).toEqual({ value: 2, roundTrips: 2 });
+    expect(beside).toEqual({ value: 1, roundTrips: null });
+    expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: null });
+    await sleep(350);
+    expect(await sampled.count(() => commands(3))).toEqual({ value: 3, roundTrips: 3 });
+  });
+
+  it('passes a failure of the work through, and samples again afterwards', async () => {
+    const sampled = await counter(1);
+    await expect(
+      sampled.count(async () => {
+        await commands(1);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await sleep(5);
+    expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: 1 });
+  });
+});
