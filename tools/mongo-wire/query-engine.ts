@@ -44,8 +44,9 @@ function tzOffsetOperator(obj: unknown, expr: unknown, options: Parameters<typeo
 }
 /**
  * mingo's operators and ours, in one context built once. mingo's main export wraps Query and Aggregator to merge a
- * given context into a fresh copy of all its operators on every construction, which cost more than most commands'
- * whole work (each freshness probe built several); the unwrapped classes take this one as it is.
+ * given context with all of mingo's operators on every construction, and mingo then copies the merged context
+ * again (ComputeOptions.init): each freshness probe built several. The unwrapped classes are given the merged
+ * context and make only that one copy.
  * Cast: mingo's operator union type is too large for the checker to relate a single function to it.
  */
 const ENGINE_CONTEXT = Context.init({

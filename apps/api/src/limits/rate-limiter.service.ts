@@ -24,6 +24,8 @@ const PACED_SCRIPT = `
 local function take(key, limit, ms)
   local n = tonumber(redis.call('GET', key) or '0')
   local ttl = redis.call('PTTL', key)
+  -- A counter left without an expiry would refuse forever.
+  if ttl == -1 then redis.call('PEXPIRE', key, ms) end
   if ttl < 0 then ttl = ms end
   return n, ttl, n < limit
 end
