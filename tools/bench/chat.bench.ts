@@ -82,7 +82,7 @@ function benchModel(req: ChatRequest): Reply {
 const TURN_TIMEOUT_MS = 120_000;
 /**
  * The api's histogram of MongoDB round trips a turn makes before the model call, observed for the turns it samples
- * (CHAT_ROUND_TRIPS_SAMPLE_MS at its deployed default: one turn at a time, at most four a second).
+ * (CHAT_ROUND_TRIPS_SAMPLE_MS at its deployed default: one turn at a time, at most one a second, fewer under load).
  */
 const ROUND_TRIPS = 'chat_mongo_round_trips_before_model';
 

@@ -302,9 +302,9 @@ export const VARIABLES = {
   },
   CHAT_ROUND_TRIPS_SAMPLE_MS: {
     kind: { type: 'int', min: 0, max: 3600000 },
-    default: '250',
+    default: '1000',
     description:
-      "How often an api instance counts a chat turn's MongoDB round trips before the model (chat_mongo_round_trips_before_model): one turn at a time, at most one per this long, since counting switches on async-context tracking that slows every promise in the process while it runs. 0 = every turn, tracking always on",
+      "How often an api instance counts a chat turn's MongoDB round trips before the model (chat_mongo_round_trips_before_model): one turn at a time, at most one per this long, and less often under load (the tracking is on at most 5% of the time), since counting switches on async-context tracking that slows every promise in the process while it runs. 0 = every turn, tracking always on",
   },
   CHAT_REPLY_LOST_AFTER_MS: {
     kind: { type: 'int', min: 1000 },

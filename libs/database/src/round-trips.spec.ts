@@ -53,23 +53,39 @@ describe('RoundTripCounter', () => {
 
   it('samples one piece of work at a time, at most one per interval, and still runs the rest', async () => {
     const sampled = await counter(300);
+    const started = Date.now();
     const [first, beside] = await Promise.all([sampled.count(() => commands(2)), sampled.count(() => commands(1))]);
+    const took = Date.now() - started;
     expect(first).toEqual({ value: 2, roundTrips: 2 });
     expect(beside).toEqual({ value: 1, roundTrips: null });
     expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: null });
-    await sleep(350);
+    // Past the interval, and past twenty times the sample's own length (a slow machine's).
+    await sleep(Math.max(started + 350, started + took * 21) - Date.now());
     expect(await sampled.count(() => commands(3))).toEqual({ value: 3, roundTrips: 3 });
+  });
+
+  it('under load samples less often, so the tracking stays on for a small share of the time', async () => {
+    const sampled = await counter(1);
+    const started = Date.now();
+    expect(await sampled.count(() => commands(10))).toEqual({ value: 10, roundTrips: 10 });
+    const took = Date.now() - started;
+    // A sample that took `took` ms holds the next one back until twenty times that has passed since it began.
+    await sleep(took * 10);
+    expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: null });
+    await sleep(Math.max(0, started + took * 21 - Date.now()));
+    expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: 1 });
   });
 
   it('passes a failure of the work through, and samples again afterwards', async () => {
     const sampled = await counter(1);
+    const started = Date.now();
     await expect(
       sampled.count(async () => {
         await commands(1);
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    await sleep(5);
+    await sleep((Date.now() - started) * 21);
     expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: 1 });
   });
 });

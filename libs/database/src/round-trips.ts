@@ -10,6 +10,9 @@ interface Tally {
 
 const tallies = new AsyncLocalStorage<Tally>();
 
+/** The largest share of the time a sampling counter keeps async-context tracking on. */
+const MOST_TRACKED = 0.05;
+
 /**
  * Counts the MongoDB commands a piece of work sends, as the driver saw them (command monitoring), not as our code
  * believes it sends them: a cache that quietly misses shows up here. Work started inside `count` is attributed
@@ -18,13 +21,15 @@ const tallies = new AsyncLocalStorage<Tally>();
  * That context costs: while any AsyncLocalStorage is in use, node runs promise hooks on every promise in the
  * process, and a chat turn streams through thousands (measured at 200 sockets: the api's CPU per turn 2.3 ms without
  * them, 2.9 with). So, unless CHAT_ROUND_TRIPS_SAMPLE_MS is 0, the counter samples: one piece of work at a time, at
- * most one per that interval, and the hooks are switched off again as soon as it ends. Work it does not sample runs
- * as it is and is counted as null.
+ * most one per that interval, and the hooks are switched off again as soon as it ends. Under load a turn takes
+ * longer to get ready, and the hooks would be on for much of the interval (at 200 sockets, sampling every 250 ms
+ * kept most of their cost), so the next sample also waits until the tracking has been on at most MOST_TRACKED of
+ * the time. Work it does not sample runs as it is and is counted as null.
  */
 @Injectable()
 export class RoundTripCounter implements OnModuleInit {
   private sampling = false;
-  private lastSampleAt = -Infinity;
+  private nextSampleAt = -Infinity;
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
@@ -42,15 +47,15 @@ export class RoundTripCounter implements OnModuleInit {
   async count<T>(work: () => Promise<T>): Promise<{ value: T; roundTrips: number | null }> {
     const intervalMs = this.config.chat.roundTripsSampleMs;
     if (intervalMs === 0) return this.counted(work);
-    const now = Date.now();
-    if (this.sampling || now - this.lastSampleAt < intervalMs) return { value: await work(), roundTrips: null };
+    const started = Date.now();
+    if (this.sampling || started < this.nextSampleAt) return { value: await work(), roundTrips: null };
     this.sampling = true;
-    this.lastSampleAt = now;
     try {
       return await this.counted(work);
     } finally {
-      this.sampling = false;
       tallies.disable();
+      this.sampling = false;
+      this.nextSampleAt = started + Math.max(intervalMs, (Date.now() - started) / MOST_TRACKED);
     }
   }
 
