@@ -65,14 +65,27 @@ describe('RoundTripCounter', () => {
   });
 
   it('under load samples less often, so the tracking stays on for a small share of the time', async () => {
-    const sampled = await counter(1);
+    const sampled = await counter(100);
     const started = Date.now();
-    expect(await sampled.count(() => commands(10))).toEqual({ value: 10, roundTrips: 10 });
+    expect(await sampled.count(() => commands(4))).toEqual({ value: 4, roundTrips: 4 });
     const took = Date.now() - started;
-    // A sample that took `took` ms holds the next one back until twenty times that has passed since it began.
-    await sleep(took * 10);
+    // Past the interval, but not yet twenty times the sample's length since it began (nor ten intervals).
+    const held = Math.min(Math.max(100, took * 20), 1000);
+    await sleep(Math.max(0, started + Math.max(110, took * 5) - Date.now()));
     expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: null });
-    await sleep(Math.max(0, started + took * 21 - Date.now()));
+    await sleep(Math.max(0, started + held + 20 - Date.now()));
+    expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: 1 });
+  });
+
+  it('holds sampling back after one slow sample for at most ten intervals', async () => {
+    const sampled = await counter(10);
+    const started = Date.now();
+    // About 300 ms: twenty times that would be six seconds; ten intervals are 100 ms.
+    await sampled.count(async () => {
+      await sleep(300);
+      return commands(1);
+    });
+    await sleep(Math.max(0, started + 110 - Date.now()));
     expect(await sampled.count(() => commands(1))).toEqual({ value: 1, roundTrips: 1 });
   });
 

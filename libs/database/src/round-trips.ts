@@ -14,6 +14,12 @@ const tallies = new AsyncLocalStorage<Tally>();
 const MOST_TRACKED = 0.05;
 
 /**
+ * The longest the share holds the next sample back, in intervals: one slow sample (a cold start, a first turn
+ * computing its snapshot) must not stop sampling for minutes.
+ */
+const MOST_INTERVALS_HELD = 10;
+
+/**
  * Counts the MongoDB commands a piece of work sends, as the driver saw them (command monitoring), not as our code
  * believes it sends them: a cache that quietly misses shows up here. Work started inside `count` is attributed
  * to it through async context, so concurrent pieces of work do not count each other's commands.
@@ -24,7 +30,7 @@ const MOST_TRACKED = 0.05;
  * most one per that interval, and the hooks are switched off again as soon as it ends. Under load a turn takes
  * longer to get ready, and the hooks would be on for much of the interval (at 200 sockets, sampling every 250 ms
  * kept most of their cost), so the next sample also waits until the tracking has been on at most MOST_TRACKED of
- * the time. Work it does not sample runs as it is and is counted as null.
+ * the time (up to MOST_INTERVALS_HELD intervals). Work it does not sample runs as it is and is counted as null.
  */
 @Injectable()
 export class RoundTripCounter implements OnModuleInit {
@@ -55,7 +61,8 @@ export class RoundTripCounter implements OnModuleInit {
     } finally {
       tallies.disable();
       this.sampling = false;
-      this.nextSampleAt = started + Math.max(intervalMs, (Date.now() - started) / MOST_TRACKED);
+      const share = (Date.now() - started) / MOST_TRACKED;
+      this.nextSampleAt = started + Math.min(Math.max(intervalMs, share), intervalMs * MOST_INTERVALS_HELD);
     }
   }
 
