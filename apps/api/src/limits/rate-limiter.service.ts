@@ -116,7 +116,7 @@ export class RateLimiterService {
         pace: { limit: paceLimit, count: p, msLeft: pMs },
       };
     } catch {
-      return this.consumeInProcess(scope, userId, limit, windowMs);
+      return this.consumeInProcess(scope, userId, { limit, windowMs, paceLimit, paceMs });
     }
     return decide(limit, counted.allowed, [counted.window, counted.pace]);
   }
@@ -129,8 +129,7 @@ export class RateLimiterService {
   private async consumeInProcess(
     scope: string,
     userId: string,
-    limit: number,
-    windowMs: number,
+    { limit, windowMs, paceLimit, paceMs }: { limit: number; windowMs: number; paceLimit: number; paceMs: number },
   ): Promise<RateDecision> {
     const id = `${scope}:${limit}:${windowMs}`;
     let limiter = this.insurance.get(id);
@@ -138,12 +137,12 @@ export class RateLimiterService {
       const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
       limiter = {
         window: new RateLimiterMemory({ points: limit, duration: seconds(windowMs) }),
-        pace: new RateLimiterMemory({ points: Math.ceil(limit / 2), duration: seconds(windowMs / 2) }),
+        pace: new RateLimiterMemory({ points: paceLimit, duration: seconds(paceMs) }),
       };
       this.insurance.set(id, limiter);
     }
     const paced = await tryConsume(limiter.pace, userId);
-    const pace = { limit: Math.ceil(limit / 2), count: paced.res.consumedPoints, msLeft: paced.res.msBeforeNext };
+    const pace = { limit: paceLimit, count: paced.res.consumedPoints, msLeft: paced.res.msBeforeNext };
     if (!paced.allowed) return decide(limit, false, [pace]);
     const windowed = await tryConsume(limiter.window, userId);
     const window = { limit, count: windowed.res.consumedPoints, msLeft: windowed.res.msBeforeNext };
