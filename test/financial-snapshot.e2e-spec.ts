@@ -18,6 +18,7 @@ import {
 import { AppLogger } from '@app/logging';
 import { REDIS_CLIENT, redisOptions } from '@app/queue';
 import { freePort } from '../tools/ports';
+import { eventually } from './support/http';
 import { seedBudget, seedExpense, seedIncome } from './support/money-records';
 import { startTestMongo, uniqueDbUri, type TestMongo } from './support/mongo';
 import { testRedisUrl } from './support/redis';
@@ -169,7 +170,11 @@ describe('financial snapshot (Redis cache + one-command freshness check)', () =>
     config = base;
     const users = await Promise.all(Array.from({ length: 12 }, () => seedUser(db)));
     await Promise.all(users.map((u) => api.snapshots.current(u._id.toHexString())));
-    const ttls = await Promise.all(users.map((u) => redis.pttl(`${key(u._id)}:checked`)));
+    // The confirmations are sent, not awaited, by the calls: read once they have all landed.
+    const ttls = await eventually(
+      () => Promise.all(users.map((u) => redis.pttl(`${key(u._id)}:checked`))),
+      (all) => all.every((ms) => ms > 0),
+    );
     for (const ms of ttls) {
       expect(ms).toBeGreaterThan(45_000 - 1_000);
       expect(ms).toBeLessThanOrEqual(60_000);

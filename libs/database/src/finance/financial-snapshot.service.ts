@@ -86,7 +86,7 @@ export class FinancialSnapshotService {
       if (checked === null) {
         const version = await this.ledger.versionOf(userId);
         if (version === known.version) {
-          await this.markChecked(userId, version);
+          this.markChecked(userId, version);
           return known;
         }
         const [stored] = await this.read(userId);
@@ -107,7 +107,7 @@ export class FinancialSnapshotService {
     now: Date,
   ): Promise<FinancialSnapshot> {
     if (stored && stored.version === version && this.usable(stored, now)) {
-      await this.markChecked(userId, version);
+      this.markChecked(userId, version);
       return this.remember(userId, stored);
     }
     return this.computeOnce(userId, version, now);
@@ -121,7 +121,7 @@ export class FinancialSnapshotService {
     const checked = await this.checkedVersion(userId);
     if (checked) return checked;
     const version = await this.ledger.versionOf(userId);
-    await this.markChecked(userId, version);
+    this.markChecked(userId, version);
     return version;
   }
 
@@ -164,7 +164,7 @@ export class FinancialSnapshotService {
       prompt,
     };
     await this.write(userId, now, stored);
-    await this.markChecked(userId, version);
+    this.markChecked(userId, version);
     return { ...this.remember(userId, stored), cached: false };
   }
 
@@ -211,14 +211,15 @@ export class FinancialSnapshotService {
    * Trusted for 75-100% of SNAPSHOT_RECHECK_MS, at random: users whose checks happened together (a deploy, a burst of
    * traffic) would otherwise all need their next one in the same instant, and their turns would queue behind a herd
    * of freshness aggregates. A change still shows within SNAPSHOT_RECHECK_MS.
+   *
+   * Sent, not awaited: the caller already has what it checked, and a marker that is late or lost only costs a later
+   * call the check. Redis runs one connection's commands in order, so this process's next read sees it anyway.
    */
-  private async markChecked(userId: string, version: string): Promise<void> {
+  private markChecked(userId: string, version: string): void {
     const recheckMs = this.config.snapshots.recheckMs;
     if (!this.enabled() || recheckMs <= 0) return;
     const ms = Math.max(1, Math.round(recheckMs * (0.75 + Math.random() * 0.25)));
-    await this.redis!.set(this.checkedKey(userId), version, 'PX', ms).catch((err: unknown) =>
-      this.unavailable('write', err),
-    );
+    this.redis!.set(this.checkedKey(userId), version, 'PX', ms).catch((err: unknown) => this.unavailable('write', err));
   }
 
   private checkedKey(userId: string): string {
