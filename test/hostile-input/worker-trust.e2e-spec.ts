@@ -3,6 +3,7 @@ import { Job, Queue } from 'bullmq';
 import { Db, ObjectId } from 'mongodb';
 import { AppConfig } from '@app/config';
 import { localDateKey } from '@app/finance';
+import { SpendingCaps } from '@app/llm';
 import { ALL_QUEUES, DAILY_JOB_NAMES, jobIds, QUEUES, type QueueName } from '@app/queue';
 import { recordingSocket, testQueue } from '../support/daily-queues';
 import { dbSnapshot } from '../support/hostile';
@@ -118,6 +119,10 @@ describe('hostile input: workers trust records, not job data', () => {
     const job = await finished(queues.reports, id);
     await expectRefused(job, 'job_data_mismatch: userId is not the owner of the report', before, calls);
     expect(JSON.stringify(await db.collection('reports').find().toArray())).not.toContain('777777');
+    // The model call's tokens are held for the claimed user beside the start; refused, the hold is given back.
+    const victimUse = await worker.get(SpendingCaps, { strict: false }).usageToday(victim._id.toHexString());
+    expect(victimUse.features.reports.tokens.used).toBe(0);
+    expect(victimUse.overall.usd.used).toBe(0);
   });
 
   it("a refresh job naming another user fails unrecoverable; the victim's figures reach no tip", async () => {

@@ -30,6 +30,8 @@ export interface JsonTask {
   /** Longest answer; OPENAI_MAX_OUTPUT_TOKENS by default. */
   maxOutputTokens?: number;
   signal?: AbortSignal;
+  /** Held ahead of the prompt (reserveAhead): the call uses it, settles it, and marks it taken. */
+  ahead?: ReservationAhead | null;
 }
 
 export interface ChatStreamTask {
@@ -43,12 +45,12 @@ export interface ChatStreamTask {
   /** Aborting ends the model request; the partial text is returned with `stopped: true`. */
   signal?: AbortSignal;
   /** Held ahead of the prompt (reserveAhead): the call uses it, settles it, and marks it taken. */
-  ahead?: ReservationAhead;
+  ahead?: ReservationAhead | null;
 }
 
 /**
  * A reservation made before its call's prompt was built, from a bound on the prompt's size, so that it needs no
- * round trip of its own. Whoever holds one either gives it to streamChat or releases it.
+ * round trip of its own. Whoever holds one either gives it to its call (streamChat, completeJson) or releases it.
  */
 export interface ReservationAhead {
   hold: Reservation | null;
@@ -116,7 +118,7 @@ export class LlmService {
     const model = this.modelFor(task.feature);
     const maxOutputTokens = task.maxOutputTokens ?? this.config.llm.maxOutputTokens;
     const reserved = reservedUsage(task.messages, maxOutputTokens);
-    const hold = await this.caps.reserve(task.userId, task.feature, model, reserved);
+    const hold = await this.holdFor(task, model, reserved);
     const started = Date.now();
     let usage: TokenUsage | null = null;
     try {
@@ -210,9 +212,9 @@ export class LlmService {
   }
 
   /**
-   * Reserves a chat call's tokens before its prompt exists, for a prompt of at most `promptTokensAtMost` (and the
-   * feature's longest answer), so the caller can ask alongside its other reads. Throws SpendingCapError as
-   * streamChat would.
+   * Reserves a call's tokens before its prompt exists, for a prompt of at most `promptTokensAtMost` (and the
+   * feature's longest answer), so the caller can ask alongside its other reads. Throws SpendingCapError as the call
+   * would.
    */
   async reserveAhead(
     feature: LlmFeature,
@@ -232,7 +234,11 @@ export class LlmService {
   }
 
   /** The call's reservation: the one made ahead when it covers the prompt, else a new one (the other given back). */
-  private async holdFor(task: ChatStreamTask, model: string, needed: TokenUsage): Promise<Reservation | null> {
+  private async holdFor(
+    task: Pick<JsonTask, 'ahead' | 'feature' | 'userId'>,
+    model: string,
+    needed: TokenUsage,
+  ): Promise<Reservation | null> {
     const ahead = task.ahead;
     if (ahead && !ahead.taken) {
       ahead.taken = true;

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { StoredReportInsight } from '@app/database';
 import type { ReportFigures } from '@app/finance';
-import { LlmError, LlmService } from '@app/llm';
+import { LlmError, LlmService, type ReservationAhead } from '@app/llm';
 import {
   buildReportMessages,
   checkCitations,
+  FACT_PROMPT_MAX_TOKENS,
   factLine,
   REPORT_PROMPT_VERSION,
   REPORT_SCHEMA_NAMES,
@@ -63,6 +64,22 @@ export class ReportWriter {
   constructor(private readonly llm: LlmService) {}
 
   /**
+   * Holds the model call's tokens before the figures are read, from the bound every report prompt keeps to
+   * (FACT_PROMPT_MAX_TOKENS), so that `write` needs no reservation round trip of its own. Never rejects: a hold the
+   * bound cannot get (a cap the real prompt may still fit under, or Redis failing) is null, and the call then
+   * reserves exactly what its prompt needs, and fails as it would have. Whoever holds one gives it to `write` or
+   * to `release`.
+   */
+  reserve(userId: string): Promise<ReservationAhead | null> {
+    return this.llm.reserveAhead('report', userId, FACT_PROMPT_MAX_TOKENS).catch(() => null);
+  }
+
+  /** Gives back a hold no model call took; nothing when the call took it. */
+  release(ahead: ReservationAhead | null): Promise<void> {
+    return this.llm.release(ahead);
+  }
+
+  /**
    * `previousProblem`: why the model's last answer was refused, so the retry does not repeat it. `accounted` is the
    * model call's charge being written down (LlmService.completeJson), for the caller to await beside its own writes.
    */
@@ -71,6 +88,7 @@ export class ReportWriter {
     figures: ReportFigures;
     previousProblem: string | null;
     signal: AbortSignal;
+    ahead?: ReservationAhead | null;
   }): Promise<{ words: ReportWords; accounted: Promise<void> }> {
     const { figures } = input;
     const sheet = reportFacts(figures);
@@ -81,6 +99,7 @@ export class ReportWriter {
       schema: reportAnswerSchema(sheet.facts.map((f) => f.key)),
       messages: buildReportMessages({ type: figures.type, facts: sheet.facts, previousProblem: input.previousProblem }),
       signal: input.signal,
+      ahead: input.ahead,
     });
     try {
       return { words: { ...toStoredWords(value, sheet), model, promptVersion: REPORT_PROMPT_VERSION }, accounted };

@@ -4,6 +4,7 @@ import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { figuresFingerprint, FinancialSnapshotService, ReportDoc, ReportsRepository } from '@app/database';
 import { buildReportFigures } from '@app/finance';
+import type { ReservationAhead } from '@app/llm';
 import { AppLogger } from '@app/logging';
 import { QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
 import { JobFailure, logFailedAttempt, recordIdOf, runJob, verifyJobOwner } from '../common/job-failure';
@@ -48,10 +49,26 @@ export class ReportProcessor extends WorkerHost {
   async process(job: Job<ReportJobData>): Promise<ReportResult> {
     const reportId = recordIdOf(job.data, 'reportId');
     const claimed = claimedOwner(job.data);
-    // The claimed owner's figures are read beside the start, and used only once the start has confirmed that the
-    // report is theirs: one wait instead of two, and job data still decides nothing.
+    // The claimed owner's figures are read, and the model call's tokens held, beside the start; both are used only
+    // once the start has confirmed that the report is theirs: one wait instead of three, and job data still decides
+    // nothing. A hold no model call takes is given back when the attempt ends.
     const snapshot = claimed ? this.finance.current(claimed) : null;
     snapshot?.catch(() => undefined);
+    const ahead = claimed ? this.writer.reserve(claimed) : Promise.resolve(null);
+    try {
+      return await this.attempt(job, reportId, claimed, snapshot, ahead);
+    } finally {
+      await this.writer.release(await ahead);
+    }
+  }
+
+  private async attempt(
+    job: Job<ReportJobData>,
+    reportId: string,
+    claimed: string | undefined,
+    snapshot: ReturnType<FinancialSnapshotService['current']> | null,
+    ahead: Promise<ReservationAhead | null>,
+  ): Promise<ReportResult> {
     // Started in one round trip, and only if it is the owner the job data claims, when it claims one.
     const report = await this.reports.start(reportId, REPORT_PROGRESS.started, claimed);
     if (!report) {
@@ -68,7 +85,7 @@ export class ReportProcessor extends WorkerHost {
     // Awaited before the next announcement; handled now, so a failure before that is not an unhandled rejection.
     announced.catch(() => undefined);
     const ownerSnapshot = snapshot ?? this.finance.current(owner);
-    return runJob(job, () => this.generate(job, report, owner, deadline, announced, ownerSnapshot), {
+    return runJob(job, () => this.generate(job, report, owner, deadline, announced, ownerSnapshot, ahead), {
       onRetry: (failure) => this.awaitRetry(report, failure),
       onFinalFailure: (failure) => this.fail(report, failure.reason),
     });
@@ -81,6 +98,7 @@ export class ReportProcessor extends WorkerHost {
     deadline: AbortSignal,
     announced: Promise<void>,
     snapshot: ReturnType<FinancialSnapshotService['current']>,
+    ahead: Promise<ReservationAhead | null>,
   ): Promise<ReportResult> {
     const reportId = String(report._id);
     const { context } = await snapshot;
@@ -100,7 +118,13 @@ export class ReportProcessor extends WorkerHost {
     stored.catch(() => undefined);
     const previousProblem = report.lastErrorKind === 'invalid_output' ? report.lastError : null;
     const { words, accounted } = await this.writer
-      .write({ userId, figures, previousProblem, signal: AbortSignal.any([deadline, storeFailed.signal]) })
+      .write({
+        userId,
+        figures,
+        previousProblem,
+        signal: AbortSignal.any([deadline, storeFailed.signal]),
+        ahead: await ahead,
+      })
       .catch(async (err: unknown) => {
         // Only when the store's failure stopped the model is it the cause to report; a model that failed on its own
         // keeps its own error (and its kind). Waited for either way, so the step's event is out before any retry's.
