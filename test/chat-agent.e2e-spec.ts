@@ -1,8 +1,10 @@
 import { Db } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import { AppConfig } from '@app/config';
+import { SpendingCaps } from '@app/llm';
 import { matchers, type RecordedRequest } from '../tools/fake-openai';
 import { ChatRecorder } from './support/chat-recorder';
+import { eventually } from './support/http';
 import { connectDb, Infra, RunningApi, startApi, startInfra, testConfig } from './support/stack';
 import { signMainBackendToken } from './support/tokens';
 import { seedUser, SeedUser } from './support/users';
@@ -44,6 +46,25 @@ describe('chat agent: tools over the ledger, the round cap, verified figures', (
     expect(ack).toMatchObject({ ok: true });
     const done = await rec.waitFor('message:done', (d) => d.clientMessageId === ack.clientMessageId, 10_000);
     return { ack, done, tools: rec.of('message:tool').filter((t) => t.messageId === ack.messageId) };
+  }
+
+  /**
+   * Every token the user's caps count is one a model call was charged (its ai_usage row): each round's hold, made
+   * while the tools ran, was taken by its call and settled, or given back.
+   */
+  async function expectNothingHeld(u: SeedUser): Promise<void> {
+    const caps = api.app.get(SpendingCaps, { strict: false });
+    const counted = async () => {
+      const [today, rows] = await Promise.all([
+        caps.usageToday(u._id.toHexString()),
+        db.collection('ai_usage').find({ userId: u._id }).toArray(),
+      ]);
+      const charged = rows.reduce((n, r) => n + Number(r.inputTokens) + Number(r.outputTokens), 0);
+      return { held: today.overall.tokens.used, charged };
+    };
+    const { held, charged } = await eventually(counted, (c) => c.held === c.charged);
+    expect(held).toBe(charged);
+    expect(charged).toBeGreaterThan(0);
   }
 
   const turnRequests = (text: string): RecordedRequest[] =>
@@ -121,6 +142,7 @@ describe('chat agent: tools over the ledger, the round cap, verified figures', (
       .collection('messages')
       .findOne({ clientMessageId: null, role: 'assistant', tools: { $size: 1 } });
     expect(stored).toMatchObject({ verification: { unverified: [], corrected: false } });
+    await expectNothingHeld(alice);
   });
 
   it('stops a model that loops on tools at CHAT_MAX_TOOL_ROUNDS and says so plainly', async () => {
@@ -138,6 +160,7 @@ describe('chat agent: tools over the ledger, the round cap, verified figures', (
     expect(requests[requests.length - 1].chat!.tools ?? []).toHaveLength(0);
     expect(done.tools).toHaveLength(config.chat.maxToolRounds);
     expect(done.text).toMatch(new RegExp(`within ${config.chat.maxToolRounds} steps`));
+    await expectNothingHeld(alice);
     expect(done.status).toBe('complete');
   });
 

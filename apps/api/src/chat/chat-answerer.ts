@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import type { MessageToolCall, MessageVerification } from '@app/database';
-import { LlmService, ModelToolCall, ReservationAhead, TokenUsage } from '@app/llm';
+import { estimatePromptTokens, LlmService, ModelToolCall, ReservationAhead, TokenUsage } from '@app/llm';
 import { type Fact, type FactSheet, verifyReply } from '@app/prompts';
 import type { ToolContext, ToolLanguage } from './tools/chat-tool';
-import { ChatToolRegistry } from './tools/tool-registry';
+import { ChatToolRegistry, TOOL_CONTENT_MAX_CHARS } from './tools/tool-registry';
 
 /** `message:tool`: a tool call starting (`running`) and how it ended, in the user's language. */
 export interface ToolEvent {
@@ -40,6 +40,14 @@ export interface Answer {
 /** Calls beyond this in one round are refused to the model: each result can be thousands of characters. */
 const MAX_CALLS_PER_ROUND = 4;
 
+/**
+ * The most one tool message adds to the next round's prompt, as the reservation counts it: its content is cut to
+ * TOOL_CONTENT_MAX_CHARS characters, here all of the densest script.
+ */
+const TOOL_MESSAGE_TOKENS_AT_MOST = estimatePromptTokens([
+  { role: 'tool', tool_call_id: '', content: '\u0995'.repeat(TOOL_CONTENT_MAX_CHARS) },
+]);
+
 const ROUND_CAP_NOTE = (rounds: number) =>
   `You have used all ${rounds} tool rounds for this message. Answer now with what the tools have returned; ` +
   'say plainly what you could not look up. Do not ask to call more tools.';
@@ -72,18 +80,27 @@ export class ChatAnswerer {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Returns once every model call it made is accounted: the turn's cost is written down before it ends. */
+  /**
+   * Returns once every model call it made is accounted: the turn's cost is written down before it ends. A hold
+   * made for a round that never ran (the turn failed first) is given back.
+   */
   async answer(input: AnswerInput): Promise<Answer> {
     const accounting: Promise<void>[] = [];
+    const holds: Promise<ReservationAhead | null>[] = [];
     try {
-      return await this.rounds(input, accounting);
+      return await this.rounds(input, accounting, holds);
     } finally {
+      await Promise.all(holds.map(async (hold) => this.llm.release(await hold)));
       await Promise.all(accounting);
     }
   }
 
   /** The rounds and the check; each model call's accounting runs alongside what follows it. */
-  private async rounds(input: AnswerInput, accounting: Promise<void>[]): Promise<Answer> {
+  private async rounds(
+    input: AnswerInput,
+    accounting: Promise<void>[],
+    holds: Promise<ReservationAhead | null>[],
+  ): Promise<Answer> {
     const maxRounds = this.config.chat.maxToolRounds;
     const definitions = maxRounds > 0 ? this.registry.definitions() : [];
     const messages = [...input.messages];
@@ -91,6 +108,7 @@ export class ChatAnswerer {
     const records: MessageToolCall[] = [];
     const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     let text = '';
+    let ahead = input.ahead;
 
     for (let round = 1; ; round++) {
       const withTools = definitions.length > 0 && round <= maxRounds;
@@ -103,7 +121,7 @@ export class ChatAnswerer {
           maxOutputTokens: input.maxOutputTokens,
           tools: withTools ? definitions : undefined,
           signal: input.signal,
-          ahead: input.ahead,
+          ahead,
         },
         (delta) => {
           text += delta;
@@ -116,13 +134,34 @@ export class ChatAnswerer {
       // Without tools offered a model has nothing to call: anything it asks for anyway is not run.
       if (!result.toolCalls.length || !withTools) break;
       messages.push(assistantCalls(result.text, result.toolCalls));
+      const next = this.holdNextRound(input, messages, result.toolCalls.length, maxRounds);
+      holds.push(next);
       for (const [i, call] of result.toolCalls.entries()) {
         const content = await this.run(call, i, round, input, facts, records);
         messages.push({ role: 'tool', tool_call_id: call.id, content });
       }
+      ahead = (await next) ?? undefined;
     }
     if (!text.trim()) text = ROUND_CAP_FALLBACK[input.tools.language](maxRounds);
     return this.verified(text, usage, records, { ...input.facts, facts }, messages, input, accounting);
+  }
+
+  /**
+   * The next round's tokens, held while the tools run instead of after them, from a bound on its prompt: this round's,
+   * the calls' results (each cut to TOOL_CONTENT_MAX_CHARS) and the note that ends the rounds. Never rejects: a hold
+   * the bound cannot get (a cap the real prompt may still fit under, or Redis failing) is null, and the round's call
+   * then reserves exactly what it needs, and fails as it would have.
+   */
+  private holdNextRound(
+    input: AnswerInput,
+    messages: ChatCompletionMessageParam[],
+    calls: number,
+    maxRounds: number,
+  ): Promise<ReservationAhead | null> {
+    const atMost =
+      estimatePromptTokens([...messages, { role: 'system', content: ROUND_CAP_NOTE(maxRounds) }]) +
+      calls * TOOL_MESSAGE_TOKENS_AT_MOST;
+    return this.llm.reserveAhead('chat', input.userId, atMost, input.maxOutputTokens).catch(() => null);
   }
 
   private async run(
