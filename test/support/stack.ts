@@ -35,19 +35,16 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/** What a configuration needs of the infrastructure: where MongoDB, Redis and the model server are. */
+type InfraAddresses = Pick<Infra, 'mongoUri' | 'redisUrl'> & { model: Pick<Infra['model'], 'baseURL'> };
+
 /** Test configuration through the same validation as production, with a private database and queue prefix. */
-export function testConfig(
-  infra: Pick<Infra, 'mongoUri' | 'redisUrl' | 'model'>,
-  overrides: Record<string, string> = {},
-): AppConfig {
+export function testConfig(infra: InfraAddresses, overrides: Record<string, string> = {}): AppConfig {
   return loadConfig(testEnv(infra, overrides));
 }
 
 /** The environment testConfig validates: also what a test passes to an app it runs as a child process. */
-export function testEnv(
-  infra: Pick<Infra, 'mongoUri' | 'redisUrl' | 'model'>,
-  overrides: Record<string, string> = {},
-): Record<string, string> {
+export function testEnv(infra: InfraAddresses, overrides: Record<string, string> = {}): Record<string, string> {
   const dbName = uniqueName('fab_test').replace(/-/g, '_');
   const base = new URL(infra.mongoUri);
   base.pathname = `/${dbName}`;

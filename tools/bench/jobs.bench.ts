@@ -26,8 +26,8 @@
  *    all tap at the same millisecond. This is the POST latency a user sees (the issue's target: p50 at 40 clients);
  *    phase 1 is the api's ceiling, where p50 is a queue of 40 requests, as its baseline shows. Also told: how long
  *    the report took to arrive, and the GET.
- * The api, the worker and MongoDB run in their own processes; this process generates the load and serves the fake
- * model. Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line; the exit code is 0 whether
+ * The api, the worker, MongoDB and the fake model run in their own processes; this process only generates the load
+ * and times it. Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line; the exit code is 0 whether
  * or not the targets are met, 1 only for a broken run.
  *
  * Env: BENCH_JOBS (400), BENCH_CLIENTS (40), BENCH_CONCURRENCY (8), BENCH_MODEL_DELAY_MS (200),
@@ -44,7 +44,6 @@ import { startChildWorker } from '../../test/support/child-worker';
 import { testRedisUrl } from '../../test/support/redis';
 import { connectDb, testEnv } from '../../test/support/stack';
 import { signMainBackendToken } from '../../test/support/tokens';
-import { createDemoResponder, startFakeOpenAI } from '../fake-openai';
 import { openQueue } from './bench-queue';
 import { asDeployed, intEnv, percentile, round, runBench } from './bench-kit';
 import { cpuSecondsBetween, scrape } from './prometheus-text';
@@ -184,12 +183,14 @@ async function main(): Promise<void> {
     spawnTestMongo(),
     testRedisUrl(),
     // Schema-valid report answers citing the report's own figures, as the worker's checks require.
-    startFakeOpenAI({ responder: createDemoResponder({ delayMs: MODEL_DELAY_MS }) }),
+    spawnTs<{ ready: true; baseURL: string }>(path.join(__dirname, 'model-process.ts'), {
+      BENCH_MODEL_DELAY_MS: String(MODEL_DELAY_MS),
+    }),
   ]);
   const metricsToken = randomBytes(16).toString('hex');
   const env = asDeployed(
     testEnv(
-      { mongoUri: mongo.uri, redisUrl: redis.url, model },
+      { mongoUri: mongo.uri, redisUrl: redis.url, model: model.ready },
       {
         WORKER_CONCURRENCY: String(CONCURRENCY),
         // The bench measures the pipeline, not allowances: no rate limit or spending cap is reached.
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
   });
   console.log(
     `bench:jobs — ${JOBS} POST /reports from ${CLIENTS} clients (one user each), then 1 worker process at ` +
-      `concurrency ${CONCURRENCY}; model delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB); api, worker and MongoDB in their own processes`,
+      `concurrency ${CONCURRENCY}; model delay ${MODEL_DELAY_MS} ms (${mongo.kind} MongoDB); api, worker, MongoDB and model in their own processes`,
   );
 
   // Phase 1: the api alone (the queue is paused once the warm-up is drained), so POST latency is not disturbed by
@@ -432,7 +433,7 @@ async function main(): Promise<void> {
   await api.stop();
   await db.dropDatabase();
   await closeDb();
-  await Promise.allSettled([model.close(), mongo.stop(), redis.stop()]);
+  await Promise.allSettled([model.stop(), mongo.stop(), redis.stop()]);
 }
 
 runBench(main);
