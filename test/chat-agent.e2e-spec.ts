@@ -1,6 +1,7 @@
 import { Db } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import { AppConfig } from '@app/config';
+import { startOfLocalDay } from '@app/finance';
 import { SpendingCaps } from '@app/llm';
 import { matchers, type RecordedRequest } from '../tools/fake-openai';
 import { ChatRecorder } from './support/chat-recorder';
@@ -55,10 +56,13 @@ describe('chat agent: tools over the ledger, the round cap, verified figures', (
   async function expectNothingHeld(u: SeedUser): Promise<void> {
     const caps = api.app.get(SpendingCaps, { strict: false });
     const counted = async () => {
-      const [today, rows] = await Promise.all([
-        caps.usageToday(u._id.toHexString()),
-        db.collection('ai_usage').find({ userId: u._id }).toArray(),
-      ]);
+      const today = await caps.usageToday(u._id.toHexString());
+      const [year, month, day] = today.day.split('-').map(Number);
+      const since = startOfLocalDay(year, month, day, today.timeZone);
+      const rows = await db
+        .collection('ai_usage')
+        .find({ userId: u._id, createdAt: { $gte: since } })
+        .toArray();
       const charged = rows.reduce((n, r) => n + Number(r.inputTokens) + Number(r.outputTokens), 0);
       return { held: today.overall.tokens.used, charged };
     };

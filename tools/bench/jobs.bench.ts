@@ -27,8 +27,8 @@
  *    phase 1 is the api's ceiling, where p50 is a queue of 40 requests, as its baseline shows. Also told: how long
  *    the report took to arrive, and the GET.
  * The api, the worker, MongoDB and the fake model run in their own processes; this process only generates the load
- * and times it. Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line; the exit code is 0 whether
- * or not the targets are met, 1 only for a broken run.
+ * and times it. Prints a table, the issue's targets with PASS/FAIL, and ends with one JSON line; the exit code is 0
+ * whether or not the targets are met, 1 only for a broken run.
  *
  * Env: BENCH_JOBS (400), BENCH_CLIENTS (40), BENCH_CONCURRENCY (8), BENCH_MODEL_DELAY_MS (200),
  * BENCH_PACED_REPORTS (5).

@@ -8,9 +8,15 @@
 import { createDemoResponder, startFakeOpenAI } from '../fake-openai';
 import { intEnv } from './bench-kit';
 
-startFakeOpenAI({ responder: createDemoResponder({ delayMs: intEnv('BENCH_MODEL_DELAY_MS', 200) }) }).then((fake) => {
-  process.stdout.write(`${JSON.stringify({ ready: true, baseURL: fake.baseURL })}\n`);
-  const stop = () => void fake.close().finally(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-});
+startFakeOpenAI({ responder: createDemoResponder({ delayMs: intEnv('BENCH_MODEL_DELAY_MS', 200) }) }).then(
+  (fake) => {
+    process.stdout.write(`${JSON.stringify({ ready: true, baseURL: fake.baseURL })}\n`);
+    const stop = () => void fake.close().finally(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  },
+  (err: unknown) => {
+    process.stderr.write(`the fake model failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -226,7 +226,7 @@ export class LlmService {
     return { hold: await this.caps.reserve(userId, feature, this.modelFor(feature), bound), taken: false };
   }
 
-  /** Gives back a reservation made ahead that no call took (the turn ended before its model call). */
+  /** Gives back a reservation made ahead that no call took (its work ended before the model call). */
   async release(ahead: ReservationAhead | null | undefined): Promise<void> {
     if (!ahead || ahead.taken) return;
     ahead.taken = true;

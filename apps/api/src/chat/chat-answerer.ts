@@ -41,12 +41,19 @@ export interface Answer {
 const MAX_CALLS_PER_ROUND = 4;
 
 /**
- * The most one tool message adds to the next round's prompt, as the reservation counts it: its content is cut to
- * TOOL_CONTENT_MAX_CHARS characters, here all of the densest script.
+ * The most one tool result adds to the next round's prompt, as the reservation counts it: its content is cut to
+ * TOOL_CONTENT_MAX_CHARS characters with an ASCII marker, and no content counts more than as many non-ASCII ones.
  */
 const TOOL_MESSAGE_TOKENS_AT_MOST = estimatePromptTokens([
   { role: 'tool', tool_call_id: '', content: '\u0995'.repeat(TOOL_CONTENT_MAX_CHARS) },
 ]);
+
+const TOO_MANY_CALLS = JSON.stringify({
+  error: `At most ${MAX_CALLS_PER_ROUND} tool calls per round; call this one next round`,
+});
+
+/** What a call past MAX_CALLS_PER_ROUND adds instead: the same short refusal, whatever it asked for. */
+const REFUSED_CALL_TOKENS = estimatePromptTokens([{ role: 'tool', tool_call_id: '', content: TOO_MANY_CALLS }]);
 
 const ROUND_CAP_NOTE = (rounds: number) =>
   `You have used all ${rounds} tool rounds for this message. Answer now with what the tools have returned; ` +
@@ -148,9 +155,9 @@ export class ChatAnswerer {
 
   /**
    * The next round's tokens, held while the tools run instead of after them, from a bound on its prompt: this round's,
-   * the calls' results (each cut to TOOL_CONTENT_MAX_CHARS) and the note that ends the rounds. Never rejects: a hold
-   * the bound cannot get (a cap the real prompt may still fit under, or Redis failing) is null, and the round's call
-   * then reserves exactly what it needs, and fails as it would have.
+   * the calls' results (each cut to TOOL_CONTENT_MAX_CHARS, or the refusal of a call past MAX_CALLS_PER_ROUND) and the
+   * note that ends the rounds. Never rejects: a hold refused (a cap already spent, or Redis failing) is null, and the
+   * round's call then reserves for itself and meets that refusal where a turn's failures are handled.
    */
   private holdNextRound(
     input: AnswerInput,
@@ -158,9 +165,11 @@ export class ChatAnswerer {
     calls: number,
     maxRounds: number,
   ): Promise<ReservationAhead | null> {
+    const answered = Math.min(calls, MAX_CALLS_PER_ROUND);
     const atMost =
       estimatePromptTokens([...messages, { role: 'system', content: ROUND_CAP_NOTE(maxRounds) }]) +
-      calls * TOOL_MESSAGE_TOKENS_AT_MOST;
+      answered * TOOL_MESSAGE_TOKENS_AT_MOST +
+      (calls - answered) * REFUSED_CALL_TOKENS;
     return this.llm.reserveAhead('chat', input.userId, atMost, input.maxOutputTokens).catch(() => null);
   }
 
@@ -172,9 +181,7 @@ export class ChatAnswerer {
     facts: Fact[],
     records: MessageToolCall[],
   ): Promise<string> {
-    if (index >= MAX_CALLS_PER_ROUND) {
-      return JSON.stringify({ error: `At most ${MAX_CALLS_PER_ROUND} tool calls per round; call this one next round` });
-    }
+    if (index >= MAX_CALLS_PER_ROUND) return TOO_MANY_CALLS;
     input.onTool({ name: call.name, status: 'running', summary: '', round });
     const out = await this.registry.call(call.name, call.arguments, input.tools);
     const record: MessageToolCall = out.ok

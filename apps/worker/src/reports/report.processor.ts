@@ -2,7 +2,13 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { figuresFingerprint, FinancialSnapshotService, ReportDoc, ReportsRepository } from '@app/database';
+import {
+  figuresFingerprint,
+  FinancialSnapshotService,
+  isObjectIdHex,
+  ReportDoc,
+  ReportsRepository,
+} from '@app/database';
 import { buildReportFigures } from '@app/finance';
 import type { ReservationAhead } from '@app/llm';
 import { AppLogger } from '@app/logging';
@@ -51,10 +57,11 @@ export class ReportProcessor extends WorkerHost {
     const claimed = claimedOwner(job.data);
     // The claimed owner's figures are read, and the model call's tokens held, beside the start; both are used only
     // once the start has confirmed that the report is theirs: one wait instead of three, and job data still decides
-    // nothing. A hold no model call takes is given back when the attempt ends.
+    // nothing. A hold no model call takes is given back when the attempt ends, so a forged claim holds the named
+    // user's allowance only until the start refuses it.
     const snapshot = claimed ? this.finance.current(claimed) : null;
     snapshot?.catch(() => undefined);
-    const ahead = claimed ? this.writer.reserve(claimed) : Promise.resolve(null);
+    const ahead = claimed && isObjectIdHex(claimed) ? this.writer.reserve(claimed) : Promise.resolve(null);
     try {
       return await this.attempt(job, reportId, claimed, snapshot, ahead);
     } finally {
