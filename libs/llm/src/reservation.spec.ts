@@ -18,6 +18,25 @@ describe('reservation maths', () => {
     });
   });
 
+  it("counts an assistant turn's tool calls, which the next round sends back, as well as its text", () => {
+    const args = JSON.stringify({ text: 'z'.repeat(4000) });
+    const withCalls = [
+      { role: 'user' as const, content: 'y'.repeat(40) },
+      {
+        role: 'assistant' as const,
+        content: null,
+        tool_calls: [
+          { id: 'c1', type: 'function' as const, function: { name: 'search_transactions', arguments: args } },
+        ],
+      },
+      { role: 'tool' as const, tool_call_id: 'c1', content: 'w'.repeat(400) },
+    ];
+    const withoutCalls = [withCalls[0], { role: 'assistant' as const, content: null }, withCalls[2]];
+    // The call's arguments alone are over a thousand tokens; its framing (id, type, name) a few more.
+    expect(estimatePromptTokens(withCalls) - estimatePromptTokens(withoutCalls)).toBeGreaterThan(1000);
+    expect(estimatePromptTokens(withCalls) - estimatePromptTokens(withoutCalls)).toBeLessThan(1030);
+  });
+
   it('prices usage in whole micro-dollars, rounding up, and knows when a model has no price', () => {
     // gpt-4o-mini: $0.15 in / $0.60 out per 1M tokens = 0.15 / 0.6 micro-dollars per token.
     expect(microUsd(prices, 'gpt-4o-mini', { inputTokens: 1000, outputTokens: 100 })).toBe(210);

@@ -13,13 +13,14 @@ export function estimateTokens(text: string): number {
 /** Each message also costs its role and framing, about four tokens in OpenAI's chat format. */
 const PER_MESSAGE_TOKENS = 4;
 
-/** Estimated input tokens of a whole request. */
+/**
+ * Estimated input tokens of a whole request. An assistant turn's tool calls are part of the prompt the next round
+ * sends: their names and arguments (up to TOOL_ARGUMENTS_MAX_CHARS each) count as well.
+ */
 export function estimatePromptTokens(messages: ChatCompletionMessageParam[]): number {
-  return messages.reduce(
-    (n, m) =>
-      n +
-      PER_MESSAGE_TOKENS +
-      estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')),
-    0,
-  );
+  return messages.reduce((n, m) => {
+    const content = typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '');
+    const calls = m.role === 'assistant' && m.tool_calls?.length ? JSON.stringify(m.tool_calls) : '';
+    return n + PER_MESSAGE_TOKENS + estimateTokens(content) + estimateTokens(calls);
+  }, 0);
 }
