@@ -226,6 +226,20 @@ export class LlmService {
     return { hold: await this.caps.reserve(userId, feature, this.modelFor(feature), bound), taken: false };
   }
 
+  /**
+   * reserveAhead for work that goes on whatever the hold's answer: a hold refused (a cap already spent, or Redis
+   * failing) is null, and the call then reserves for itself and meets that refusal where its caller handles the
+   * call's failures. Never rejects.
+   */
+  holdAhead(
+    feature: LlmFeature,
+    userId: string,
+    promptTokensAtMost: number,
+    maxOutputTokens?: number,
+  ): Promise<ReservationAhead | null> {
+    return this.reserveAhead(feature, userId, promptTokensAtMost, maxOutputTokens).catch(() => null);
+  }
+
   /** Gives back a reservation made ahead that no call took (its work ended before the model call). */
   async release(ahead: ReservationAhead | null | undefined): Promise<void> {
     if (!ahead || ahead.taken) return;

@@ -156,8 +156,7 @@ export class ChatAnswerer {
   /**
    * The next round's tokens, held while the tools run instead of after them, from a bound on its prompt: this round's,
    * the calls' results (each cut to TOOL_CONTENT_MAX_CHARS, or the refusal of a call past MAX_CALLS_PER_ROUND) and the
-   * note that ends the rounds. Never rejects: a hold refused (a cap already spent, or Redis failing) is null, and the
-   * round's call then reserves for itself and meets that refusal where a turn's failures are handled.
+   * note that ends the rounds (LlmService.holdAhead).
    */
   private holdNextRound(
     input: AnswerInput,
@@ -170,7 +169,7 @@ export class ChatAnswerer {
       estimatePromptTokens([...messages, { role: 'system', content: ROUND_CAP_NOTE(maxRounds) }]) +
       answered * TOOL_MESSAGE_TOKENS_AT_MOST +
       (calls - answered) * REFUSED_CALL_TOKENS;
-    return this.llm.reserveAhead('chat', input.userId, atMost, input.maxOutputTokens).catch(() => null);
+    return this.llm.holdAhead('chat', input.userId, atMost, input.maxOutputTokens);
   }
 
   private async run(

@@ -65,12 +65,11 @@ export class ReportWriter {
 
   /**
    * Holds the model call's tokens before the figures are read, from the bound every report prompt keeps to
-   * (FACT_PROMPT_MAX_TOKENS), so that `write` needs no reservation round trip of its own. Never rejects: a hold
-   * refused (a cap already spent, or Redis failing) is null, and the call then reserves for itself and meets that
-   * refusal where a job's failures are handled. Whoever holds one gives it to `write` or to `release`.
+   * (FACT_PROMPT_MAX_TOKENS), so that `write` needs no reservation round trip of its own (LlmService.holdAhead).
+   * Whoever holds one gives it to `write` or to `release`.
    */
   reserve(userId: string): Promise<ReservationAhead | null> {
-    return this.llm.reserveAhead('report', userId, FACT_PROMPT_MAX_TOKENS).catch(() => null);
+    return this.llm.holdAhead('report', userId, FACT_PROMPT_MAX_TOKENS);
   }
 
   /** Gives back a hold no model call took; nothing when the call took it. */
