@@ -500,6 +500,8 @@ describe('optimisation reports end to end', () => {
       const res = await post(carol, 'budget');
       expect(res.status).toBe(202);
       expect(res.body.id).toBe(lost.toHexString());
+      const requeued = await queue().getJob(`report-${res.body.id}`);
+      expect(requeued?.data).toEqual({ reportId: res.body.id, userId: carol._id.toHexString() });
       expect((await final(carol, res.body.id)).body.status).toBe('completed');
     });
   });
@@ -611,6 +613,8 @@ describe('optimisation reports end to end', () => {
         (j) => !!j && j.finishedOn !== undefined,
       );
       expect(await job!.getState()).toBe('failed');
+      // Queued with the owner's claim (reportJob), which every attempt's start matched.
+      expect(job!.data).toEqual({ reportId: body.id, userId: erin._id.toHexString() });
       expect(job!.attemptsMade).toBe(3);
       expect(job!.failedReason).toBe('Model server error (500)');
       // A failed report frees its type: the next request starts a new one.

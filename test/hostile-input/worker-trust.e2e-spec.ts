@@ -4,7 +4,7 @@ import { Db, ObjectId } from 'mongodb';
 import { AppConfig } from '@app/config';
 import { localDateKey } from '@app/finance';
 import { SpendingCaps } from '@app/llm';
-import { ALL_QUEUES, DAILY_JOB_NAMES, jobIds, QUEUES, type QueueName } from '@app/queue';
+import { ALL_QUEUES, DAILY_JOB_NAMES, jobIds, QUEUES, type QueueName, reportJob } from '@app/queue';
 import { recordingSocket, testQueue } from '../support/daily-queues';
 import { dbSnapshot } from '../support/hostile';
 import { eventually } from '../support/http';
@@ -108,11 +108,10 @@ describe('hostile input: workers trust records, not job data', () => {
     const calls = modelCalls();
     // Queued as the api queues it, held back, rewritten as someone with Redis or board access would, released.
     const id = jobIds.report(reportId.toHexString());
-    const queued = await queues.reports.add(
-      'generate',
-      { reportId: reportId.toHexString() },
-      { jobId: id, delay: 600_000 },
-    );
+    const queued = await queues.reports.add('generate', reportJob({ _id: reportId, userId: alice._id }), {
+      jobId: id,
+      delay: 600_000,
+    });
     await queued.updateData({ reportId: reportId.toHexString(), userId: victim._id.toHexString() });
     await queued.promote();
 

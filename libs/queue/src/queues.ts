@@ -16,8 +16,8 @@ export const ALL_QUEUES: QueueName[] = Object.values(QUEUES);
 /**
  * Job data names the stored record the work is for, and nothing else is needed: the worker reads the owner (and the
  * note, the report type, ...) from that record. Anyone with Redis or board access can rewrite job data, so a `userId`
- * beside the id (older producers send one) is never used: when present it must be the record's owner, or the job
- * fails as unrecoverable before anything is read or written for it.
+ * beside the id is a claim, never trusted: when present it must be the record's owner, or the job fails as
+ * unrecoverable before anything is written for it (reportJob says what a report job does with it meanwhile).
  */
 export interface ExpenseParseJobData {
   parseId: string;
@@ -28,8 +28,18 @@ export interface ExpenseParseJobData {
 /** The api created the queued report; the worker computes its figures and words them. */
 export interface ReportJobData {
   reportId: string;
-  /** Compared with the report's owner, never used. */
+  /** The owner as claimed: compared with the report's, never trusted (reportJob). Absent from older producers. */
   userId?: string;
+}
+
+/**
+ * A report's job data, as every producer sends it: the id and the owner's claim. With the claim, the worker reads
+ * the owner's figures and holds the model call's tokens while it starts the report, instead of after: one wait
+ * instead of three before the model is called. The start matches on the claimed owner, so a rewritten claim reads
+ * another user's figures into nothing and holds their allowance only until the job fails.
+ */
+export function reportJob(report: { _id: unknown; userId: unknown }): ReportJobData {
+  return { reportId: String(report._id), userId: String(report.userId) };
 }
 
 export interface TitleJobData {

@@ -11,7 +11,7 @@ import {
   reportVariant,
 } from '@app/database';
 import { currencyMinorDigits, localDateKey, type ReportType } from '@app/finance';
-import { jobIds, QUEUES, ReportJobData } from '@app/queue';
+import { jobIds, QUEUES, ReportJobData, reportJob } from '@app/queue';
 import { cursorFrom } from '../common/page-query.dto';
 import { SpendingCapCheck } from '../usage/spending-cap-check';
 import { reportListItem, reportView } from './report-views';
@@ -104,7 +104,7 @@ export class ReportsService {
     if (!created.created) return created.report ? { kind: 'in-progress', report: created.report } : null;
     const { report } = created;
     try {
-      await this.queue.add('generate', { reportId: String(report._id) }, { jobId: jobIds.report(String(report._id)) });
+      await this.queue.add('generate', reportJob(report), { jobId: jobIds.report(String(report._id)) });
     } catch (err) {
       // Never a 202 for work that was not queued; failing the record frees the type for the next request.
       await this.reports
@@ -137,7 +137,7 @@ export class ReportsService {
     const reportId = String(report._id);
     const job = await this.queue.getJob(jobIds.report(reportId));
     if (!job) {
-      await this.queue.add('generate', { reportId }, { jobId: jobIds.report(reportId) });
+      await this.queue.add('generate', reportJob(report), { jobId: jobIds.report(reportId) });
       return true;
     }
     const state = await job.getState();

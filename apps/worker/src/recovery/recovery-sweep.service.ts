@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExpenseParsesRepository, ReportsRepository, UnfinishedWorkRepository } from '@app/database';
 import { AppLogger } from '@app/logging';
-import { ExpenseParseJobData, jobIds, QUEUES, ReportJobData, UserEventsPublisher } from '@app/queue';
+import { ExpenseParseJobData, jobIds, QUEUES, ReportJobData, reportJob, UserEventsPublisher } from '@app/queue';
 import { forJobState } from '../common/job-failure';
 import { AcceptedWork, INTERRUPTED_REPLY, Recovery, recoverAcceptedWork, RecoveryQueue } from './lost-work';
 
@@ -76,7 +76,7 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
       const work: AcceptedWork<ReportJobData> = {
         jobId: jobIds.report(reportId),
         name: JOB_NAMES.report,
-        data: { reportId },
+        data: reportJob(report),
         fail: async (reason) => {
           // Told like any other final failure, so a client waiting on report:done is not left hanging.
           if (await this.reports.fail(reportId, reason))
